@@ -1,0 +1,97 @@
+#pragma once
+// The replay_store concept (remember an id or nonce once within a time-to-live) and its
+// sharded in-memory model. Webhook receivers and request-signature verifiers share it.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::core {
+
+// Remembers keys (delivery ids, nonces, signatures) for a while, to spot a second use.
+// Rules:
+//  - remember(key, now, ttl) is atomic: of several concurrent calls with the same key inside
+//    its time-to-live, exactly one returns true ("first seen") and the others false ("replay");
+//  - a key remembered at t is reported as seen until at least t + ttl;
+//  - it is noexcept; a backing store that cannot answer returns errc::store_unavailable, and
+//    callers fail closed (refuse the request) on any error.
+template <class S>
+concept replay_store = requires(S& s, std::string_view key, std::chrono::system_clock::time_point now,
+                                std::chrono::seconds ttl) {
+  { s.remember(key, now, ttl) } noexcept -> std::same_as<result<bool>>;
+};
+
+// A thread-safe in-memory replay store: 16 independently locked shards (no global lock on the
+// hot path), expired entries swept as shards grow, and a hard capacity beyond which it fails
+// closed with store_unavailable rather than forget keys still inside their time-to-live.
+class memory_replay_store {
+ public:
+  // capacity bounds the number of keys held at once, across all shards.
+  explicit memory_replay_store(std::size_t capacity = 1'000'000) : per_shard_cap_(capacity / shard_count + 1) {}
+  memory_replay_store(const memory_replay_store&) = delete;
+  memory_replay_store& operator=(const memory_replay_store&) = delete;
+
+  // True when key was not seen within its time-to-live (and is now remembered); false on a replay.
+  result<bool> remember(std::string_view key, std::chrono::system_clock::time_point now,
+                        std::chrono::seconds ttl) noexcept {
+    try {
+      const std::size_t h = std::hash<std::string_view>{}(key);
+      shard& s = shards_[h % shard_count];
+      std::lock_guard lock(s.mu);
+      auto it = s.entries.find(key);
+      if (it != s.entries.end()) {
+        if (it->second > now) return false;
+        it->second = now + ttl;
+        return true;
+      }
+      if (s.entries.size() >= s.next_sweep) sweep(s, now);
+      if (s.entries.size() >= per_shard_cap_) return unexpected{errc::store_unavailable};
+      s.entries.emplace(std::string(key), now + ttl);
+      return true;
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
+
+  // Number of keys currently held (expired ones included until swept).
+  std::size_t size() const {
+    std::size_t n = 0;
+    for (auto& s : shards_) {
+      std::lock_guard lock(s.mu);
+      n += s.entries.size();
+    }
+    return n;
+  }
+
+ private:
+  static constexpr std::size_t shard_count = 16;
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  struct shard {
+    mutable std::mutex mu;
+    std::unordered_map<std::string, std::chrono::system_clock::time_point, string_hash, std::equal_to<>> entries;
+    std::size_t next_sweep = 1024;
+  };
+  // Drops expired entries; the next sweep happens when the shard has doubled from what is left.
+  void sweep(shard& s, std::chrono::system_clock::time_point now) {
+    std::erase_if(s.entries, [&](const auto& e) { return e.second <= now; });
+    s.next_sweep = std::max<std::size_t>(1024, s.entries.size() * 2);
+  }
+
+  std::size_t per_shard_cap_;
+  std::array<shard, shard_count> shards_;
+};
+static_assert(replay_store<memory_replay_store>);
+
+}  // namespace tessera::core

@@ -1,0 +1,90 @@
+#pragma once
+// SHA-256/384/512 digests (FIPS 180-4), one-shot and incremental, on algorithms fetched once.
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/detail/ossl.hpp"
+
+namespace tessera::crypto {
+
+// The SHA-2 hash functions tessera uses.
+enum class hash_alg { sha256, sha384, sha512 };
+
+// Output size in bytes of a hash function.
+constexpr std::size_t digest_size(hash_alg h) noexcept {
+  return h == hash_alg::sha256 ? 32 : h == hash_alg::sha384 ? 48 : 64;
+}
+
+// The OpenSSL name of a hash function ("SHA256", ...).
+constexpr std::string_view hash_name(hash_alg h) noexcept {
+  return h == hash_alg::sha256 ? "SHA256" : h == hash_alg::sha384 ? "SHA384" : "SHA512";
+}
+
+namespace detail {
+inline const EVP_MD* md(hash_alg h) noexcept {
+  const auto& a = tessera::detail::algs();
+  return h == hash_alg::sha256 ? a.sha256.get() : h == hash_alg::sha384 ? a.sha384.get() : a.sha512.get();
+}
+}  // namespace detail
+
+// A digest or MAC value of up to 64 bytes, held inline (no allocation).
+struct digest_value {
+  std::array<std::uint8_t, 64> bytes{};
+  std::size_t size = 0;
+  core::bytes_view view() const noexcept { return {bytes.data(), size}; }
+  operator core::bytes_view() const noexcept { return view(); }
+};
+
+// Incremental hashing: update() any number of times, then finish() once.
+class hasher {
+ public:
+  explicit hasher(hash_alg h) noexcept : alg_(h), ctx_(EVP_MD_CTX_new()) {
+    ok_ = ctx_ && EVP_DigestInit_ex2(ctx_.get(), detail::md(h), nullptr) == 1;
+  }
+  // Adds bytes to the hash.
+  hasher& update(core::bytes_view b) noexcept {
+    if (ok_ && !b.empty()) ok_ = EVP_DigestUpdate(ctx_.get(), b.data(), b.size()) == 1;
+    return *this;
+  }
+  // The digest of everything added; the hasher cannot be used afterwards.
+  result<digest_value> finish() noexcept {
+    digest_value d;
+    unsigned len = 0;
+    if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), d.bytes.data(), &len) != 1) {
+      ok_ = false;
+      return tessera::detail::ossl_fail(errc::crypto_failure);
+    }
+    ok_ = false;
+    d.size = len;
+    return d;
+  }
+  hash_alg algorithm() const noexcept { return alg_; }
+
+ private:
+  hash_alg alg_;
+  tessera::detail::evp_md_ctx_ptr ctx_;
+  bool ok_ = false;
+};
+
+// One-shot digest of the concatenation of the parts.
+inline result<digest_value> digest(hash_alg h, std::initializer_list<core::bytes_view> parts) noexcept {
+  hasher x(h);
+  for (auto p : parts) x.update(p);
+  return x.finish();
+}
+// One-shot digest of the bytes.
+inline result<digest_value> digest(hash_alg h, core::bytes_view b) noexcept { return digest(h, {b}); }
+
+// SHA-256 of the bytes; on the (practically impossible) failure of OpenSSL, returns all zeros
+// with size 0, which no comparison accepts.
+inline digest_value sha256(core::bytes_view b) noexcept {
+  auto r = digest(hash_alg::sha256, b);
+  return r ? *r : digest_value{};
+}
+
+}  // namespace tessera::crypto

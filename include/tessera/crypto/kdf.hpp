@@ -1,0 +1,80 @@
+#pragma once
+// Password-based key derivation through EVP_KDF: PBKDF2-HMAC-SHA256/512 (RFC 8018) and scrypt (RFC 7914).
+
+#include <cstdint>
+#include <limits>
+
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/core/secret.hpp"
+#include "tessera/crypto/digest.hpp"
+#include "tessera/detail/ossl.hpp"
+
+namespace tessera::crypto {
+
+// scrypt cost parameters: N (a power of two above 1), r and p.
+struct scrypt_params {
+  std::uint64_t n = 1u << 17;
+  std::uint32_t r = 8;
+  std::uint32_t p = 1;
+  // Bytes of memory the derivation needs (128 * N * r plus 128 * r * p), used as OpenSSL's cap.
+  constexpr std::uint64_t memory_bytes() const noexcept { return 128ull * r * n + 128ull * r * p; }
+};
+
+namespace detail {
+// OpenSSL refuses a NULL octet-string parameter, so empty inputs point at a real (unread) byte.
+inline void* octets(core::bytes_view b) noexcept {
+  static std::uint8_t empty_input = 0;
+  return b.empty() ? &empty_input : const_cast<std::uint8_t*>(b.data());
+}
+inline result<secret> run_kdf(EVP_KDF* kdf, OSSL_PARAM* params, std::size_t out_len) {
+  tessera::detail::evp_kdf_ctx_ptr ctx(EVP_KDF_CTX_new(kdf));
+  if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
+  secret out(out_len);
+  if (EVP_KDF_derive(ctx.get(), out.writable_bytes(), out_len, params) != 1)
+    return tessera::detail::ossl_fail(errc::crypto_failure);
+  return out;
+}
+}  // namespace detail
+
+// PBKDF2-HMAC with the given hash; refuses zero iterations and outputs outside 1..1024 bytes.
+inline result<secret> pbkdf2(hash_alg h, core::bytes_view password, core::bytes_view salt,
+                             std::uint32_t iterations, std::size_t out_len) {
+  if (iterations == 0 || out_len == 0 || out_len > 1024) return core::unexpected{errc::invalid_kdf_parameters};
+  const char* md = h == hash_alg::sha256 ? "SHA2-256" : h == hash_alg::sha384 ? "SHA2-384" : "SHA2-512";
+  std::uint64_t iter = iterations;
+  int pkcs5 = 1;  // PKCS#5 mode: no SP 800-132 lower bounds, so RFC 6070 vectors run as published
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, detail::octets(password), password.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, detail::octets(salt), salt.size()),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_ITER, &iter),
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(md), 0),
+      OSSL_PARAM_construct_int(OSSL_KDF_PARAM_PKCS5, &pkcs5),
+      OSSL_PARAM_construct_end()};
+  return detail::run_kdf(tessera::detail::algs().pbkdf2.get(), params, out_len);
+}
+
+// scrypt; refuses N that is not a power of two above 1, zero r or p, and outputs outside 1..1024
+// bytes. OpenSSL's memory cap is raised to exactly what the parameters need (its default,
+// 32 MiB, would refuse N = 2^17, r = 8); max_memory bounds that need (default 1 GiB).
+inline result<secret> scrypt(core::bytes_view password, core::bytes_view salt, scrypt_params prm,
+                             std::size_t out_len, std::uint64_t max_memory = 1ull << 30) {
+  if (prm.n < 2 || (prm.n & (prm.n - 1)) != 0 || prm.r == 0 || prm.p == 0 || out_len == 0 || out_len > 1024)
+    return core::unexpected{errc::invalid_kdf_parameters};
+  if (prm.n > (std::numeric_limits<std::uint64_t>::max() / 128) / prm.r || prm.memory_bytes() > max_memory)
+    return core::unexpected{errc::invalid_kdf_parameters};
+  std::uint64_t n = prm.n;
+  std::uint32_t r = prm.r, p = prm.p;
+  std::uint64_t maxmem = prm.memory_bytes() + (1u << 20);
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, detail::octets(password), password.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, detail::octets(salt), salt.size()),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
+      OSSL_PARAM_construct_end()};
+  return detail::run_kdf(tessera::detail::algs().scrypt.get(), params, out_len);
+}
+
+}  // namespace tessera::crypto
