@@ -4,3 +4,4 @@
 #include "tessera/version.hpp"
 #include "tessera/core.hpp"
 #include "tessera/crypto.hpp"
+#include "tessera/jwt.hpp"

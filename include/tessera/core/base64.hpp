@@ -56,34 +56,51 @@ inline std::size_t encode(bytes_view in, char* out, const char* alphabet, bool p
   return o;
 }
 
+// Four tables per alphabet, each holding a symbol's 6 bits pre-shifted to its place in a 24-bit
+// group, or 0xff000000 for a byte outside the alphabet: a group decodes with four loads and ORs.
+struct shifted_tables {
+  std::array<std::uint32_t, 256> t[4];
+};
+constexpr shifted_tables make_shifted(const std::array<std::int8_t, 256>& base) {
+  shifted_tables s{};
+  for (int c = 0; c < 256; ++c) {
+    for (int k = 0; k < 4; ++k) {
+      s.t[k][c] = base[c] < 0 ? 0xff000000u : static_cast<std::uint32_t>(base[c]) << (18 - 6 * k);
+    }
+  }
+  return s;
+}
+inline constexpr shifted_tables std_shifted = make_shifted(std_table);
+inline constexpr shifted_tables url_shifted = make_shifted(url_table);
+
 // Decodes unpadded symbols (in.size() % 4 != 1 already checked) into out (large enough).
-inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const std::array<std::int8_t, 256>& t) noexcept {
+inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifted_tables& st) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
-  std::size_t n = in.size(), i = 0, o = 0;
-  std::int32_t bad = 0;
-  for (; i + 4 <= n; i += 4) {
-    std::int32_t a = t[s[i]], b = t[s[i + 1]], c = t[s[i + 2]], d = t[s[i + 3]];
-    bad |= a | b | c | d;
-    std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) | (std::uint32_t(c) << 6) | std::uint32_t(d);
-    out[o++] = static_cast<std::uint8_t>(v >> 16);
-    out[o++] = static_cast<std::uint8_t>(v >> 8);
-    out[o++] = static_cast<std::uint8_t>(v);
+  const auto& t0 = st.t[0];
+  const auto& t1 = st.t[1];
+  const auto& t2 = st.t[2];
+  const auto& t3 = st.t[3];
+  std::size_t n = in.size(), i = 0;
+  std::uint32_t bad = 0;
+  for (; i + 4 <= n; i += 4, out += 3) {
+    std::uint32_t v = t0[s[i]] | t1[s[i + 1]] | t2[s[i + 2]] | t3[s[i + 3]];
+    bad |= v;
+    out[0] = static_cast<std::uint8_t>(v >> 16);
+    out[1] = static_cast<std::uint8_t>(v >> 8);
+    out[2] = static_cast<std::uint8_t>(v);
   }
   std::size_t rest = n - i;
   if (rest == 2) {
-    std::int32_t a = t[s[i]], b = t[s[i + 1]];
-    bad |= a | b;
-    if (bad >= 0 && (b & 0x0f) != 0) return false;  // non-zero trailing bits
-    out[o++] = static_cast<std::uint8_t>((std::uint32_t(a) << 2) | (std::uint32_t(b) >> 4));
+    std::uint32_t v = t0[s[i]] | t1[s[i + 1]];
+    bad |= v | (v & 0x0000ffffu ? 0xff000000u : 0u);  // non-zero trailing bits
+    out[0] = static_cast<std::uint8_t>(v >> 16);
   } else if (rest == 3) {
-    std::int32_t a = t[s[i]], b = t[s[i + 1]], c = t[s[i + 2]];
-    bad |= a | b | c;
-    if (bad >= 0 && (c & 0x03) != 0) return false;
-    std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) | (std::uint32_t(c) << 6);
-    out[o++] = static_cast<std::uint8_t>(v >> 16);
-    out[o++] = static_cast<std::uint8_t>(v >> 8);
+    std::uint32_t v = t0[s[i]] | t1[s[i + 1]] | t2[s[i + 2]];
+    bad |= v | (v & 0x000000ffu ? 0xff000000u : 0u);
+    out[0] = static_cast<std::uint8_t>(v >> 16);
+    out[1] = static_cast<std::uint8_t>(v >> 8);
   }
-  return bad >= 0;
+  return (bad & 0xff000000u) == 0;
 }
 }  // namespace detail_b64
 
@@ -127,7 +144,7 @@ inline result<std::size_t> base64url_decode_into(std::string_view in, std::span<
   auto size = base64url_decoded_size(in.size());
   if (!size) return size;
   if (out.size() < *size) return unexpected{errc::buffer_too_small};
-  if (!detail_b64::decode_unpadded(in, out.data(), detail_b64::url_table)) return unexpected{errc::invalid_base64};
+  if (!detail_b64::decode_unpadded(in, out.data(), detail_b64::url_shifted)) return unexpected{errc::invalid_base64};
   return *size;
 }
 // Strictly decodes base64url into a new byte string.
@@ -135,7 +152,7 @@ inline result<bytes> base64url_decode(std::string_view in) {
   auto size = base64url_decoded_size(in.size());
   if (!size) return unexpected{size.error()};
   bytes out(*size);
-  if (!detail_b64::decode_unpadded(in, out.data(), detail_b64::url_table)) return unexpected{errc::invalid_base64};
+  if (!detail_b64::decode_unpadded(in, out.data(), detail_b64::url_shifted)) return unexpected{errc::invalid_base64};
   return out;
 }
 
@@ -153,7 +170,7 @@ inline result<std::size_t> base64_decode_into(std::string_view in, std::span<std
   if (out.size() < *size) return unexpected{errc::buffer_too_small};
   std::size_t pad = in.size() / 4 * 3 - *size;
   // Any '=' left inside the unpadded symbols is outside the alphabet and is refused by the table.
-  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_table))
+  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_shifted))
     return unexpected{errc::invalid_base64};
   return *size;
 }

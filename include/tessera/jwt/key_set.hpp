@@ -1,0 +1,132 @@
+#pragma once
+// Key sets: where a verifier finds the key for a token. A single key, or keys indexed by kid for rotation.
+
+#include <concepts>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/core/result.hpp"
+#include "tessera/jwt/key.hpp"
+
+namespace tessera::jwt {
+
+// Finds the one key that may verify a token, from the token's kid (nullopt when it has none).
+// Rules:
+//  - find() is noexcept, thread-safe, and returns a pointer-like handle that is falsy when no key
+//    matches; the handle keeps the key usable for as long as the caller holds it;
+//  - a kid is only compared as an opaque string: never a path, URL or pattern;
+//  - a token without a kid gets at most one candidate key: a set never loops over its keys.
+template <class K>
+concept key_set = requires(const K& ks, std::optional<std::string_view> kid) {
+  { ks.find(kid) } noexcept;
+  { static_cast<bool>(ks.find(kid)) };
+  { *ks.find(kid) } -> std::convertible_to<const verification_key&>;
+};
+
+// Exactly one key. A token naming a different kid than the key's own (when the key has one) is
+// refused with key_not_found; a token without kid is verified with this key.
+class single_key {
+ public:
+  explicit single_key(verification_key k) : key_(std::move(k)) {}
+  const verification_key* find(std::optional<std::string_view> kid) const noexcept {
+    if (kid && !key_.kid().empty() && *kid != key_.kid()) return nullptr;
+    return &key_;
+  }
+  const verification_key& key() const noexcept { return key_; }
+
+ private:
+  verification_key key_;
+};
+static_assert(key_set<single_key>);
+
+// Keys indexed by kid, replaceable at run time while other threads verify (key rotation).
+// Readers take a shared lock only long enough to copy one shared_ptr; writers swap in a new
+// snapshot, so a verification that already holds a key finishes with it.
+class kid_key_set {
+ public:
+  kid_key_set() : snap_(std::make_shared<snapshot>()) {}
+
+  // Adds or replaces the key under its kid. A key with an empty kid becomes the (only) key for
+  // tokens without a kid. Refuses nothing; use jwks import for documents from outside.
+  void put(verification_key k) {
+    auto key = std::make_shared<const verification_key>(std::move(k));
+    std::unique_lock lock(mu_);
+    auto next = std::make_shared<snapshot>(*snap_);
+    if (key->kid().empty()) next->no_kid = key;
+    else next->by_kid[key->kid()] = key;
+    snap_ = std::move(next);
+  }
+  // Makes `k` the key for tokens that carry no kid (it also stays findable under its own kid).
+  void set_default(verification_key k) {
+    auto key = std::make_shared<const verification_key>(std::move(k));
+    std::unique_lock lock(mu_);
+    auto next = std::make_shared<snapshot>(*snap_);
+    if (!key->kid().empty()) next->by_kid[key->kid()] = key;
+    next->no_kid = key;
+    snap_ = std::move(next);
+  }
+  // Removes the key with this kid (and the no-kid default if it is that key). True if it was present.
+  bool remove(std::string_view kid) {
+    std::unique_lock lock(mu_);
+    auto next = std::make_shared<snapshot>(*snap_);
+    auto it = next->by_kid.find(std::string(kid));
+    if (it == next->by_kid.end()) return false;
+    if (next->no_kid == it->second) next->no_kid.reset();
+    next->by_kid.erase(it);
+    snap_ = std::move(next);
+    return true;
+  }
+  // Replaces every key at once (e.g. after fetching a JWKS).
+  void replace_all(std::vector<verification_key> keys) {
+    auto next = std::make_shared<snapshot>();
+    for (auto& k : keys) {
+      auto key = std::make_shared<const verification_key>(std::move(k));
+      if (key->kid().empty()) next->no_kid = key;
+      else next->by_kid[key->kid()] = key;
+    }
+    std::unique_lock lock(mu_);
+    snap_ = std::move(next);
+  }
+
+  // The key for the kid, or for tokens without one; null when none matches.
+  std::shared_ptr<const verification_key> find(std::optional<std::string_view> kid) const noexcept {
+    std::shared_lock lock(mu_);
+    if (!kid) return snap_->no_kid;
+    auto it = snap_->by_kid.find(*kid);
+    return it == snap_->by_kid.end() ? nullptr : it->second;
+  }
+  // Number of keys with a kid.
+  std::size_t size() const {
+    std::shared_lock lock(mu_);
+    return snap_->by_kid.size();
+  }
+  // Every key, for export (the no-kid default last if it has no kid).
+  std::vector<std::shared_ptr<const verification_key>> keys() const {
+    std::shared_lock lock(mu_);
+    std::vector<std::shared_ptr<const verification_key>> out;
+    for (auto& [_, k] : snap_->by_kid) out.push_back(k);
+    if (snap_->no_kid && snap_->no_kid->kid().empty()) out.push_back(snap_->no_kid);
+    return out;
+  }
+
+ private:
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  struct snapshot {
+    std::unordered_map<std::string, std::shared_ptr<const verification_key>, hash, std::equal_to<>> by_kid;
+    std::shared_ptr<const verification_key> no_kid;
+  };
+  mutable std::shared_mutex mu_;
+  std::shared_ptr<const snapshot> snap_;
+};
+static_assert(key_set<kid_key_set>);
+
+}  // namespace tessera::jwt

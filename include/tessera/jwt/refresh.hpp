@@ -1,0 +1,77 @@
+#pragma once
+// tessera::jwt::refresher — renews a token without credentials (POST /auth/refresh): accepts a
+// token that is valid or expired within a window, refuses revoked or deactivated principals,
+// and issues a new token with the same identity claims and a new jti and exp.
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "tessera/core/clock.hpp"
+#include "tessera/core/replay_store.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/jwt/issuer.hpp"
+#include "tessera/jwt/verifier.hpp"
+
+namespace tessera::jwt {
+
+// How refresh behaves.
+struct refresh_options {
+  // How long after exp a token may still be refreshed.
+  std::chrono::seconds window{std::chrono::hours(24)};
+};
+
+// A replay store that remembers nothing: every token may be refreshed any number of times.
+struct unlimited_refresh {
+  result<bool> remember(std::string_view, std::chrono::system_clock::time_point, std::chrono::seconds) noexcept {
+    return true;
+  }
+};
+static_assert(core::replay_store<unlimited_refresh>);
+
+// Renews tokens: verifies with V (which applies every rule and the revocation check), then
+// issues with I. With a real replay store S, each token (by jti) may be refreshed only once.
+// V, I and S may be reference types to share objects owned elsewhere.
+template <class V, class I, core::replay_store S = unlimited_refresh>
+class refresher {
+ public:
+  refresher(V verifier, I issuer, refresh_options opts = {}, S once = S{})
+      : verifier_(std::forward<V>(verifier)), issuer_(std::forward<I>(issuer)), opts_(opts), once_(std::forward<S>(once)) {}
+
+  // A new token for the holder of `token`. Errors: every verifier error (expired beyond the
+  // window is refresh_window_passed; revoked and deactivated principals are refused), missing_claim
+  // when a once-only refresher meets a token without jti, refresh_already_used on a second use.
+  result<issued_token> refresh(std::string_view token) {
+    auto t = verifier_.verify_allowing_expiry(token, opts_.window);
+    if (!t) return unexpected{t.error()};
+    if constexpr (!std::is_same_v<std::remove_cvref_t<S>, unlimited_refresh>) {
+      if (t->jwt_id().empty()) return unexpected{errc::missing_claim};
+      auto now = issuer_.clock().now();
+      auto exp = t->expires_at().value_or(core::unix_seconds(now));
+      auto keep = std::chrono::seconds(exp - core::unix_seconds(now)) + opts_.window + std::chrono::seconds(60);
+      if (keep.count() < 60) keep = std::chrono::seconds(60);
+      std::string key = "refresh:";
+      key += t->jwt_id();
+      auto first = once_.remember(key, now, keep);
+      if (!first) return unexpected{first.error()};
+      if (!*first) return unexpected{errc::refresh_already_used};
+    }
+    claims c;
+    auto all = t->claims();
+    if (!all.is_object()) return unexpected{errc::internal_error};
+    for (auto& [name, value] : all.items()) {
+      if (name == "iss" || name == "exp" || name == "nbf" || name == "iat" || name == "jti") continue;
+      c.set(name, value);
+    }
+    return issuer_.issue(c);
+  }
+
+ private:
+  V verifier_;
+  I issuer_;
+  refresh_options opts_;
+  S once_;
+};
+
+}  // namespace tessera::jwt

@@ -1,0 +1,141 @@
+#pragma once
+// Revocation: the check a verifier runs after the signature, and a thread-safe in-memory list
+// that revokes single tokens (jti), every token of a principal issued before a time, whole
+// principals (deactivation), and withdrawn signing keys.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::jwt {
+
+// What a revocation check is told about a token whose signature has verified.
+struct token_facts {
+  std::string_view jwt_id;     // jti ("" when absent)
+  std::string_view subject;    // sub
+  std::string_view principal;  // the principal claim configured in the rules (sub by default)
+  std::string_view kid;        // header kid
+  std::optional<std::int64_t> issued_at;
+  std::optional<std::int64_t> expires_at;
+};
+
+// Decides whether a verified token has been revoked.
+// Rules: check() is noexcept and thread-safe; once a revocation call on the policy has returned,
+// every check that starts afterwards sees it; it returns token_revoked, principal_deactivated or
+// key_withdrawn for the respective cause, and store_unavailable when it cannot tell (callers
+// refuse the token).
+template <class R>
+concept revocation_check = requires(const R& r, const token_facts& f) {
+  { r.check(f) } noexcept -> std::same_as<result<void>>;
+};
+
+// No revocation at all: tokens live until they expire.
+struct no_revocation {
+  result<void> check(const token_facts&) const noexcept { return core::ok(); }
+};
+static_assert(revocation_check<no_revocation>);
+
+// A thread-safe in-memory revocation list, sharded by key so concurrent checks do not serialise.
+// Checks skip a category entirely while it is empty.
+class memory_revocation_list {
+ public:
+  memory_revocation_list() = default;
+  memory_revocation_list(const memory_revocation_list&) = delete;
+  memory_revocation_list& operator=(const memory_revocation_list&) = delete;
+
+  // Revokes one token by its jti.
+  void revoke_token(std::string_view jti) { put(tokens_, jti, 0); }
+  // Revokes every token of the principal issued before `before` (Unix seconds); tokens without iat too.
+  void revoke_issued_before(std::string_view principal, std::int64_t before) {
+    put(before_, principal, before, [](std::int64_t& cur, std::int64_t v) { cur = std::max(cur, v); });
+  }
+  // Deactivates a principal: all its tokens fail with principal_deactivated until reactivated.
+  void deactivate(std::string_view principal) { put(deactivated_, principal, 0); }
+  // Lifts a deactivation (tokens revoked by time or jti stay revoked).
+  void reactivate(std::string_view principal) { erase(deactivated_, principal); }
+  // Withdraws a signing key: every token carrying this kid fails with key_withdrawn.
+  void withdraw_key(std::string_view kid) { put(keys_, kid, 0); }
+
+  result<void> check(const token_facts& f) const noexcept {
+    try {
+      if (!f.kid.empty() && contains(keys_, f.kid)) return unexpected{errc::key_withdrawn};
+      if (!f.principal.empty() && contains(deactivated_, f.principal)) return unexpected{errc::principal_deactivated};
+      if (!f.jwt_id.empty() && contains(tokens_, f.jwt_id)) return unexpected{errc::token_revoked};
+      if (!f.principal.empty()) {
+        if (auto t = lookup(before_, f.principal)) {
+          if (!f.issued_at || *f.issued_at < *t) return unexpected{errc::token_revoked};
+        }
+      }
+      return core::ok();
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
+
+ private:
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr std::size_t shards = 16;
+  struct shard {
+    mutable std::shared_mutex mu;
+    std::unordered_map<std::string, std::int64_t, hash, std::equal_to<>> map;
+  };
+  struct table {
+    std::atomic<std::size_t> count{0};
+    std::array<shard, shards> s;
+    shard& at(std::string_view k) { return s[hash{}(k) % shards]; }
+    const shard& at(std::string_view k) const { return s[hash{}(k) % shards]; }
+  };
+
+  template <class Merge = std::nullptr_t>
+  static void put(table& t, std::string_view k, std::int64_t v, Merge merge = nullptr) {
+    auto& sh = t.at(k);
+    std::unique_lock lock(sh.mu);
+    auto it = sh.map.find(k);
+    if (it == sh.map.end()) {
+      sh.map.emplace(std::string(k), v);
+      t.count.fetch_add(1, std::memory_order_release);
+    } else if constexpr (!std::is_same_v<Merge, std::nullptr_t>) {
+      merge(it->second, v);
+    } else {
+      it->second = v;
+    }
+  }
+  static void erase(table& t, std::string_view k) {
+    auto& sh = t.at(k);
+    std::unique_lock lock(sh.mu);
+    auto it = sh.map.find(k);
+    if (it != sh.map.end()) {
+      sh.map.erase(it);
+      t.count.fetch_sub(1, std::memory_order_release);
+    }
+  }
+  static std::optional<std::int64_t> lookup(const table& t, std::string_view k) {
+    if (t.count.load(std::memory_order_acquire) == 0) return std::nullopt;
+    auto& sh = t.at(k);
+    std::shared_lock lock(sh.mu);
+    auto it = sh.map.find(k);
+    if (it == sh.map.end()) return std::nullopt;
+    return it->second;
+  }
+  static bool contains(const table& t, std::string_view k) { return lookup(t, k).has_value(); }
+
+  table tokens_, before_, deactivated_, keys_;
+};
+static_assert(revocation_check<memory_revocation_list>);
+
+}  // namespace tessera::jwt

@@ -1,0 +1,210 @@
+#pragma once
+// tessera::jwt::verified_token — the claims of a token whose signature and rules have been
+// checked. Only a verifier can construct one.
+
+#include <cstdint>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/result.hpp"
+#include "tessera/jwt/algorithm.hpp"
+
+namespace tessera::jwt {
+
+namespace detail {
+struct token_builder;
+}  // namespace detail
+
+// A verified JWT. Registered claims are typed; custom claims are read from a compact table built
+// during verification (strings, integers, booleans, string lists), and nlohmann::json is built
+// only when asked for. Not for concurrent use by several threads at once.
+class verified_token {
+ public:
+  // Kinds of values kept in the claim table.
+  enum class value_kind : std::uint8_t { string = 0, string_element = 1, integer = 2, boolean = 3, other = 4, empty_list = 5 };
+
+  // The header's algorithm (always the algorithm the key is bound to).
+  jwt::alg algorithm() const noexcept { return alg_; }
+  // The header's kid ("" when absent).
+  std::string_view kid() const noexcept { return slice(kid_); }
+  // The header's typ ("" when absent).
+  std::string_view type() const noexcept { return slice(typ_); }
+  // The iss claim ("" when absent).
+  std::string_view issuer() const noexcept { return slice(iss_); }
+  // The sub claim ("" when absent).
+  std::string_view subject() const noexcept { return slice(sub_); }
+  // The jti claim ("" when absent).
+  std::string_view jwt_id() const noexcept { return slice(jti_); }
+  // The exp claim in Unix seconds.
+  std::optional<std::int64_t> expires_at() const noexcept { return exp_; }
+  // The nbf claim in Unix seconds.
+  std::optional<std::int64_t> not_before() const noexcept { return nbf_; }
+  // The iat claim in Unix seconds.
+  std::optional<std::int64_t> issued_at() const noexcept { return iat_; }
+
+  // True when the aud claim (string or array) contains a.
+  bool has_audience(std::string_view a) const noexcept {
+    if (!(present_ & aud_is_list)) return (present_ & has_aud) && slice(aud_) == a;
+    bool found = false;
+    for_each("aud", [&](value_kind k, std::string_view v) {
+      if ((k == value_kind::string || k == value_kind::string_element) && v == a) found = true;
+    });
+    return found;
+  }
+  // Every audience (one for a string aud).
+  std::vector<std::string_view> audiences() const {
+    std::vector<std::string_view> out;
+    for_each("aud", [&](value_kind k, std::string_view v) {
+      if (k == value_kind::string || k == value_kind::string_element) out.push_back(v);
+    });
+    return out;
+  }
+
+  // True when the claims hold this top-level name.
+  bool has_claim(std::string_view name) const noexcept {
+    if (name == "iss") return present_ & has_iss;
+    if (name == "aud") return present_ & has_aud;
+    if (name == "sub") return present_ & has_sub;
+    bool found = false;
+    for_each(name, [&](value_kind, std::string_view) { found = true; });
+    return found;
+  }
+  // A string claim. missing_claim when absent, invalid_claim when not a string.
+  result<std::string_view> claim_string(std::string_view name) const noexcept {
+    return typed(name, value_kind::string, [](std::string_view v) { return v; });
+  }
+  // An integer claim (JSON integer within int64). missing_claim / invalid_claim.
+  result<std::int64_t> claim_int(std::string_view name) const noexcept {
+    return typed(name, value_kind::integer, [](std::string_view v) {
+      std::int64_t x;
+      std::memcpy(&x, v.data(), sizeof x);
+      return x;
+    });
+  }
+  // A boolean claim. missing_claim / invalid_claim.
+  result<bool> claim_bool(std::string_view name) const noexcept {
+    return typed(name, value_kind::boolean, [](std::string_view v) { return v[0] != 0; });
+  }
+  // A list of strings: a space-separated string (as OAuth "scope") or an array of strings.
+  result<std::vector<std::string>> claim_strings(std::string_view name) const {
+    std::vector<std::string> out;
+    bool present = false, bad = false;
+    for_each(name, [&](value_kind k, std::string_view v) {
+      present = true;
+      if (k == value_kind::string) {
+        split_spaces(v, [&](std::string_view w) { out.emplace_back(w); });
+      } else if (k == value_kind::string_element) {
+        out.emplace_back(v);
+      } else if (k != value_kind::empty_list) {
+        bad = true;
+      }
+    });
+    if (!present) return unexpected{errc::missing_claim};
+    if (bad) return unexpected{errc::invalid_claim};
+    return out;
+  }
+  // True when the list claim (space-separated string or array; "scope" by default) holds `item`.
+  bool has_in_list(std::string_view item, std::string_view claim = "scope") const noexcept {
+    bool found = false;
+    for_each(claim, [&](value_kind k, std::string_view v) {
+      if (k == value_kind::string) split_spaces(v, [&](std::string_view w) { found = found || w == item; });
+      else if (k == value_kind::string_element) found = found || v == item;
+    });
+    return found;
+  }
+  // True when the "scope" claim grants the scope.
+  bool has_scope(std::string_view scope) const noexcept { return has_in_list(scope, "scope"); }
+
+  // One claim as nlohmann::json (parsed on demand from the verified claims text).
+  result<nlohmann::json> claim_json(std::string_view name) const {
+    auto all = claims();
+    auto it = all.find(std::string(name));
+    if (it == all.end()) return unexpected{errc::missing_claim};
+    return *it;
+  }
+  // All claims as nlohmann::json (parsed on demand).
+  nlohmann::json claims() const { return nlohmann::json::parse(claims_text(), nullptr, false); }
+  // The verified claims JSON text, exactly as signed.
+  std::string_view claims_text() const noexcept { return std::string_view(data_).substr(0, payload_len_); }
+
+ private:
+  friend struct detail::token_builder;
+  struct span {
+    std::uint32_t off = 0, len = 0;
+  };
+  // Presence bits of registered claims, recorded while the table is built.
+  enum : std::uint8_t { has_iss = 1, has_aud = 2, has_sub = 4, aud_is_list = 8 };
+  verified_token() = default;
+
+  std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
+
+  // Inline byte comparison: claim names are short, and a library memcmp call costs more than them.
+  static bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+
+  template <class Fn>
+  static void split_spaces(std::string_view v, Fn&& fn) noexcept {
+    std::size_t i = 0;
+    while (i < v.size()) {
+      while (i < v.size() && v[i] == ' ') ++i;
+      std::size_t j = i;
+      while (j < v.size() && v[j] != ' ') ++j;
+      if (j > i) fn(v.substr(i, j - i));
+      i = j;
+    }
+  }
+
+  // Table entry layout (from table_off_): kind(1) name_len(2) name value_len(4) value.
+  template <class Fn>
+  void for_each(std::string_view name, Fn&& fn) const noexcept {
+    const char* p = data_.data() + table_off_;
+    const char* end = data_.data() + data_.size();
+    while (p < end) {
+      auto kind = static_cast<value_kind>(static_cast<unsigned char>(*p++));
+      std::uint16_t nlen;
+      std::memcpy(&nlen, p, 2);
+      p += 2;
+      std::string_view n(p, nlen);
+      p += nlen;
+      std::uint32_t vlen;
+      std::memcpy(&vlen, p, 4);
+      p += 4;
+      std::string_view v(p, vlen);
+      p += vlen;
+      if (n.size() == name.size() && same_bytes(n.data(), name.data(), n.size())) fn(kind, v);
+    }
+  }
+
+  template <class Fn>
+  auto typed(std::string_view name, value_kind want, Fn&& conv) const noexcept -> result<decltype(conv(std::string_view{}))> {
+    bool present = false, match = false;
+    std::string_view val;
+    for_each(name, [&](value_kind k, std::string_view v) {
+      present = true;
+      if (k == want) {
+        match = true;
+        val = v;
+      }
+    });
+    if (!present) return unexpected{errc::missing_claim};
+    if (!match) return unexpected{errc::invalid_claim};
+    return conv(val);
+  }
+
+  std::string data_;  // the claims JSON text, then the header's kid and typ, then the claim table
+  std::uint32_t payload_len_ = 0;
+  std::uint32_t table_off_ = 0;
+  jwt::alg alg_ = jwt::alg::hs256;
+  span kid_, typ_, iss_, sub_, jti_, aud_;
+  std::uint8_t present_ = 0;
+  std::optional<std::int64_t> exp_, nbf_, iat_;
+};
+
+}  // namespace tessera::jwt

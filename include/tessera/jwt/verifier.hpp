@@ -1,0 +1,149 @@
+#pragma once
+// tessera::jwt::verifier — checks a compact JWS token: size and shape, then the signature with
+// the key its key set holds for it, then the rules, then revocation. noexcept, no exceptions,
+// no per-call key parsing or algorithm fetch, and one allocation (the verified token's storage).
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "tessera/core/base64.hpp"
+#include "tessera/core/clock.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/detail/jwt_parse.hpp"
+#include "tessera/jwt/key_set.hpp"
+#include "tessera/jwt/revocation.hpp"
+#include "tessera/jwt/rules.hpp"
+#include "tessera/jwt/verified_token.hpp"
+
+namespace tessera::jwt {
+
+// Verifies tokens against a key set, rules, a clock and a revocation check.
+// Template arguments may be reference types to share an object owned elsewhere, e.g.
+// verifier<kid_key_set&, core::system_clock, memory_revocation_list&>. All members are
+// thread-safe when the key set, clock and revocation check are.
+template <key_set K, core::clock C = core::system_clock, revocation_check R = no_revocation>
+class verifier {
+ public:
+  verifier(K keys, jwt::rules r, C clock = C{}, R revocation = R{})
+      : keys_(std::forward<K>(keys)), rules_(std::move(r)), clock_(std::forward<C>(clock)),
+        revocation_(std::forward<R>(revocation)) {}
+
+  // Verifies a token. Each failure has its own errc; every one of them maps to HTTP 401.
+  result<verified_token> verify(std::string_view token) const noexcept { return run(token, std::nullopt); }
+
+  // Verifies a token that may have expired at most `grace` ago, every other rule applying as usual.
+  // This exists for refresh endpoints (see refresher); ordinary request handling uses verify().
+  result<verified_token> verify_allowing_expiry(std::string_view token, std::chrono::seconds grace) const noexcept {
+    return run(token, grace);
+  }
+
+  // The key set, e.g. to rotate keys while the verifier is in use.
+  std::remove_reference_t<K>& keys() noexcept { return keys_; }
+  const std::remove_reference_t<K>& keys() const noexcept { return keys_; }
+  const jwt::rules& rules() const noexcept { return rules_; }
+  const std::remove_reference_t<C>& clock() const noexcept { return clock_; }
+  const std::remove_reference_t<R>& revocation() const noexcept { return revocation_; }
+
+ private:
+  result<verified_token> run(std::string_view token, std::optional<std::chrono::seconds> grace) const noexcept {
+    // 1. Size and shape, before anything is decoded.
+    if (token.size() > rules_.max_token_size()) return unexpected{errc::token_too_large};
+    auto seg = detail::split(token);
+    if (!seg) return unexpected{seg.error()};
+    // The signature is decoded up front: strict base64url is part of the token's shape.
+    std::array<std::uint8_t, 1024> sig;  // written by the decoder before any read
+    auto sig_len = core::base64url_decode_into(seg->signature, sig);
+    if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length : errc::token_malformed};
+
+    // 2. Header, key lookup, algorithm binding, signature.
+    auto h = detail::parse_header(seg->header, rules_.understood_crit());
+    if (!h) return unexpected{h.error()};
+    auto key = keys_.find(h->kid);
+    if (!key) return unexpected{errc::key_not_found};
+    const verification_key& k = *key;
+    if (k.algorithm() != h->algorithm) return unexpected{errc::algorithm_not_allowed};
+    if (auto v = k.verify(seg->signing_input, core::bytes_view(sig.data(), *sig_len)); !v) return unexpected{v.error()};
+
+    // 3. Claims (only now is anything in them trusted), then the rules.
+    auto t = detail::token_builder::build(h->algorithm, *h, seg->payload);
+    if (!t) return unexpected{t.error()};
+    if (auto r = apply_rules(*t, grace); !r) return unexpected{r.error()};
+
+    // 4. Revocation, after the signature.
+    token_facts facts{t->jwt_id(), t->subject(), principal_of(*t), t->kid(), t->issued_at(), t->expires_at()};
+    if (auto r = revocation_.check(facts); !r) return unexpected{r.error()};
+    return t;
+  }
+
+  std::string_view principal_of(const verified_token& t) const noexcept {
+    if (rules_.principal_claim() == "sub") return t.subject();
+    auto p = t.claim_string(rules_.principal_claim());
+    return p ? *p : std::string_view{};
+  }
+
+  static bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char x = a[i], y = b[i];
+      if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+      if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+      if (x != y) return false;
+    }
+    return true;
+  }
+
+  result<void> apply_rules(const verified_token& t, std::optional<std::chrono::seconds> grace) const noexcept {
+    const std::int64_t now = core::unix_seconds(clock_.now());
+    const std::int64_t leeway = rules_.leeway().count();
+    if (auto exp = t.expires_at()) {
+      const std::int64_t allowed = leeway + (grace ? grace->count() : 0);
+      if (now - allowed >= *exp) return unexpected{grace ? errc::refresh_window_passed : errc::token_expired};
+    } else if (rules_.require_exp()) {
+      return unexpected{errc::missing_claim};
+    }
+    if (auto nbf = t.not_before(); nbf && now + leeway < *nbf) return unexpected{errc::token_not_yet_valid};
+    if (auto iat = t.issued_at(); iat && now + leeway < *iat) return unexpected{errc::token_issued_in_future};
+    if (auto age = rules_.max_age()) {
+      auto iat = t.issued_at();
+      if (!iat) return unexpected{errc::missing_claim};
+      if (now - leeway - *iat > age->count()) return unexpected{errc::token_too_old};
+    }
+    if (!rules_.issuers().empty()) {
+      if (!t.has_claim("iss")) return unexpected{errc::missing_claim};
+      bool ok = false;
+      for (auto& i : rules_.issuers()) ok = ok || t.issuer() == i;
+      if (!ok) return unexpected{errc::wrong_issuer};
+    }
+    if (!rules_.audiences().empty()) {
+      if (!t.has_claim("aud")) return unexpected{errc::missing_claim};
+      bool ok = false;
+      for (auto& a : rules_.audiences()) ok = ok || t.has_audience(a);
+      if (!ok) return unexpected{errc::wrong_audience};
+    }
+    if (auto& s = rules_.subject(); s && t.subject() != *s) {
+      return unexpected{t.has_claim("sub") ? errc::wrong_subject : errc::missing_claim};
+    }
+    if (auto& ty = rules_.type(); ty && !iequals(t.type(), *ty)) return unexpected{errc::wrong_token_type};
+    for (auto& name : rules_.required_claims())
+      if (!t.has_claim(name)) return unexpected{errc::missing_claim};
+    for (auto& check : rules_.checks()) {
+      try {
+        if (auto r = check(t); !r) return r;
+      } catch (...) {
+        return unexpected{errc::claim_check_failed};
+      }
+    }
+    return core::ok();
+  }
+
+  K keys_;
+  jwt::rules rules_;
+  C clock_;
+  R revocation_;
+};
+
+}  // namespace tessera::jwt
