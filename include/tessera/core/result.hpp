@@ -2,6 +2,7 @@
 // tessera::result<T> — a value or an errc, shaped like std::expected<T, errc>.
 
 #include <cassert>
+#include <memory>
 #include <new>
 #include <system_error>
 #include <type_traits>
@@ -39,7 +40,7 @@ class [[nodiscard]] result {
     requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::remove_cvref_t<U>, result>) &&
              (!std::is_same_v<std::remove_cvref_t<U>, unexpected>)
   constexpr result(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) : has_(true) {
-    ::new (static_cast<void*>(&value_)) T(std::forward<U>(v));
+    std::construct_at(&value_, std::forward<U>(v));
   }
   // Holds an error.
   constexpr result(unexpected u) noexcept : error_(u.code), has_(false) {}
@@ -60,7 +61,7 @@ class [[nodiscard]] result {
     if (this != &o) swap_in(std::move(o));
     return *this;
   }
-  ~result() { destroy(); }
+  constexpr ~result() { destroy(); }
 
   constexpr bool has_value() const noexcept { return has_; }
   constexpr explicit operator bool() const noexcept { return has_; }
@@ -92,8 +93,8 @@ class [[nodiscard]] result {
   void check() const {
     if (!has_) throw bad_result_access(error_);
   }
-  void destroy() noexcept {
-    if (has_) value_.~T();
+  constexpr void destroy() noexcept {
+    if (has_) std::destroy_at(&value_);
   }
   void swap_in(result&& o) {
     destroy();

@@ -1,0 +1,100 @@
+#pragma once
+// Reading credentials out of HTTP headers: case-insensitive header lookup, the mandatory
+// "Bearer " scheme of RFC 6750, and single-valued API-key headers.
+
+#include <concepts>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::http {
+
+// ASCII case-insensitive equality, as HTTP header names and auth schemes compare.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// A request's headers as a host server exposes them.
+// Rules: header(name) matches the name case-insensitively and returns the value of the single
+// header with that name, nullopt when absent. A server whose request holds the same header
+// twice should return nullopt or the first value consistently; credential readers below refuse
+// values containing a comma, so a folded duplicate never slips through as one credential.
+template <class H>
+concept header_source = requires(const H& h, std::string_view name) {
+  { h.header(name) } -> std::convertible_to<std::optional<std::string_view>>;
+};
+
+// A header_source over any range of (name, value) pairs, e.g. std::vector<std::pair<std::string,std::string>>
+// or std::multimap; a name present twice yields nullopt (ambiguous credentials are refused).
+template <class Range>
+class header_list {
+ public:
+  explicit header_list(const Range& r) noexcept : r_(&r) {}
+  std::optional<std::string_view> header(std::string_view name) const {
+    std::optional<std::string_view> found;
+    for (const auto& [k, v] : *r_) {
+      if (!iequals(k, name)) continue;
+      if (found) return std::nullopt;
+      found = std::string_view(v);
+    }
+    return found;
+  }
+
+ private:
+  const Range* r_;
+};
+static_assert(header_source<header_list<std::pair<std::string_view, std::string_view>[1]>>);
+
+// The token of an "Authorization: Bearer <token>" value (RFC 6750 §2.1). The scheme is matched
+// case-insensitively and must be followed by exactly one space and a b64token; anything else
+// (no scheme, another scheme, empty token, spaces or commas inside) is malformed_credentials.
+constexpr result<std::string_view> bearer_token(std::optional<std::string_view> authorization) noexcept {
+  if (!authorization || authorization->empty()) return unexpected{errc::missing_credentials};
+  std::string_view v = *authorization;
+  if (v.size() < 8 || !iequals(v.substr(0, 6), "Bearer") || v[6] != ' ') return unexpected{errc::malformed_credentials};
+  std::string_view tok = v.substr(7);
+  std::size_t eq = tok.size();
+  while (eq > 0 && tok[eq - 1] == '=') --eq;  // b64token may end in '='
+  if (eq == 0) return unexpected{errc::malformed_credentials};
+  for (std::size_t i = 0; i < eq; ++i) {
+    char c = tok[i];
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+              c == '_' || c == '~' || c == '+' || c == '/';
+    if (!ok) return unexpected{errc::malformed_credentials};
+  }
+  return tok;
+}
+
+// The bearer token of a request's Authorization header.
+template <header_source H>
+result<std::string_view> bearer_token_of(const H& headers) {
+  return bearer_token(headers.header("Authorization"));
+}
+
+// The value of a single-valued credential header (e.g. "ApiKey", "X-CLIENT-ID"): present,
+// non-empty, without surrounding whitespace, commas or control characters.
+constexpr result<std::string_view> credential_value(std::optional<std::string_view> value) noexcept {
+  if (!value || value->empty()) return unexpected{errc::missing_credentials};
+  for (char c : *value) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == ',') return unexpected{errc::malformed_credentials};
+  }
+  return *value;
+}
+
+// The value of a named credential header of a request (name matched case-insensitively).
+template <header_source H>
+result<std::string_view> credential_of(const H& headers, std::string_view name) {
+  return credential_value(headers.header(name));
+}
+
+}  // namespace tessera::http
