@@ -1,0 +1,87 @@
+#pragma once
+// Per-principal rate limits (429): the rate_limiter concept and a sharded token-bucket model.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::authz {
+
+// Admits or refuses one request of a principal.
+// Rules: acquire() is noexcept and thread-safe; it returns rate_limited (429) when the principal
+// is over its limit and store_unavailable when it cannot tell (callers refuse); principals are
+// independent of one another.
+template <class L>
+concept rate_limiter = requires(L& l, std::string_view key, std::chrono::system_clock::time_point now) {
+  { l.acquire(key, now) } noexcept -> std::same_as<result<void>>;
+};
+
+// Token buckets per principal: `burst` requests at once, refilled at `per_second`. 16 locked
+// shards; at most `max_keys` principals are tracked, the idle (full-bucket) ones dropped first.
+class token_bucket_limiter {
+ public:
+  token_bucket_limiter(double per_second, double burst, std::size_t max_keys = 100'000)
+      : rate_(per_second), burst_(burst), per_shard_(max_keys / shards + 1) {}
+  token_bucket_limiter(const token_bucket_limiter&) = delete;
+  token_bucket_limiter& operator=(const token_bucket_limiter&) = delete;
+
+  result<void> acquire(std::string_view key, std::chrono::system_clock::time_point now) noexcept {
+    try {
+      auto& s = shards_[std::hash<std::string_view>{}(key) % shards];
+      std::lock_guard lock(s.mu);
+      auto it = s.buckets.find(key);
+      if (it == s.buckets.end()) {
+        if (s.buckets.size() >= per_shard_) drop_idle(s, now);
+        if (s.buckets.size() >= per_shard_) return unexpected{errc::store_unavailable};
+        it = s.buckets.emplace(std::string(key), bucket{burst_, now}).first;
+      }
+      bucket& b = it->second;
+      const double elapsed = std::chrono::duration<double>(now - b.last).count();
+      if (elapsed > 0) {
+        b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
+        b.last = now;
+      }
+      if (b.tokens < 1.0) return unexpected{errc::rate_limited};
+      b.tokens -= 1.0;
+      return core::ok();
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
+
+  // Whole seconds until one more request of this principal would be admitted (for Retry-After).
+  int retry_after_seconds() const noexcept { return rate_ > 0 ? std::max(1, static_cast<int>(1.0 / rate_ + 0.999)) : 1; }
+
+ private:
+  struct bucket {
+    double tokens;
+    std::chrono::system_clock::time_point last;
+  };
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  struct shard {
+    std::mutex mu;
+    std::unordered_map<std::string, bucket, hash, std::equal_to<>> buckets;
+  };
+  static constexpr std::size_t shards = 16;
+  void drop_idle(shard& s, std::chrono::system_clock::time_point now) {
+    std::erase_if(s.buckets, [&](const auto& e) {
+      return e.second.tokens + std::chrono::duration<double>(now - e.second.last).count() * rate_ >= burst_;
+    });
+  }
+  double rate_, burst_;
+  std::size_t per_shard_;
+  std::array<shard, shards> shards_;
+};
+static_assert(rate_limiter<token_bucket_limiter>);
+
+}  // namespace tessera::authz

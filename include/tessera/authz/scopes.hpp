@@ -1,0 +1,49 @@
+#pragma once
+// Scope checks: a route demands scopes, a verified credential holds some (missing → 403).
+
+#include <concepts>
+#include <initializer_list>
+#include <string_view>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::authz {
+
+// Anything that can say whether it grants a scope (jwt::verified_token, an API-key record, ...).
+// Rules: has_scope is exact, case-sensitive string equality on one scope; it never does prefix
+// or wildcard matching, so "orders" never grants "orders:write".
+template <class T>
+concept scope_holder = requires(const T& t, std::string_view s) {
+  { t.has_scope(s) } -> std::convertible_to<bool>;
+};
+
+// Succeeds when the holder has every scope listed; missing_scope (403) otherwise.
+template <scope_holder T>
+result<void> require_all_scopes(const T& holder, std::initializer_list<std::string_view> needed) noexcept {
+  for (auto s : needed)
+    if (!holder.has_scope(s)) return unexpected{errc::missing_scope};
+  return core::ok();
+}
+
+// Succeeds when the holder has at least one of the scopes listed; missing_scope (403) otherwise.
+template <scope_holder T>
+result<void> require_any_scope(const T& holder, std::initializer_list<std::string_view> accepted) noexcept {
+  for (auto s : accepted)
+    if (holder.has_scope(s)) return core::ok();
+  return unexpected{errc::missing_scope};
+}
+
+// True when a space-separated scope string (OAuth "scope") contains the scope exactly.
+constexpr bool scope_string_has(std::string_view scopes, std::string_view scope) noexcept {
+  std::size_t i = 0;
+  while (i < scopes.size()) {
+    while (i < scopes.size() && scopes[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < scopes.size() && scopes[j] != ' ') ++j;
+    if (j > i && scopes.substr(i, j - i) == scope) return true;
+    i = j;
+  }
+  return false;
+}
+
+}  // namespace tessera::authz

@@ -1,0 +1,71 @@
+#pragma once
+// Tenant binding: a path like /v2/orgs/{orgId}/stock must name the tenant the credential belongs to.
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::authz {
+
+// Up to eight named parameters captured from a path.
+class path_params {
+ public:
+  // The value captured for {name}, or nullopt.
+  std::optional<std::string_view> get(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < n_; ++i)
+      if (names_[i] == name) return values_[i];
+    return std::nullopt;
+  }
+  // Number of captured parameters.
+  std::size_t size() const noexcept { return n_; }
+
+ private:
+  friend result<path_params> match_path(std::string_view, std::string_view) noexcept;
+  std::array<std::string_view, 8> names_{}, values_{};
+  std::size_t n_ = 0;
+};
+
+// Matches a path against a pattern of literal segments, {name} captures and an optional final
+// "*" (any rest). Captures must be non-empty and may not contain '%' (an encoded '/' or '.' is
+// never a tenant id). Errors: forbidden when the path does not fit the pattern (the route is not
+// this one), invalid_argument for a pattern with more than eight captures.
+inline result<path_params> match_path(std::string_view pattern, std::string_view path) noexcept {
+  path_params out;
+  std::size_t pi = 0, si = 0;
+  auto next = [](std::string_view s, std::size_t& i) {
+    if (i < s.size() && s[i] == '/') ++i;
+    std::size_t j = i;
+    while (j < s.size() && s[j] != '/') ++j;
+    auto seg = s.substr(i, j - i);
+    i = j;
+    return seg;
+  };
+  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return unexpected{errc::forbidden};
+  while (pi < pattern.size()) {
+    auto p = next(pattern, pi);
+    if (p == "*" && pi == pattern.size()) return out;
+    if (si >= path.size()) return unexpected{errc::forbidden};
+    auto s = next(path, si);
+    if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
+      if (s.empty() || s.find('%') != std::string_view::npos) return unexpected{errc::forbidden};
+      if (out.n_ == out.names_.size()) return unexpected{errc::invalid_argument};
+      out.names_[out.n_] = p.substr(1, p.size() - 2);
+      out.values_[out.n_++] = s;
+    } else if (p != s) {
+      return unexpected{errc::forbidden};
+    }
+  }
+  if (si != path.size()) return unexpected{errc::forbidden};
+  return out;
+}
+
+// Succeeds when the tenant named by the request (path) is the credential's tenant; tenant_mismatch (403) otherwise.
+constexpr result<void> require_tenant(std::string_view requested, std::string_view credential_tenant) noexcept {
+  if (requested.empty() || credential_tenant.empty() || requested != credential_tenant)
+    return unexpected{errc::tenant_mismatch};
+  return core::ok();
+}
+
+}  // namespace tessera::authz
