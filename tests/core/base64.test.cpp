@@ -1,6 +1,7 @@
 // Tests for tessera/core/base64.hpp. Known answers: RFC 4648 §10 test vectors.
 #include "tessera/core/base64.hpp"
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -59,4 +60,86 @@ TEST_CASE("decoding into a caller's buffer", "[core][base64]") {
   CHECK(*n == 6);
   std::uint8_t small[2];
   CHECK(core::base64url_decode_into("Zm9vYmFy", small).error() == errc::buffer_too_small);
+}
+
+TEST_CASE("every byte value outside the alphabet is refused in every position", "[core][base64]") {
+  const std::string_view std_alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string_view url_alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  int refused_std = 0, refused_url = 0;
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    const bool in_std = std_alpha.find(ch) != std::string_view::npos;
+    const bool in_url = url_alpha.find(ch) != std::string_view::npos;
+    for (std::size_t pos = 0; pos < 4; ++pos) {
+      std::string s = "Zm9vYmFy";  // "foobar"; every symbol carries 6 data bits, so any in-alphabet swap decodes
+      s[pos + 4] = ch;
+      CAPTURE(c, pos);
+      CHECK(static_cast<bool>(core::base64url_decode(s)) == in_url);
+      CHECK(static_cast<bool>(core::base64_decode(s)) == in_std);
+      refused_url += in_url ? 0 : 1;
+      refused_std += in_std ? 0 : 1;
+      if (!in_url) CHECK(core::base64url_decode(s).error() == errc::invalid_base64);
+      if (!in_std) CHECK(core::base64_decode(s).error() == errc::invalid_base64);
+    }
+  }
+  CHECK(refused_url == (256 - 64) * 4);
+  CHECK(refused_std == (256 - 64) * 4);
+}
+
+TEST_CASE("base64 round-trips every length and large inputs", "[core][base64]") {
+  core::bytes data(70000);
+  std::uint32_t x = 2463534242u;  // xorshift32: deterministic bytes of every value
+  for (auto& b : data) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    b = static_cast<std::uint8_t>(x);
+  }
+  for (std::size_t n = 0; n <= 200; ++n) {
+    core::bytes_view part(data.data(), n);
+    const auto u = core::base64url_encode(part);
+    const auto p = core::base64_encode(part);
+    CAPTURE(n);
+    CHECK(u.size() == core::base64url_encoded_size(n));
+    CHECK(p.size() == core::base64_encoded_size(n));
+    CHECK(core::base64url_decode(u).value() == core::bytes(part.begin(), part.end()));
+    CHECK(core::base64_decode(p).value() == core::bytes(part.begin(), part.end()));
+    CHECK(core::base64url_decoded_size(u.size()).value() == n);
+    CHECK(core::base64_decoded_size(p).value() == n);
+  }
+  const auto big_u = core::base64url_encode(data);
+  const auto big_p = core::base64_encode(data);
+  CHECK(core::base64url_decode(big_u).value() == data);
+  CHECK(core::base64_decode(big_p).value() == data);
+  core::bytes out(data.size());
+  CHECK(core::base64url_decode_into(big_u, out).value() == data.size());
+  CHECK(out == data);
+}
+
+TEST_CASE("base64 encoding into a caller's buffer and appending", "[core][base64]") {
+  std::array<char, 8> buf{};
+  CHECK(core::base64url_encode_into("foobar", buf) == 8);
+  CHECK(std::string_view(buf.data(), 8) == "Zm9vYmFy");
+  std::array<char, 7> small{};
+  CHECK(core::base64url_encode_into("foobar", small) == 0);  // refuses rather than truncating
+  std::string s = "prefix.";
+  core::base64url_append(s, "fo");
+  CHECK(s == "prefix.Zm8");
+  core::base64url_append(s, "");
+  CHECK(s == "prefix.Zm8");
+}
+
+TEST_CASE("base64 decoders refuse impossible lengths and small buffers", "[core][base64]") {
+  for (std::size_t len : {1u, 5u, 9u, 4097u}) CHECK(core::base64url_decoded_size(len).error() == errc::invalid_base64);
+  std::array<std::uint8_t, 5> out{};
+  CHECK(core::base64_decode_into("Zm9vYmFy", out).error() == errc::buffer_too_small);
+  CHECK(core::base64_decode_into("Zm9vYmE=", out).value() == 5);
+  std::array<std::uint8_t, 6> six{};
+  CHECK(core::base64_decode_into("Zm9vYm=y", six).error() == errc::invalid_base64);  // '=' inside
+  CHECK(core::base64_decode_into("Zm9", out).error() == errc::invalid_base64);
+  CHECK(core::base64url_decode_into("Z", out).error() == errc::invalid_base64);
+  CHECK(core::base64url_decode_into("", std::span<std::uint8_t>{}).value() == 0);
+  CHECK(core::base64_decode_into("", std::span<std::uint8_t>{}).value() == 0);
+  CHECK(core::base64_decode("").value().empty());
+  CHECK(core::base64url_decode("").value().empty());
 }

@@ -53,9 +53,13 @@ class memory_replay_store {
         it->second = now + ttl;
         return true;
       }
-      if (s.entries.size() >= s.next_sweep) sweep(s, now);
+      // Sweep as the shard grows, and before refusing a key when full if some entry has expired
+      // (earliest is a lower bound of every expiry, so a full shard of live keys is not rescanned).
+      if (s.entries.size() >= s.next_sweep || (s.entries.size() >= per_shard_cap_ && s.earliest <= now))
+        sweep(s, now);
       if (s.entries.size() >= per_shard_cap_) return unexpected{errc::store_unavailable};
       s.entries.emplace(std::string(key), now + ttl);
+      s.earliest = std::min(s.earliest, now + ttl);
       return true;
     } catch (...) {
       return unexpected{errc::store_unavailable};
@@ -82,10 +86,17 @@ class memory_replay_store {
     mutable std::mutex mu;
     std::unordered_map<std::string, std::chrono::system_clock::time_point, string_hash, std::equal_to<>> entries;
     std::size_t next_sweep = 1024;
+    std::chrono::system_clock::time_point earliest = std::chrono::system_clock::time_point::max();
   };
   // Drops expired entries; the next sweep happens when the shard has doubled from what is left.
   void sweep(shard& s, std::chrono::system_clock::time_point now) {
-    std::erase_if(s.entries, [&](const auto& e) { return e.second <= now; });
+    auto earliest = std::chrono::system_clock::time_point::max();
+    std::erase_if(s.entries, [&](const auto& e) {
+      if (e.second <= now) return true;
+      earliest = std::min(earliest, e.second);
+      return false;
+    });
+    s.earliest = earliest;
     s.next_sweep = std::max<std::size_t>(1024, s.entries.size() * 2);
   }
 

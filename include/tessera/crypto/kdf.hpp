@@ -1,6 +1,7 @@
 #pragma once
 // Password-based key derivation through EVP_KDF: PBKDF2-HMAC-SHA256/512 (RFC 8018) and scrypt (RFC 7914).
 
+#include <climits>
 #include <cstdint>
 #include <limits>
 
@@ -61,11 +62,18 @@ inline result<secret> scrypt(core::bytes_view password, core::bytes_view salt, s
                              std::size_t out_len, std::uint64_t max_memory = 1ull << 30) {
   if (prm.n < 2 || (prm.n & (prm.n - 1)) != 0 || prm.r == 0 || prm.p == 0 || out_len == 0 || out_len > 1024)
     return core::unexpected{errc::invalid_kdf_parameters};
-  if (prm.n > (std::numeric_limits<std::uint64_t>::max() / 128) / prm.r || prm.memory_bytes() > max_memory)
+  // RFC 7914 §2: r * p < 2^30 and N < 2^(128 * r / 8); OpenSSL also passes the 128 * r * p bytes
+  // of B to PBKDF2 as an int. Checked here first, so memory_bytes() cannot overflow either.
+  const std::uint64_t rp = std::uint64_t{prm.r} * prm.p;
+  if (rp >= (1u << 30) || rp > static_cast<std::uint64_t>(INT_MAX) / 128 ||
+      (prm.r < 4 && prm.n >= (std::uint64_t{1} << (16 * prm.r))))
+    return core::unexpected{errc::invalid_kdf_parameters};
+  if (prm.n > (std::numeric_limits<std::uint64_t>::max() / 128) / prm.r - 2 || prm.memory_bytes() > max_memory)
     return core::unexpected{errc::invalid_kdf_parameters};
   std::uint64_t n = prm.n;
   std::uint32_t r = prm.r, p = prm.p;
-  std::uint64_t maxmem = prm.memory_bytes() + (1u << 20);
+  // OpenSSL's own count is 128 * r * (N + 2) + 128 * r * p: allow the 256 * r bytes on top.
+  std::uint64_t maxmem = prm.memory_bytes() + 256ull * r + (1u << 20);
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, detail::octets(password), password.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, detail::octets(salt), salt.size()),

@@ -84,6 +84,7 @@ class private_key {
     auto owned = tessera::detail::share(*pk);
     auto t = tessera::detail::classify(owned.get(), policy);
     if (!t) return unexpected{t.error()};
+    if (auto pair = tessera::detail::check_keypair(owned.get(), *t); !pair) return unexpected{pair.error()};
     return private_key(std::move(owned), *t);
   }
   tessera::detail::shared_pkey pkey_;

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <climits>
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,15 @@ inline core::result<crypto::key_type> classify(EVP_PKEY* pk, const crypto::key_p
   }
   if (EVP_PKEY_is_a(pk, "ED25519")) return crypto::key_type::ed25519;
   return ossl_fail(core::errc::unsupported_key_type);
+}
+
+// Checks that an EC private key's stated public point is d·G (OpenSSL's import does not; a JWK or
+// SEC1 key with a mismatched point would sign for one key and publish another).
+inline core::result<void> check_keypair(EVP_PKEY* pk, crypto::key_type t) noexcept {
+  if (t != crypto::key_type::ec_p256 && t != crypto::key_type::ec_p384) return core::ok();
+  evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
+  if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1) return ossl_fail(core::errc::invalid_key);
+  return core::ok();
 }
 
 // ---- JWK codec -------------------------------------------------------------------------------
@@ -260,10 +270,31 @@ inline core::result<pem_block> read_single_pem(std::string_view pem) {
   return b;
 }
 
+// True when der is exactly one ASN.1 value of the given outer structure. OpenSSL 3.0's decoders
+// treat the requested structure as a hint and fall back to the others (a PKCS#1 body under
+// "PUBLIC KEY", PKCS#8 under "EC PRIVATE KEY"), so the structure is checked here first.
+inline bool der_has_structure(core::bytes_view der, std::string_view structure) noexcept {
+  const long len = static_cast<long>(der.size());
+  const auto parses_fully = [&](auto d2i, auto free_fn) {
+    const unsigned char* p = der.data();
+    auto* v = d2i(nullptr, &p, len);
+    const bool ok = v != nullptr && p == der.data() + der.size();
+    free_fn(v);
+    ERR_clear_error();
+    return ok;
+  };
+  const bool spki = parses_fully(d2i_X509_PUBKEY, X509_PUBKEY_free);
+  if (structure == "SubjectPublicKeyInfo") return spki;
+  const bool pkcs8 = parses_fully(d2i_PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free);
+  if (structure == "PrivateKeyInfo") return pkcs8;
+  return !spki && !pkcs8;  // "type-specific": PKCS#1 or SEC1, never one of the wrapped forms
+}
+
 // Decodes DER of the given structure ("SubjectPublicKeyInfo", "PrivateKeyInfo", "type-specific")
-// and key type (nullptr for any) with OpenSSL's decoder; refuses trailing bytes.
+// and key type (nullptr for any) with OpenSSL's decoder; refuses other structures and trailing bytes.
 inline core::result<EVP_PKEY*> decode_der(core::bytes_view der, const char* structure, const char* keytype, int selection) {
-  if (der.empty()) return core::unexpected{core::errc::invalid_key};
+  if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) return core::unexpected{core::errc::invalid_key};
+  if (!der_has_structure(der, structure)) return core::unexpected{core::errc::invalid_key};
   EVP_PKEY* pk = nullptr;
   std::unique_ptr<OSSL_DECODER_CTX, ossl_deleter<OSSL_DECODER_CTX_free>> dctx(
       OSSL_DECODER_CTX_new_for_pkey(&pk, "DER", structure, keytype, selection, nullptr, nullptr));

@@ -1,0 +1,38 @@
+// Tests for tessera/core/ct_equal.hpp: constant-time comparison built on CRYPTO_memcmp.
+#include "tessera/core/ct_equal.hpp"
+
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+
+using namespace tessera;
+
+TEST_CASE("ct_equal compares contents", "[core][ct_equal]") {
+  CHECK(core::ct_equal("abc", "abc"));
+  CHECK_FALSE(core::ct_equal("abc", "abd"));
+  CHECK_FALSE(core::ct_equal("abc", "ab"));   // different lengths
+  CHECK_FALSE(core::ct_equal("ab", "abc"));
+  CHECK_FALSE(core::ct_equal("", "a"));
+  CHECK(core::ct_equal("", ""));
+  CHECK(core::ct_equal(core::bytes_view{}, core::bytes_view{}));  // null data, zero size
+  CHECK(core::ct_equal(core::bytes_view{}, ""));
+  const std::string with_nul("a\0b", 3), other_nul("a\0c", 3);
+  CHECK(core::ct_equal(with_nul, std::string("a\0b", 3)));
+  CHECK_FALSE(core::ct_equal(with_nul, other_nul));  // bytes after a NUL still count
+}
+
+TEST_CASE("ct_equal notices a single flipped bit anywhere", "[core][ct_equal]") {
+  std::vector<std::uint8_t> a(67);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  const auto b = a;
+  REQUIRE(core::ct_equal(a, b));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      auto c = a;
+      c[i] ^= static_cast<std::uint8_t>(1u << bit);
+      CAPTURE(i, bit);
+      CHECK_FALSE(core::ct_equal(a, c));
+    }
+  }
+}
