@@ -1,0 +1,187 @@
+#pragma once
+// HTTP headers as webhooks see them: the list a signer produces, and the read-only lookup a
+// verifier runs over whatever header container the host server already has.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "tessera/core/result.hpp"
+
+namespace tessera::webhook {
+
+namespace detail {
+constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII case-insensitive equality (header names are case-insensitive, RFC 9110 §5.1).
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+// True for an RFC 9110 §5.6.2 token (the syntax of a header name).
+constexpr bool is_token(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// True when every character is visible ASCII (0x21..0x7e): no space, no control, no 8-bit byte.
+constexpr bool is_visible_ascii(std::string_view s) noexcept {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return false;
+  return true;
+}
+
+// Splits the next item off a list separated by `sep`, dropping spaces and tabs around the item.
+// Returns false when the list is exhausted. Empty items are returned as empty views.
+constexpr bool next_item(std::string_view& rest, char sep, std::string_view& item, bool& done) noexcept {
+  if (done) return false;
+  std::size_t at = rest.find(sep);
+  item = rest.substr(0, at);
+  if (at == std::string_view::npos) {
+    rest = {};
+    done = true;
+  } else {
+    rest.remove_prefix(at + 1);
+  }
+  while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+  while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+  return true;
+}
+}  // namespace detail
+
+// One HTTP header field, as a signer emits it.
+struct header {
+  std::string name;
+  std::string value;
+  friend bool operator==(const header&, const header&) = default;
+};
+
+// The headers a signer produces for one delivery, in the order they should be sent.
+class header_list {
+ public:
+  using value_type = header;
+  using const_iterator = std::vector<header>::const_iterator;
+
+  // Appends a header.
+  void add(std::string name, std::string value) { items_.push_back({std::move(name), std::move(value)}); }
+  // The value of the first header with this name (case-insensitive), if any.
+  std::optional<std::string_view> find(std::string_view name) const noexcept {
+    for (const auto& h : items_)
+      if (detail::iequals(h.name, name)) return std::string_view(h.value);
+    return std::nullopt;
+  }
+  // The headers as a name → value map, for HTTP clients that take one.
+  std::map<std::string, std::string> to_map() const {
+    std::map<std::string, std::string> m;
+    for (const auto& h : items_) m.insert_or_assign(h.name, h.value);
+    return m;
+  }
+  // Number of headers.
+  std::size_t size() const noexcept { return items_.size(); }
+  // True when there is no header.
+  bool empty() const noexcept { return items_.empty(); }
+  // Iteration over the headers in order (a header_list is itself a header_source).
+  const_iterator begin() const noexcept { return items_.begin(); }
+  const_iterator end() const noexcept { return items_.end(); }
+  // The i-th header (i < size()).
+  const header& operator[](std::size_t i) const noexcept { return items_[i]; }
+
+ private:
+  std::vector<header> items_;
+};
+
+// An element of a header container that is a (name, value) pair, e.g. std::map's value_type.
+template <class T>
+concept header_pair = requires(const T& p) {
+  std::string_view(p.first);
+  std::string_view(p.second);
+};
+
+// An element of a header container with .name and .value members, e.g. webhook::header.
+template <class T>
+concept header_field = requires(const T& h) {
+  std::string_view(h.name);
+  std::string_view(h.value);
+};
+
+// A container of header fields: std::map, std::multimap, a vector of pairs, header_list, ...
+template <class R>
+concept header_range = std::ranges::input_range<const R> &&
+                       (header_pair<std::ranges::range_value_t<const R>> ||
+                        header_field<std::ranges::range_value_t<const R>>);
+
+// A host's own header accessor: called with a header name, returns its value or nullopt.
+template <class F>
+concept header_function = std::is_invocable_r_v<std::optional<std::string_view>, const F&, std::string_view>;
+
+// Where a verifier reads request headers from.
+// Rules: names match case-insensitively; for a header_range, a name present more than once is
+// refused as malformed_header (no first-wins or last-wins ambiguity); a header_function applies
+// its own policy for repeated fields. Values are used exactly as given (no trimming or unfolding).
+template <class H>
+concept header_source = header_range<H> || header_function<H>;
+static_assert(header_source<header_list>);
+static_assert(header_source<std::map<std::string, std::string>>);
+
+// A non-owning, type-erased view of a header_source, valid while the source lives. Verifiers
+// take it so that one non-template entry point serves every container.
+class header_lookup {
+ public:
+  // Views any header_source (implicitly, so verify(headers, body) takes the container itself).
+  template <class H>
+    requires header_source<H> && (!std::is_same_v<std::remove_cvref_t<H>, header_lookup>)
+  header_lookup(const H& source) noexcept : source_(&source), find_(&find_in<H>) {}  // NOLINT(google-explicit-constructor)
+
+  // The value of the header with this name; nullopt when absent; malformed_header when repeated.
+  result<std::optional<std::string_view>> find(std::string_view name) const noexcept { return find_(source_, name); }
+
+ private:
+  using find_fn = result<std::optional<std::string_view>> (*)(const void*, std::string_view) noexcept;
+
+  template <class H>
+  static result<std::optional<std::string_view>> find_in(const void* p, std::string_view name) noexcept {
+    const H& src = *static_cast<const H*>(p);
+    if constexpr (header_function<H>) {
+      try {
+        return std::optional<std::string_view>(std::invoke(src, name));
+      } catch (...) {
+        return unexpected{errc::internal_error};
+      }
+    } else {
+      std::optional<std::string_view> found;
+      for (const auto& field : src) {
+        std::string_view n, v;
+        if constexpr (header_field<std::ranges::range_value_t<const H>>) {
+          n = std::string_view(field.name);
+          v = std::string_view(field.value);
+        } else {
+          n = std::string_view(field.first);
+          v = std::string_view(field.second);
+        }
+        if (!detail::iequals(n, name)) continue;
+        if (found) return unexpected{errc::malformed_header};
+        found = v;
+      }
+      return found;
+    }
+  }
+
+  const void* source_;
+  find_fn find_;
+};
+
+}  // namespace tessera::webhook

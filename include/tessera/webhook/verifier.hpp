@@ -1,0 +1,229 @@
+#pragma once
+// tessera::webhook::verifier — the receiving side: checks a delivery's headers and raw body
+// against the active keys, the freshness window and a replay store. noexcept; every failure is a
+// distinct errc; nothing read from the request is trusted before a signature verifies.
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/clock.hpp"
+#include "tessera/core/ct_equal.hpp"
+#include "tessera/core/hex.hpp"
+#include "tessera/core/replay_store.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/webhook/headers.hpp"
+#include "tessera/webhook/key_ring.hpp"
+#include "tessera/webhook/scheme.hpp"
+#include "tessera/webhook/standard_webhooks.hpp"
+#include "tessera/webhook/timestamp.hpp"
+
+namespace tessera::webhook {
+
+// The replay policy that remembers nothing, for receivers that deduplicate elsewhere. It must be
+// named explicitly: a verifier has no default store, so opting out of duplicate detection is visible.
+struct no_replay_check {
+  // Always "first seen".
+  result<bool> remember(std::string_view, std::chrono::system_clock::time_point, std::chrono::seconds) const noexcept {
+    return true;
+  }
+};
+static_assert(core::replay_store<no_replay_check>);
+
+// How a verifier judges time and remembers deliveries.
+struct verify_options {
+  // A delivery's timestamp may be this far behind or ahead of the clock (edges included).
+  // Negative counts as 0; more than max_tolerance is clamped.
+  std::chrono::seconds tolerance = default_tolerance;
+  // Skips the freshness check (the timestamp must still be a strict integer and is still signed).
+  // Only for replaying stored events in tests; never in a server.
+  bool insecure_skip_timestamp_check = false;
+  // How long an accepted delivery is remembered; never less than twice the tolerance (the default).
+  std::chrono::seconds replay_ttl{0};
+  // Prefix of this verifier's keys in a shared replay store (e.g. the subscription or sender name).
+  std::string replay_namespace;
+};
+
+template <scheme Scheme, core::replay_store Store, core::clock Clock>
+class verifier;
+
+// A delivery whose signature has verified. Only a verifier constructs one.
+class verified_delivery {
+ public:
+  // The delivery id ("" when the scheme carries none); use it as the idempotency key.
+  const std::string& id() const noexcept { return id_; }
+  // True when the signature covers the id; an unsigned id (from a separate header) is only a hint.
+  bool id_signed() const noexcept { return id_signed_; }
+  // The signed timestamp in Unix seconds, when the scheme carries one.
+  std::optional<std::int64_t> timestamp() const noexcept { return timestamp_; }
+  // Index in the key ring of the key that verified (a non-zero index tells that an older key is still in use).
+  std::size_t key_index() const noexcept { return key_index_; }
+
+ private:
+  template <scheme, core::replay_store, core::clock>
+  friend class verifier;
+  verified_delivery(std::string id, bool id_signed, std::optional<std::int64_t> ts, std::size_t key) noexcept
+      : id_(std::move(id)), id_signed_(id_signed), timestamp_(ts), key_index_(key) {}
+
+  std::string id_;
+  bool id_signed_ = false;
+  std::optional<std::int64_t> timestamp_;
+  std::size_t key_index_ = 0;
+};
+
+// Verifies deliveries for one subscription (or one sender), in this order:
+//  1. the scheme reads the headers (missing_header, malformed_header, invalid_timestamp);
+//  2. the timestamp lies within ±tolerance (stale_timestamp, future_timestamp) — checked before the
+//     MAC so that stale traffic costs no hashing, and trusted only once step 3 succeeds;
+//  3. some well-formed signature entry equals the HMAC of the signed parts under some key of the
+//     ring, compared in constant time; malformed and unknown-version entries are skipped
+//     (no_valid_signature);
+//  4. the replay store has not seen the delivery within the replay window (duplicate_delivery).
+//     The store is asked only after the signature verified, so duplicate_delivery means "authentic,
+//     already accepted": answer 2xx and do not act twice. Keys are the signed id; for schemes whose
+//     id is unsigned, the verified signature first (an exact resend), then the id (a retry).
+// Store and Clock may be reference types (the defaults share a store owned by the server):
+//   core::memory_replay_store seen;
+//   webhook::verifier v(webhook::standard_webhooks{}, std::move(ring), seen);
+// verify() is thread-safe when the store and clock are.
+template <scheme Scheme = standard_webhooks, core::replay_store Store = core::memory_replay_store&,
+          core::clock Clock = core::system_clock>
+class verifier {
+ public:
+  // Store and Clock are not deduced from these parameters (the guides below decide, so that an
+  // lvalue store or clock is held by reference and a temporary one by value).
+  verifier(Scheme s, key_ring keys, std::type_identity_t<Store> store, verify_options opts = {},
+           std::type_identity_t<Clock> clock = Clock{})
+      : scheme_(std::move(s)), keys_(std::move(keys)), opts_(std::move(opts)),
+        store_(hold(std::forward<Store>(store))), clock_(std::forward<Clock>(clock)) {}
+
+  // Verifies a delivery from its request headers (any header_source) and its raw body bytes,
+  // exactly as received: never a re-serialised or re-encoded body.
+  result<verified_delivery> verify(const header_lookup& headers, core::bytes_view body) const noexcept {
+    auto f = scheme_.read(headers);
+    if (!f) return unexpected{f.error()};
+
+    if (f->timestamp && !opts_.insecure_skip_timestamp_check) {
+      if (auto t = check_timestamp(*f->timestamp, core::unix_seconds(clock_.now()), opts_.tolerance); !t)
+        return unexpected{t.error()};
+    }
+
+    std::array<signature_bytes, max_signatures> candidates;
+    std::size_t n = 0;
+    std::string_view cursor = f->signatures;
+    while (n < candidates.size() && scheme_.next_signature(cursor, candidates[n])) ++n;
+    if (n == 0) return unexpected{errc::no_valid_signature};
+
+    const message_parts m = scheme_.signed_parts(*f, body);
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t matched_key = none, matched_sig = 0;
+    for (std::size_t k = 0; k < keys_.size() && matched_key == none; ++k) {
+      const crypto::hmac_key& key = keys_[k];
+      if (key.algorithm() != scheme_.hash()) return unexpected{errc::key_type_mismatch};
+      // One MAC per key, compared with every candidate: the body is hashed once per key, not per entry.
+      auto tag = key.sign({m.part[0], m.part[1], m.part[2], m.part[3], m.part[4]});
+      if (!tag) return unexpected{tag.error()};
+      for (std::size_t i = 0; i < n; ++i) {
+        if (core::ct_equal(tag->view(), candidates[i].view())) {
+          matched_key = k;
+          matched_sig = i;
+          break;
+        }
+      }
+      // The expected tag is a valid signature for whatever was sent: do not leave it behind.
+      OPENSSL_cleanse(tag->bytes.data(), tag->bytes.size());
+    }
+    if (matched_key == none) return unexpected{errc::no_valid_signature};
+
+    if (auto r = check_replay(*f, candidates[matched_sig]); !r) return unexpected{r.error()};
+    try {
+      return verified_delivery(std::string(f->id), f->id_signed, f->timestamp, matched_key);
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+
+  // How long accepted deliveries are remembered: the larger of replay_ttl and twice the tolerance.
+  std::chrono::seconds replay_ttl() const noexcept {
+    auto tol = std::clamp(opts_.tolerance, std::chrono::seconds{0}, max_tolerance);
+    return std::max({opts_.replay_ttl, 2 * tol, std::chrono::seconds{1}});
+  }
+
+  // The scheme, the accepted keys and the options of this verifier.
+  const Scheme& scheme() const noexcept { return scheme_; }
+  const key_ring& keys() const noexcept { return keys_; }
+  const verify_options& options() const noexcept { return opts_; }
+
+ private:
+  using store_type = std::remove_reference_t<Store>;
+  using store_member = std::conditional_t<std::is_reference_v<Store>, store_type*, store_type>;
+
+  static store_member hold(Store&& s) {
+    if constexpr (std::is_reference_v<Store>) return &s;
+    else return store_member(std::move(s));
+  }
+  store_type& store() const noexcept {
+    if constexpr (std::is_reference_v<Store>) return *store_;
+    else return store_;
+  }
+
+  result<void> remember(std::string& key, std::string_view kind, std::string_view value,
+                        std::chrono::system_clock::time_point now) const noexcept {
+    try {
+      key.assign(opts_.replay_namespace);
+      key.push_back('\x1f');
+      key.append(kind);
+      key.push_back('\x1f');
+      key.append(value);
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+    auto r = store().remember(key, now, replay_ttl());
+    if (!r) return unexpected{r.error()};
+    if (!*r) return unexpected{errc::duplicate_delivery};
+    return core::ok();
+  }
+
+  result<void> check_replay(const delivery_fields& f, const signature_bytes& sig) const noexcept {
+    if constexpr (std::is_same_v<std::remove_cv_t<store_type>, no_replay_check>) {
+      return core::ok();
+    } else {
+      const auto now = clock_.now();
+      std::string key;
+      if (!f.id_signed) {
+        // Without a signed id, an exact resend is recognised by its signature. This runs before
+        // the id is remembered, so a resend carrying a made-up id cannot reserve that id.
+        std::array<char, 2 * sizeof(sig.bytes)> hex{};
+        const std::size_t len = core::hex_encode_into(sig.view(), hex);
+        TESSERA_TRY_VOID(remember(key, "sig", std::string_view(hex.data(), len), now));
+      }
+      if (!f.id.empty()) TESSERA_TRY_VOID(remember(key, "id", f.id, now));
+      return core::ok();
+    }
+  }
+
+  Scheme scheme_;
+  key_ring keys_;
+  verify_options opts_;
+  mutable store_member store_;
+  Clock clock_;
+};
+
+template <scheme S, class St>
+verifier(S, key_ring, St&&) -> verifier<S, St, core::system_clock>;
+template <scheme S, class St>
+verifier(S, key_ring, St&&, verify_options) -> verifier<S, St, core::system_clock>;
+template <scheme S, class St, class C>
+verifier(S, key_ring, St&&, verify_options, C&&) -> verifier<S, St, C>;
+
+}  // namespace tessera::webhook
