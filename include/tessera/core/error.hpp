@@ -66,12 +66,14 @@ namespace tessera::core {
   X(unknown_client, "unknown_client", 401, "the client is not registered")                      \
   X(replayed, "replayed", 401, "the request was already seen")                                  \
   X(client_mismatch, "client_mismatch", 401, "the client id does not match the token")          \
+  X(malformed_request, "malformed_request", 400, "the request cannot be put in canonical form")  \
   /* api keys and client credentials */                                                         \
   X(api_key_malformed, "api_key_malformed", 401, "the API key is malformed")                    \
   X(api_key_bad_checksum, "api_key_bad_checksum", 401, "the API key checksum does not match")   \
   X(api_key_unknown, "api_key_unknown", 401, "the API key is not known")                        \
   X(api_key_revoked, "api_key_revoked", 401, "the API key has been revoked")                    \
   X(api_key_expired, "api_key_expired", 401, "the API key has expired")                         \
+  X(api_key_wrong_environment, "api_key_wrong_environment", 401, "the API key belongs to another environment") \
   X(wrong_tenant, "wrong_tenant", 401, "the credential is not valid for this tenant")           \
   X(invalid_credentials, "invalid_credentials", 401, "the client credentials are not valid")    \
   X(client_deactivated, "client_deactivated", 401, "the client has been deactivated")           \

@@ -1,0 +1,191 @@
+#pragma once
+// Client key registries: where a verifier finds the public keys of the client a request names.
+// The client_key_registry concept, and memory_client_registry, its thread-safe in-memory model
+// with several keys per client for rotation.
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "tessera/core/result.hpp"
+#include "tessera/crypto/key_type.hpp"
+#include "tessera/crypto/public_key.hpp"
+#include "tessera/crypto/signature.hpp"
+#include "tessera/request_signing/profile.hpp"
+
+namespace tessera::request_signing {
+
+// One registered public key of a client, bound to exactly one algorithm.
+struct client_key {
+  std::string id;              // the key id: its RFC 7638 thumbprint unless chosen at registration
+  crypto::public_key key;      // parsed once, at registration
+  crypto::signature_alg algorithm = crypto::signature_alg::rsa_pkcs1_sha256;  // the only one it verifies
+};
+
+// A client and every key currently accepted for it (two or more during a rotation).
+struct client_record {
+  std::string id;                // the client id, as requests present it
+  std::vector<client_key> keys;  // 1 to max_keys_per_client keys, in registration order
+};
+
+// An immutable snapshot of a client's record, held by a verification while it runs.
+using client_handle = std::shared_ptr<const client_record>;
+
+// Most keys a client may hold at once: bounds the signature checks one request can cost.
+inline constexpr std::size_t max_keys_per_client = 8;
+
+// Looks up the keys of the client a request names.
+// Rules:
+//  - find(client_id) is noexcept and thread-safe, compares the id as an exact byte string, and
+//    never parses a key (keys are parsed and checked against a key_policy at registration:
+//    RSA of at least 2048 bits unless explicitly lowered);
+//  - it returns a non-null snapshot holding 1 to max_keys_per_client keys, each bound to one
+//    algorithm; errc::unknown_client when the client is not registered or has no key left;
+//    errc::store_unavailable when a backing store cannot answer (the verifier fails closed);
+//  - a snapshot never changes; a lookup that starts after an update has returned sees it, so
+//    removing a key takes effect on the next request.
+template <class R>
+concept client_key_registry = requires(const R& r, std::string_view client_id) {
+  { r.find(client_id) } noexcept -> std::same_as<result<client_handle>>;
+};
+
+// A thread-safe in-memory registry: 16 independently locked shards, readers sharing the lock
+// only long enough to copy one shared_ptr; writers publish a new snapshot of the client.
+class memory_client_registry {
+ public:
+  // A registry whose keys must satisfy the policy (RSA >= 2048 bits by default; lower it only
+  // with crypto::key_policy::dangerously_allow_rsa_bits).
+  explicit memory_client_registry(crypto::key_policy policy = {}) : policy_(policy) {}
+  memory_client_registry(const memory_client_registry&) = delete;
+  memory_client_registry& operator=(const memory_client_registry&) = delete;
+
+  // Registers a PEM key for a client: SPKI "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY", or an X.509
+  // "CERTIFICATE" (its key is pinned; the certificate's dates and issuer are not checked).
+  // Returns the key id. Errors: invalid_argument (client id, key id, too many keys),
+  // invalid_key, unsupported_key_type, key_too_small, key_type_mismatch (key vs algorithm).
+  result<std::string> add_key(std::string_view client_id, std::string_view public_key_pem,
+                              crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
+                              std::string key_id = {}) {
+    auto key = crypto::public_key::from_pem(public_key_pem, policy_);
+    if (!key) return unexpected{key.error()};
+    return add_key(client_id, *key, alg, std::move(key_id));
+  }
+
+  // Registers a parsed key for a client (checked against this registry's policy); returns the
+  // key id. Adding a key the client already has under the same algorithm returns its id again.
+  result<std::string> add_key(std::string_view client_id, const crypto::public_key& key,
+                              crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
+                              std::string key_id = {}) {
+    if (!valid_client_id(client_id) || key_id.size() > 128) return unexpected{errc::invalid_argument};
+    if (key.type() != crypto::required_key_type(alg)) return unexpected{errc::key_type_mismatch};
+    if (key.type() == crypto::key_type::rsa) {
+      const auto bits = static_cast<unsigned>(key.bits());
+      if (bits < policy_.min_rsa_bits) return unexpected{errc::key_too_small};
+      if (bits > policy_.max_rsa_bits) return unexpected{errc::unsupported_key_type};
+    }
+    const std::string thumb = key.thumbprint();
+    const bool id_given = !key_id.empty();
+    if (!id_given) key_id = thumb;
+    shard& s = shard_for(client_id);
+    std::unique_lock lock(s.mu);
+    auto it = s.clients.find(client_id);
+    auto next = std::make_shared<client_record>();
+    if (it != s.clients.end()) *next = *it->second;
+    else next->id = std::string(client_id);
+    for (const auto& k : next->keys) {
+      if (k.key.thumbprint() == thumb) {
+        // The same key again: idempotent when nothing differs; one key never gets two algorithms.
+        if (k.algorithm == alg && (!id_given || k.id == key_id)) return k.id;
+        return unexpected{errc::invalid_argument};
+      }
+      if (k.id == key_id) return unexpected{errc::invalid_argument};  // id taken by another key
+    }
+    if (next->keys.size() >= max_keys_per_client) return unexpected{errc::invalid_argument};
+    next->keys.push_back(client_key{key_id, key, alg});
+    if (it != s.clients.end()) it->second = std::move(next);
+    else s.clients.emplace(std::string(client_id), std::move(next));
+    return key_id;
+  }
+
+  // Withdraws one key of a client (the end of a rotation); false when there was no such key.
+  // A client whose last key is removed becomes unknown.
+  bool remove_key(std::string_view client_id, std::string_view key_id) {
+    shard& s = shard_for(client_id);
+    std::unique_lock lock(s.mu);
+    auto it = s.clients.find(client_id);
+    if (it == s.clients.end()) return false;
+    auto next = std::make_shared<client_record>(*it->second);
+    const auto before = next->keys.size();
+    std::erase_if(next->keys, [&](const client_key& k) { return k.id == key_id; });
+    if (next->keys.size() == before) return false;
+    if (next->keys.empty()) s.clients.erase(it);
+    else it->second = std::move(next);
+    return true;
+  }
+
+  // Removes a client and all its keys; false when it was not registered.
+  bool remove_client(std::string_view client_id) {
+    shard& s = shard_for(client_id);
+    std::unique_lock lock(s.mu);
+    auto it = s.clients.find(client_id);
+    if (it == s.clients.end()) return false;
+    s.clients.erase(it);
+    return true;
+  }
+
+  // The client's current keys, or unknown_client.
+  result<client_handle> find(std::string_view client_id) const noexcept {
+    try {
+      const shard& s = shard_for(client_id);
+      std::shared_lock lock(s.mu);
+      auto it = s.clients.find(client_id);
+      if (it == s.clients.end()) return unexpected{errc::unknown_client};
+      return client_handle(it->second);
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
+
+  // Number of registered clients.
+  std::size_t size() const {
+    std::size_t n = 0;
+    for (const auto& s : shards_) {
+      std::shared_lock lock(s.mu);
+      n += s.clients.size();
+    }
+    return n;
+  }
+
+  // The key policy applied at registration.
+  const crypto::key_policy& policy() const noexcept { return policy_; }
+
+ private:
+  static constexpr std::size_t shard_count = 16;
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  struct shard {
+    mutable std::shared_mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const client_record>, string_hash, std::equal_to<>> clients;
+  };
+  shard& shard_for(std::string_view id) noexcept { return shards_[std::hash<std::string_view>{}(id) % shard_count]; }
+  const shard& shard_for(std::string_view id) const noexcept {
+    return shards_[std::hash<std::string_view>{}(id) % shard_count];
+  }
+
+  crypto::key_policy policy_;
+  std::array<shard, shard_count> shards_;
+};
+static_assert(client_key_registry<memory_client_registry>);
+
+}  // namespace tessera::request_signing

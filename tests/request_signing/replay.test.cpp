@@ -1,0 +1,123 @@
+// Tests for tessera/request_signing/replay.hpp: what the verifier remembers, the explicit
+// opt-out, and a captured request raced from many threads (exactly one may pass).
+#include "tessera/request_signing/replay.hpp"
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "rs_support.hpp"
+#include "tessera/request_signing/canonical_request.hpp"
+#include "tessera/request_signing/client_timestamp.hpp"
+#include "tessera/request_signing/signer.hpp"
+#include "tessera/request_signing/verifier.hpp"
+
+using namespace tessera;
+using namespace tessera::request_signing;
+using crypto::signature_alg;
+
+TEST_CASE("replay keys are short, fixed-size hashes, distinct per client and kind", "[request_signing][replay]") {
+  std::set<std::string> keys;
+  for (auto [kind, client, material] : {std::tuple{'n', "a", "nonce-0123456789ab"}, std::tuple{'n', "b", "nonce-0123456789ab"},
+                                        std::tuple{'s', "a", "nonce-0123456789ab"}, std::tuple{'n', "ab", "nonce-0123456789a"},
+                                        std::tuple{'n', "a", "bnonce-0123456789a"}}) {
+    auto k = request_signing::detail::make_replay_key(kind, client, material);
+    REQUIRE(k);
+    CHECK(k->size == 56);
+    CHECK(k->view().starts_with(std::string("tessera.rs.") + kind + ":"));
+    CHECK(k->view().find("nonce") == std::string_view::npos);  // never the raw value
+    keys.insert(std::string(k->view()));
+  }
+  CHECK(keys.size() == 5);
+  CHECK(request_signing::detail::make_replay_key('n', "a", "x")->view() == request_signing::detail::make_replay_key('n', "a", "x")->view());
+}
+
+TEST_CASE("no_replay_protection is the explicit opt-out for client_timestamp", "[request_signing][replay]") {
+  memory_client_registry clients;
+  REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::rsa_a())));
+  core::manual_clock clock(rs_test::t0);
+  verifier v(client_timestamp{}, clients, no_replay_protection{}, verifier_options{}, clock);
+  auto s = signer<client_timestamp, core::manual_clock&>::create("partner-1", rs_test::rsa_a(),
+                                                                 signature_alg::rsa_pkcs1_sha256, client_timestamp{}, {}, clock);
+  request r("POST", "/api/v1/orders");
+  s->sign()->apply_to(r);
+  CHECK(v.verify(r));
+  CHECK(v.verify(r));  // accepted again: the caller chose this
+
+  core::memory_replay_store seen;
+  verifier strict(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  CHECK(strict.verify(r));
+  CHECK(strict.verify(r).error() == errc::replayed);
+}
+
+TEST_CASE("a failed verification never consumes a nonce", "[request_signing][replay]") {
+  memory_client_registry clients;
+  REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::ed25519()), signature_alg::ed25519));
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  verifier v(canonical_request{}, clients, seen, verifier_options{}, clock);
+  auto s = signer<canonical_request, core::manual_clock&>::create("partner-1", rs_test::ed25519(), signature_alg::ed25519,
+                                                                  canonical_request{}, {}, clock);
+  request r("POST", "/api/v1/orders", "", "{}");
+  s->sign(r)->apply_to(r);
+  request forged = r;
+  forged.set_body("{\"qty\":1000}");
+  CHECK(v.verify(forged).error() == errc::bad_signature);
+  CHECK(seen.size() == 0);
+  CHECK(v.verify(r));
+  CHECK(seen.size() == 1);
+}
+
+namespace {
+// Verifies each captured request from several threads at once; returns how many passed per request.
+template <class P>
+std::vector<int> race(const P& profile, signature_alg alg, const crypto::private_key& key, int requests, int threads) {
+  memory_client_registry clients;
+  clients.add_key("partner-1", rs_test::public_pem(key), alg).value();
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  verifier v(profile, clients, seen, verifier_options{}, clock);
+  auto s = signer<P, core::manual_clock&>::create("partner-1", key, alg, profile, {}, clock).value();
+  std::vector<request> captured;
+  for (int i = 0; i < requests; ++i) {
+    request r("POST", "/api/v1/orders", "n=" + std::to_string(i), "{}");
+    s.sign(r).value().apply_to(r);
+    captured.push_back(std::move(r));
+    clock.advance(std::chrono::seconds(1));  // distinct timestamps: distinct client_timestamp signatures
+  }
+  std::vector<std::atomic<int>> passed(static_cast<std::size_t>(requests));
+  std::atomic<int> other_errors{0};
+  std::atomic<int> ready{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      ++ready;
+      while (ready.load() < threads) std::this_thread::yield();
+      for (std::size_t i = 0; i < captured.size(); ++i) {
+        auto ok = v.verify(captured[i]);
+        if (ok) ++passed[i];
+        else if (ok.error() != errc::replayed) ++other_errors;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  CHECK(other_errors.load() == 0);
+  std::vector<int> out;
+  for (auto& p : passed) out.push_back(p.load());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a captured request raced from many threads passes exactly once", "[request_signing][replay][concurrency]") {
+  SECTION("canonical_request: nonces") {
+    for (int n : race(canonical_request{}, signature_alg::ed25519, rs_test::ed25519(), 40, 4)) CHECK(n == 1);
+  }
+  SECTION("client_timestamp: signatures, RSA SHA256withRSA") {
+    for (int n : race(client_timestamp(timestamp_format::unix_seconds), signature_alg::rsa_pkcs1_sha256, rs_test::rsa_a(),
+                      20, 4))
+      CHECK(n == 1);
+  }
+}
