@@ -1,7 +1,7 @@
 #pragma once
 // tessera::jwt::refresher — renews a token without credentials (POST /auth/refresh): accepts a
 // token that is valid or expired within a window, refuses revoked or deactivated principals,
-// and issues a new token with the same identity claims and a new jti and exp.
+// and issues a new token with the same identity claims and lifetime, and a new jti and exp.
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -58,6 +58,9 @@ class refresher {
       if (!*first) return unexpected{errc::refresh_already_used};
     }
     claims c;
+    // The new token lives as long as the one it replaces (exp - iat), else the issuer's default.
+    if (auto iat = t->issued_at(), exp = t->expires_at(); iat && exp && *exp > *iat)
+      c.lifetime(std::chrono::seconds(*exp - *iat));
     auto all = t->claims();
     if (!all.is_object()) return unexpected{errc::internal_error};
     for (auto& [name, value] : all.items()) {

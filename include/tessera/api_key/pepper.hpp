@@ -1,0 +1,133 @@
+#pragma once
+// Storage digests of API keys: HMAC-SHA256 under a server-side secret "pepper" that never
+// leaves the servers, so a leaked key table is useless on its own. Peppers carry versions and
+// several can be held at once: new keys use the current one, older keys keep verifying under
+// the pepper they were stored with, and the verifier moves each old key to the current pepper
+// the first time it is used (see verifier), after which the old pepper can be dropped.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/crypto/hmac_key.hpp"
+
+namespace tessera::api_key {
+
+// Bytes of one storage digest (HMAC-SHA256).
+inline constexpr std::size_t digest_size = 32;
+// Shortest pepper accepted (256 bits).
+inline constexpr std::size_t min_pepper_size = 32;
+// Most peppers a ring holds: an unknown key costs one HMAC per pepper, so the ring stays small.
+inline constexpr std::size_t max_peppers = 8;
+
+// What a key store keeps instead of a key: HMAC-SHA256(pepper_v, key text) and v.
+// The value is an unpredictable function of the key, so using it as a hash-table key leaks
+// nothing through timing; it is still never logged or put in a message.
+struct key_digest {
+  std::array<std::uint8_t, digest_size> value{};
+  std::uint32_t pepper_version = 0;
+  friend bool operator==(const key_digest&, const key_digest&) = default;
+};
+
+// The peppers a deployment holds, each under a version, one of them current.
+// Build it at start-up (from a secret manager), then share it read-only: every const member is
+// thread-safe. To rotate, build a new ring with the new pepper current and the old one kept.
+class pepper_ring {
+ public:
+  // An empty ring; add() at least one pepper before use.
+  pepper_ring() = default;
+
+  // A ring holding one pepper, current.
+  static result<pepper_ring> create(std::uint32_t version, core::bytes_view pepper) noexcept {
+    pepper_ring r;
+    if (auto a = r.add(version, pepper); !a) return unexpected{a.error()};
+    return r;
+  }
+
+  // Adds a pepper under a new version; the first pepper added becomes current.
+  // Refuses: a pepper under 32 bytes (secret_too_short), a version already held or a ninth
+  // pepper (invalid_argument).
+  result<void> add(std::uint32_t version, core::bytes_view pepper) noexcept {
+    if (pepper.size() < min_pepper_size) return unexpected{errc::secret_too_short};
+    if (contains(version) || entries_.size() >= max_peppers) return unexpected{errc::invalid_argument};
+    auto key = crypto::hmac_key::create(crypto::hash_alg::sha256, pepper);
+    if (!key) return unexpected{key.error()};
+    try {
+      entries_.push_back({version, std::move(*key)});
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+    if (entries_.size() == 1) current_ = version;
+    order();
+    return core::ok();
+  }
+  // Makes a held pepper the one new keys are stored under (invalid_argument if not held).
+  result<void> set_current(std::uint32_t version) noexcept {
+    if (!contains(version)) return unexpected{errc::invalid_argument};
+    current_ = version;
+    order();
+    return core::ok();
+  }
+  // Drops a pepper; keys stored under it stop verifying. The current pepper cannot be dropped.
+  result<void> remove(std::uint32_t version) noexcept {
+    if (!contains(version) || version == current_) return unexpected{errc::invalid_argument};
+    std::erase_if(entries_, [&](const entry& e) { return e.version == version; });
+    return core::ok();
+  }
+
+  // True when a pepper of this version is held.
+  bool contains(std::uint32_t version) const noexcept {
+    return std::any_of(entries_.begin(), entries_.end(), [&](const entry& e) { return e.version == version; });
+  }
+  // The version new keys are stored under (meaningless while the ring is empty).
+  std::uint32_t current_version() const noexcept { return current_; }
+  // Number of peppers held: the most digests a lookup tries.
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  // The version of the i-th pepper in lookup order: current first, then newest to oldest.
+  std::uint32_t version_at(std::size_t i) const noexcept { return entries_[i].version; }
+
+  // The storage digest of a key under the current pepper (invalid_key for an empty ring).
+  result<key_digest> digest(std::string_view key) const noexcept {
+    if (entries_.empty()) return unexpected{errc::invalid_key};
+    return digest_at(0, key);
+  }
+  // The storage digest of a key under the given pepper version (invalid_key if not held).
+  result<key_digest> digest(std::string_view key, std::uint32_t version) const noexcept {
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].version == version) return digest_at(i, key);
+    return unexpected{errc::invalid_key};
+  }
+  // The storage digest of a key under the i-th pepper in lookup order (i < size()).
+  result<key_digest> digest_at(std::size_t i, std::string_view key) const noexcept {
+    auto tag = entries_[i].key.sign(core::bytes_view(key));
+    if (!tag) return unexpected{tag.error()};
+    key_digest d;
+    std::copy_n(tag->bytes.begin(), digest_size, d.value.begin());
+    d.pepper_version = entries_[i].version;
+    return d;
+  }
+
+ private:
+  struct entry {
+    std::uint32_t version;
+    crypto::hmac_key key;
+  };
+  // Current first, then by descending version: the order a verifier tries them in.
+  void order() noexcept {
+    std::sort(entries_.begin(), entries_.end(), [&](const entry& a, const entry& b) {
+      if ((a.version == current_) != (b.version == current_)) return a.version == current_;
+      return a.version > b.version;
+    });
+  }
+
+  std::vector<entry> entries_;
+  std::uint32_t current_ = 0;
+};
+
+}  // namespace tessera::api_key

@@ -1,0 +1,255 @@
+#pragma once
+// API-key verification: reads the key from its header, then checks, in this order,
+//   format -> checksum (-> environment) -> digest lookup -> tenant -> revoked -> expired,
+// and yields a verified_key. Each failure is its own errc (all HTTP 401):
+//   missing_credentials / malformed_credentials  no key header, or the header sent twice
+//   api_key_malformed                            not the shape of a key of this format
+//   api_key_bad_checksum                         a typo or a made-up key (no lookup is done)
+//   api_key_wrong_environment                    a test key on a live server, or the reverse
+//   api_key_unknown                              no such key (under any held pepper)
+//   wrong_tenant                                 the key belongs to another tenant or org
+//   api_key_revoked / api_key_expired            the key's own tenant may no longer use it
+//   store_unavailable                            the key store could not answer (fail closed)
+// Tenant binding comes straight after the lookup, before revocation and expiry: a key used on
+// another tenant's path always gets wrong_tenant, so the caller learns nothing about whether
+// the key is valid, revoked or expired where it does belong.
+// The verify path does not allocate: parsing uses views, the digest is computed into a fixed
+// buffer with a pre-keyed HMAC, and the store returns a shared snapshot of the record.
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <time.h>
+
+#include "tessera/api_key/format.hpp"
+#include "tessera/api_key/pepper.hpp"
+#include "tessera/api_key/store.hpp"
+#include "tessera/core/clock.hpp"
+#include "tessera/core/result.hpp"
+
+namespace tessera::api_key {
+
+// The wall clock, read cheaply: CLOCK_REALTIME_COARSE where the platform has it (Linux: the
+// time of the last scheduler tick, a few milliseconds old, at a fifth of the cost of
+// system_clock), system_clock elsewhere. Key expiry and last use are whole seconds, so the
+// coarseness never shows; the verifier uses it by default because it runs on every request.
+struct coarse_clock {
+  std::chrono::system_clock::time_point now() const noexcept {
+#if defined(CLOCK_REALTIME_COARSE)
+    timespec ts;
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == 0)
+      return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+#endif
+    return std::chrono::system_clock::now();
+  }
+};
+static_assert(core::clock<coarse_clock>);
+
+// The header API keys travel in by default (matched case-insensitively).
+inline constexpr std::string_view default_header_name = "ApiKey";
+
+namespace detail {
+constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+constexpr std::string_view trim_ows(std::string_view v) noexcept {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+template <class T>
+concept header_pair = requires(const T& p) {
+  std::string_view(p.first);
+  std::string_view(p.second);
+};
+template <class T>
+concept header_field = requires(const T& h) {
+  std::string_view(h.name);
+  std::string_view(h.value);
+};
+}  // namespace detail
+
+// Where a verifier reads the key header from: a container of (name, value) pairs or of
+// {name, value} fields (std::map, std::multimap, a vector of pairs, ...), or the host's own
+// accessor, callable with a name and returning std::optional<std::string_view>.
+// Rules: names match ASCII-case-insensitively; in a container, a name present twice is refused
+// (malformed_credentials) rather than picking one; an accessor applies its own policy.
+template <class H>
+concept header_source =
+    std::is_invocable_r_v<std::optional<std::string_view>, const H&, std::string_view> ||
+    (std::ranges::input_range<const H> && (detail::header_pair<std::ranges::range_value_t<const H>> ||
+                                           detail::header_field<std::ranges::range_value_t<const H>>));
+
+// The key text from the named header, with surrounding spaces and tabs removed.
+// missing_credentials when absent or empty; malformed_credentials when present twice.
+template <header_source H>
+result<std::string_view> extract_key(const H& headers, std::string_view name = default_header_name) noexcept {
+  std::optional<std::string_view> found;
+  if constexpr (std::is_invocable_r_v<std::optional<std::string_view>, const H&, std::string_view>) {
+    try {
+      found = std::invoke(headers, name);
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  } else {
+    for (const auto& field : headers) {
+      std::string_view n, v;
+      if constexpr (detail::header_field<std::ranges::range_value_t<const H>>) {
+        n = std::string_view(field.name);
+        v = std::string_view(field.value);
+      } else {
+        n = std::string_view(field.first);
+        v = std::string_view(field.second);
+      }
+      if (!detail::iequals(n, name)) continue;
+      if (found) return unexpected{errc::malformed_credentials};
+      found = v;
+    }
+  }
+  if (!found) return unexpected{errc::missing_credentials};
+  auto v = detail::trim_ows(*found);
+  if (v.empty()) return unexpected{errc::missing_credentials};
+  return v;
+}
+
+template <key_lookup Store, core::clock Clock>
+class verifier;
+
+// A key that passed every check. Only a verifier makes one; it shares the stored record.
+class verified_key {
+ public:
+  // The record of the key as it was when verified.
+  const key_record& record() const noexcept { return *rec_; }
+  // The key's public id (for audit logs; never the key itself).
+  std::string_view key_id() const noexcept { return rec_->key_id; }
+  // The tenant or org the key belongs to.
+  std::string_view tenant() const noexcept { return rec_->tenant; }
+  // The key's scopes.
+  const std::vector<std::string>& scopes() const noexcept { return rec_->scopes; }
+  // True when the key carries this scope.
+  bool has_scope(std::string_view s) const noexcept { return rec_->has_scope(s); }
+  // The integration the key belongs to.
+  std::string_view integration() const noexcept { return rec_->integration; }
+  // When the key expires (nullopt: never).
+  std::optional<sys_seconds> expires_at() const noexcept { return rec_->expires_at; }
+
+ private:
+  template <key_lookup, core::clock>
+  friend class verifier;
+  explicit verified_key(record_ptr r) noexcept : rec_(std::move(r)) {}
+  record_ptr rec_;
+};
+
+// Settings of a verifier.
+struct verifier_options {
+  std::string header_name = std::string(default_header_name);  // matched case-insensitively
+  bool repepper_on_use = true;  // move a key found under an old pepper to the current one
+};
+
+// Verifies API keys of one format against a key store. The store is referenced, not owned;
+// Clock may be a reference type (verifier<memory_key_store, core::manual_clock&>).
+// Every member is const, noexcept and thread-safe when the store and clock are.
+template <key_lookup Store = memory_key_store, core::clock Clock = coarse_clock>
+class verifier {
+ public:
+  // A verifier for this format, pepper ring and store (invalid_argument for a bad format or an
+  // empty header name, invalid_key for an empty ring).
+  static result<verifier> create(key_format format, pepper_ring peppers, Store& store, verifier_options opts = {},
+                                 Clock clock = Clock{}) {
+    if (auto v = format.validate(); !v) return unexpected{v.error()};
+    if (opts.header_name.empty()) return unexpected{errc::invalid_argument};
+    if (peppers.empty()) return unexpected{errc::invalid_key};
+    return verifier(std::move(format), std::move(peppers), store, std::move(opts), std::forward<Clock>(clock));
+  }
+
+  // Verifies a key presented on a route of `tenant` (e.g. the {orgId} of the path).
+  result<verified_key> verify(std::string_view key, std::string_view tenant) const noexcept {
+    return run(key, tenant);
+  }
+  // Verifies a key on a route that is not scoped to any tenant (no tenant binding).
+  result<verified_key> verify_any_tenant(std::string_view key) const noexcept { return run(key, std::nullopt); }
+
+  // Reads the key from the configured header and verifies it for `tenant`.
+  template <header_source H>
+  result<verified_key> verify_request(const H& headers, std::string_view tenant) const noexcept {
+    auto key = extract_key(headers, opts_.header_name);
+    if (!key) return unexpected{key.error()};
+    return run(*key, tenant);
+  }
+  // Reads the key from the configured header and verifies it without tenant binding.
+  template <header_source H>
+  result<verified_key> verify_request_any_tenant(const H& headers) const noexcept {
+    auto key = extract_key(headers, opts_.header_name);
+    if (!key) return unexpected{key.error()};
+    return run(*key, std::nullopt);
+  }
+
+  // The format of accepted keys.
+  const key_format& format() const noexcept { return format_; }
+  // The settings.
+  const verifier_options& options() const noexcept { return opts_; }
+
+ private:
+  verifier(key_format f, pepper_ring p, Store& s, verifier_options o, Clock c)
+      : format_(std::move(f)), peppers_(std::move(p)), store_(&s), opts_(std::move(o)), clock_(std::forward<Clock>(c)) {}
+
+  result<verified_key> run(std::string_view key, std::optional<std::string_view> tenant) const noexcept {
+    // 1-2. Format, checksum and environment: no secret work, no lookup.
+    if (auto parts = parse(key, format_); !parts) return unexpected{parts.error()};
+
+    // 3. Digest lookup, current pepper first, then older ones.
+    record_ptr rec;
+    key_digest current{}, found{};
+    for (std::size_t i = 0; i < peppers_.size() && !rec; ++i) {
+      auto d = peppers_.digest_at(i, key);
+      if (!d) return unexpected{d.error()};
+      if (i == 0) current = *d;
+      auto r = store_->find(*d);
+      if (r) {
+        if (!*r || (*r)->digest != *d) return unexpected{errc::api_key_unknown};
+        rec = std::move(*r);
+        found = *d;
+      } else if (r.error() != errc::api_key_unknown) {
+        return unexpected{r.error()};
+      }
+    }
+    if (!rec) return unexpected{errc::api_key_unknown};
+
+    // 4. Tenant binding, before anything that would tell how the key fares on its own tenant.
+    if (tenant && rec->tenant != *tenant) return unexpected{errc::wrong_tenant};
+
+    // 5-6. Revoked, then expired.
+    if (rec->status != key_status::active) return unexpected{errc::api_key_revoked};
+    const sys_seconds now = std::chrono::floor<std::chrono::seconds>(clock_.now());
+    if (rec->expired(now)) return unexpected{errc::api_key_expired};
+
+    store_->note_use(*rec, now);
+    if constexpr (redigestable_key_store<Store>) {
+      if (opts_.repepper_on_use && found.pepper_version != current.pepper_version)
+        (void)store_->replace_digest(rec->key_id, found, current);  // best effort; the key verified
+    }
+    return verified_key(std::move(rec));
+  }
+
+  key_format format_;
+  pepper_ring peppers_;
+  Store* store_;
+  verifier_options opts_;
+  Clock clock_;
+};
+
+}  // namespace tessera::api_key

@@ -1,0 +1,134 @@
+#pragma once
+// Slow hashing of client secrets for storage, as PHC strings: scrypt N=2^17, r=8, p=1 by
+// default (about 128 MiB and a few hundred milliseconds per hash), PBKDF2-HMAC-SHA256 with
+// 600,000 iterations as the alternative. Verification reads the parameters back from the
+// stored string (within hash_limits), compares in constant time, and needs_rehash() tells a
+// login whether to store a fresh hash under the current policy.
+// Slow hashing is what lets a flood of logins exhaust a server: run it behind a
+// concurrency_guard (client_authenticator does).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/ct_equal.hpp"
+#include "tessera/core/random.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/core/secret.hpp"
+#include "tessera/credentials/phc.hpp"
+#include "tessera/crypto/kdf.hpp"
+
+namespace tessera::credentials {
+
+// Longest secret hashed or verified; longer input is refused before any hashing.
+inline constexpr std::size_t max_secret_size = 1024;
+
+// How new secret hashes are made.
+struct hash_policy {
+  hash_algorithm algorithm = hash_algorithm::scrypt;
+  crypto::scrypt_params scrypt{std::uint64_t{1} << 17, 8, 1};  // N, r, p
+  std::uint32_t pbkdf2_iterations = 600'000;
+  std::size_t salt_size = 16;  // bytes of fresh random salt per hash
+  std::size_t hash_size = 32;  // bytes of derived hash
+
+  // The default: scrypt N=2^17, r=8, p=1.
+  static constexpr hash_policy scrypt_default() noexcept { return {}; }
+  // The alternative: PBKDF2-HMAC-SHA256 with the given iterations (600,000 by default).
+  static constexpr hash_policy pbkdf2_sha256(std::uint32_t iterations = 600'000) noexcept {
+    hash_policy p;
+    p.algorithm = hash_algorithm::pbkdf2_sha256;
+    p.pbkdf2_iterations = iterations;
+    return p;
+  }
+  // Small scrypt parameters (N, r, p of your choice), for tests that are not about cost.
+  static constexpr hash_policy scrypt_with(std::uint64_t n, std::uint32_t r, std::uint32_t p) noexcept {
+    hash_policy h;
+    h.scrypt = {n, r, p};
+    return h;
+  }
+
+  // The parameters of this policy as a PHC header (no salt or hash yet).
+  phc_hash parameters() const noexcept {
+    phc_hash h;
+    h.algorithm = algorithm;
+    h.scrypt = algorithm == hash_algorithm::scrypt ? scrypt : crypto::scrypt_params{0, 0, 0};
+    h.iterations = algorithm == hash_algorithm::pbkdf2_sha256 ? pbkdf2_iterations : 0;
+    h.salt_size = salt_size;
+    h.hash_size = hash_size;
+    return h;
+  }
+  // Checks that hashes made under this policy would be accepted by verifiers with these limits
+  // (invalid_kdf_parameters otherwise), and that salts are at least 16 bytes.
+  result<void> validate(const hash_limits& lim = {}) const noexcept {
+    if (salt_size < 16) return unexpected{errc::invalid_kdf_parameters};
+    if (!check_limits(parameters(), lim)) return unexpected{errc::invalid_kdf_parameters};
+    return core::ok();
+  }
+};
+
+namespace detail {
+// Derives the hash of a secret under the parameters and salt of h, into a cleansed buffer.
+// The parameters have passed check_limits already.
+inline result<core::secret> derive(core::bytes_view secret, const phc_hash& h) {
+  if (h.algorithm == hash_algorithm::scrypt)
+    return crypto::scrypt(secret, h.salt_bytes(), h.scrypt, h.hash_size, h.scrypt.memory_bytes());
+  return crypto::pbkdf2(crypto::hash_alg::sha256, secret, h.salt_bytes(), h.iterations, h.hash_size);
+}
+}  // namespace detail
+
+// Hashes a secret under the policy with a fresh random salt; returns the PHC string to store.
+// invalid_kdf_parameters for a policy whose hashes the limits would refuse, invalid_argument
+// for an empty or over-long secret.
+inline result<std::string> hash_secret(core::bytes_view secret, const hash_policy& policy = {},
+                                       const hash_limits& lim = {}) noexcept {
+  if (secret.empty() || secret.size() > max_secret_size) return unexpected{errc::invalid_argument};
+  if (auto v = policy.validate(lim); !v) return unexpected{v.error()};
+  try {
+    phc_hash h = policy.parameters();
+    if (auto r = core::random_fill({h.salt.data(), h.salt_size}); !r) return unexpected{r.error()};
+    auto derived = detail::derive(secret, h);
+    if (!derived) return unexpected{derived.error()};
+    const auto d = derived->expose_secret();
+    std::copy(d.begin(), d.end(), h.hash.begin());
+    return format_phc(h);
+  } catch (...) {
+    return unexpected{errc::internal_error};
+  }
+}
+
+// Checks a secret against a stored PHC string in constant time (in the secret and the hash).
+// invalid_credentials when it does not match (or is empty or over-long); invalid_hash_string
+// when the stored string is malformed or demands more than the limits allow (a server fault).
+inline result<void> verify_secret(core::bytes_view secret, std::string_view stored,
+                                  const hash_limits& lim = {}) noexcept {
+  auto h = parse_phc(stored, lim);
+  if (!h) return unexpected{h.error()};
+  if (secret.empty() || secret.size() > max_secret_size) return unexpected{errc::invalid_credentials};
+  try {
+    auto derived = detail::derive(secret, *h);
+    if (!derived)  // parameters the KDF refuses are a malformed stored string, not a crypto fault
+      return unexpected{derived.error() == errc::invalid_kdf_parameters ? errc::invalid_hash_string : derived.error()};
+    if (!core::ct_equal(derived->expose_secret(), h->hash_bytes())) return unexpected{errc::invalid_credentials};
+    return core::ok();
+  } catch (...) {
+    return unexpected{errc::internal_error};
+  }
+}
+
+// True when a stored hash should be replaced at the next successful login: another algorithm,
+// other cost parameters, another hash size, a salt shorter than the policy's, or a string that
+// does not parse at all.
+inline bool needs_rehash(std::string_view stored, const hash_policy& policy, const hash_limits& lim = {}) noexcept {
+  auto h = parse_phc(stored, lim);
+  if (!h) return true;
+  if (h->algorithm != policy.algorithm || h->hash_size != policy.hash_size || h->salt_size < policy.salt_size)
+    return true;
+  if (h->algorithm == hash_algorithm::scrypt)
+    return h->scrypt.n != policy.scrypt.n || h->scrypt.r != policy.scrypt.r || h->scrypt.p != policy.scrypt.p;
+  return h->iterations != policy.pbkdf2_iterations;
+}
+
+}  // namespace tessera::credentials

@@ -1,0 +1,204 @@
+#pragma once
+// Token exchange: the server side of login endpoints, with no HTTP inside. A long-lived
+// credential (an API key, or a client id and secret) is traded for a short-lived JWT, a token is
+// refreshed without credentials, and each model's documented JSON response is rendered.
+// Deactivating a client revokes its tokens through client_revocation, a JWT revocation policy
+// that reads the client registry on every verification.
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "tessera/core/result.hpp"
+#include "tessera/credentials/authenticator.hpp"
+#include "tessera/credentials/registry.hpp"
+#include "tessera/jwt/issuer.hpp"
+#include "tessera/jwt/refresh.hpp"
+#include "tessera/jwt/revocation.hpp"
+
+namespace tessera::credentials {
+
+// The outcome of an exchange: the token and what a response needs to describe it.
+struct exchange_result {
+  std::string token;
+  std::int64_t issued_at = 0;   // Unix seconds
+  std::int64_t expires_at = 0;  // Unix seconds
+  std::string jwt_id;
+  std::int64_t expires_in() const noexcept { return expires_at - issued_at; }
+};
+
+namespace detail {
+inline exchange_result from_issued(jwt::issued_token&& t) {
+  return {std::move(t.token), t.issued_at, t.expires_at, std::move(t.jwt_id)};
+}
+inline std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out.push_back(' ');
+    out += s;
+  }
+  return out;
+}
+}  // namespace detail
+
+// ---- Rendering --------------------------------------------------------------------------------
+
+// {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
+inline nlohmann::json oauth_token_response(const exchange_result& r) {
+  return {{"access_token", r.token}, {"expires_in", r.expires_in()}, {"token_type", "Bearer"}};
+}
+
+// The expiry as RFC 3339 UTC text, "2024-05-17T07:12:50Z".
+inline std::string rfc3339_utc(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// {"token", "expired_at"} with expired_at in RFC 3339 UTC (the signed partner orders model).
+inline nlohmann::json login_token_response(const exchange_result& r) {
+  return {{"token", r.token}, {"expired_at", rfc3339_utc(r.expires_at)}};
+}
+
+// ---- API key → JWT (the org-scoped model) -----------------------------------------------------
+
+// Settings of an API-key exchange.
+struct api_key_exchange_options {
+  std::chrono::seconds lifetime{std::chrono::hours(1)};
+  std::string audience;  // aud of the issued tokens ("" to omit)
+};
+
+// Trades an API key for a token carrying org_id (the key's tenant), the key's scopes (as a
+// space-separated "scope") and its key id (as sub). The key must belong to the org named in the
+// request path: a key of org A asking on org B's URL gets wrong_tenant, exactly as an unknown
+// key would, so it learns nothing. V is an api_key::verifier, I a jwt::issuer (or references).
+template <class V, class I>
+class api_key_exchange {
+ public:
+  api_key_exchange(V verifier, I issuer, api_key_exchange_options opts = {})
+      : verifier_(std::forward<V>(verifier)), issuer_(std::forward<I>(issuer)), opts_(std::move(opts)) {}
+
+  // Exchanges the key for a token for the org in the path. missing_field for an empty key.
+  result<exchange_result> exchange(std::string_view key, std::string_view path_org) const {
+    if (key.empty()) return unexpected{errc::missing_field};
+    auto k = verifier_.verify(key, path_org);
+    if (!k) return unexpected{k.error()};
+    jwt::claims c;
+    c.subject(std::string(k->key_id()));
+    if (!opts_.audience.empty()) c.audience(opts_.audience);
+    c.set("org_id", std::string(k->tenant()));
+    c.set("scope", detail::join(k->scopes()));
+    c.lifetime(opts_.lifetime);
+    auto t = issuer_.issue(c);
+    if (!t) return unexpected{t.error()};
+    return detail::from_issued(std::move(*t));
+  }
+
+ private:
+  V verifier_;
+  I issuer_;
+  api_key_exchange_options opts_;
+};
+
+// ---- Client credentials → JWT (the commerce and signed-orders models) --------------------------
+
+// Settings of a client-credentials exchange.
+struct client_exchange_options {
+  std::chrono::seconds lifetime{std::chrono::hours(12)};  // 10 days for the commerce model
+  std::string audience;                                   // aud ("" to omit)
+};
+
+// The claims a client's token carries: sub and client_id (the client id), tenant, roles,
+// scope (space-separated), stores and markets.
+inline jwt::claims client_claims(const client_record& c, const client_exchange_options& opts) {
+  jwt::claims claims;
+  claims.subject(c.client_id);
+  if (!opts.audience.empty()) claims.audience(opts.audience);
+  claims.set("client_id", c.client_id);
+  claims.set("tenant", c.tenant);
+  claims.set("roles", c.roles);
+  claims.set("scope", detail::join(c.scopes));
+  claims.set("stores", c.stores);
+  claims.set("markets", c.markets);
+  claims.lifetime(opts.lifetime);
+  return claims;
+}
+
+// Trades a client id and secret for a token (see client_authenticator for the refusals: 400
+// missing_field, 401 invalid_credentials / client_deactivated, 429 too_many_requests).
+// A is a client_authenticator, I a jwt::issuer (or references to them).
+template <class A, class I>
+class client_credentials_exchange {
+ public:
+  client_credentials_exchange(A authenticator, I issuer, client_exchange_options opts = {})
+      : auth_(std::forward<A>(authenticator)), issuer_(std::forward<I>(issuer)), opts_(std::move(opts)) {}
+
+  // Exchanges the credentials for a token.
+  result<exchange_result> exchange(std::string_view client_id, core::bytes_view client_secret) const {
+    auto client = auth_.authenticate(client_id, client_secret);
+    if (!client) return unexpected{client.error()};
+    auto t = issuer_.issue(client_claims(**client, opts_));
+    if (!t) return unexpected{t.error()};
+    return detail::from_issued(std::move(*t));
+  }
+
+  // Parses a JSON login body {"client_id": "...", "client_secret": "..."} and exchanges it.
+  // missing_field when either member is absent, not a string, or the body is not a JSON object.
+  result<exchange_result> exchange_json(std::string_view body) const {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return unexpected{errc::missing_field};
+    auto id = j.find("client_id");
+    auto secret = j.find("client_secret");
+    if (id == j.end() || secret == j.end() || !id->is_string() || !secret->is_string())
+      return unexpected{errc::missing_field};
+    auto r = exchange(id->get_ref<const std::string&>(), secret->get_ref<const std::string&>());
+    OPENSSL_cleanse(secret->get_ref<std::string&>().data(), secret->get_ref<std::string&>().size());
+    return r;
+  }
+
+ private:
+  A auth_;
+  I issuer_;
+  client_exchange_options opts_;
+};
+
+// ---- Revocation through the registry ----------------------------------------------------------
+
+// A JWT revocation policy that asks the client registry about the token's principal (the rules'
+// principal claim, e.g. "client_id"): a deactivated client's tokens fail with
+// principal_deactivated, and a token issued before the client's last deactivation fails with
+// token_revoked even after a reactivation. Unknown clients fail with principal_deactivated.
+// Other revocations (jti, keys) are delegated to Inner. R may be a reference type.
+template <class R, jwt::revocation_check Inner = jwt::no_revocation>
+class client_revocation {
+ public:
+  explicit client_revocation(R registry, Inner inner = Inner{})
+      : registry_(std::forward<R>(registry)), inner_(std::forward<Inner>(inner)) {}
+
+  result<void> check(const jwt::token_facts& f) const noexcept {
+    if (auto r = inner_.check(f); !r) return r;
+    if (f.principal.empty()) return unexpected{errc::missing_claim};
+    auto c = registry_.find(f.principal);
+    if (!c) return unexpected{c.error() == errc::unknown_client ? errc::principal_deactivated : c.error()};
+    if (!(*c)->active) return unexpected{errc::principal_deactivated};
+    if ((*c)->deactivated_at) {
+      if (!f.issued_at || *f.issued_at < (*c)->deactivated_at->time_since_epoch().count())
+        return unexpected{errc::token_revoked};
+    }
+    return core::ok();
+  }
+
+ private:
+  R registry_;
+  Inner inner_;
+};
+static_assert(jwt::revocation_check<client_revocation<memory_client_registry&>>);
+
+}  // namespace tessera::credentials

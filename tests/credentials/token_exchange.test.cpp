@@ -1,0 +1,167 @@
+// Tests for tessera/credentials/token_exchange.hpp: each exchange flow end to end through the
+// JWT verifier, both login response shapes, refresh, and deactivation refusing issued tokens.
+#include "tessera/credentials/token_exchange.hpp"
+
+#include <chrono>
+#include <string>
+
+#include "support/catch.hpp"
+#include "tessera/api_key/generator.hpp"
+#include "tessera/api_key/verifier.hpp"
+#include "tessera/core/random.hpp"
+#include "tessera/core/replay_store.hpp"
+#include "tessera/credentials/client_secret.hpp"
+#include "tessera/jwt/verifier.hpp"
+
+using namespace tessera;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::int64_t t0 = 1'750'000'000;
+
+jwt::signing_key hs256_key() {
+  auto bytes = core::random_secret(32);
+  return jwt::signing_key::hmac<jwt::hs256>(bytes->expose_secret()).value();
+}
+
+credentials::sys_seconds at(std::int64_t s) { return credentials::sys_seconds(std::chrono::seconds(s)); }
+}  // namespace
+
+TEST_CASE("API key to 1-hour org-scoped token", "[credentials][exchange]") {
+  core::manual_clock clock(t0);
+  auto pepper = core::random_secret(32);
+  auto peppers = api_key::pepper_ring::create(1, pepper->expose_secret()).value();
+  api_key::memory_key_store store;
+  const api_key::key_format format{"ak", "live", 30};
+  auto gen = api_key::generator<>::create(format, peppers).value();
+  auto keys = api_key::verifier<>::create(format, peppers, store).value();
+  api_key::key_spec spec;
+  spec.tenant = "org_123";
+  spec.scopes = {"orders:read", "stock:write"};
+  auto issued = gen.issue(store, spec).value();
+  const std::string key(issued.key.expose_secret_text());
+
+  auto sk = hs256_key();
+  jwt::issuer<core::manual_clock&> issuer(sk, {.issuer = "https://auth.example.com"}, clock);
+  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<core::manual_clock&>&> exchange(
+      keys, issuer, {.lifetime = 1h, .audience = "partner-api"});
+
+  auto r = exchange.exchange(key, "org_123");
+  REQUIRE(r);
+  CHECK(r->expires_in() == 3600);
+  CHECK(r->issued_at == t0);
+
+  auto rules = jwt::rules::builder{}.issuer("https://auth.example.com").audience("partner-api").build().value();
+  jwt::verifier<jwt::single_key, core::manual_clock&> v(jwt::single_key(sk.verification().value()), rules, clock);
+  auto t = v.verify(r->token);
+  REQUIRE(t);
+  CHECK(*t->claim_string("org_id") == "org_123");
+  CHECK(t->has_scope("orders:read"));
+  CHECK(t->has_scope("stock:write"));
+  CHECK(t->subject() == issued.record.key_id);
+  CHECK(*t->expires_at() - *t->issued_at() == 3600);
+
+  // A key of org_123 asking for a token on org_999's URL is refused, as an unknown key would be.
+  CHECK(exchange.exchange(key, "org_999").error() == errc::wrong_tenant);
+  CHECK(exchange.exchange("", "org_123").error() == errc::missing_field);
+  CHECK(core::http_status(errc::missing_field) == 400);
+
+  // One hour later the token has expired.
+  clock.advance(3600s);
+  CHECK(v.verify(r->token).error() == errc::token_expired);
+}
+
+TEST_CASE("client credentials to token, both response shapes, refresh and deactivation", "[credentials][exchange]") {
+  core::manual_clock clock(t0);
+  credentials::memory_client_registry registry;
+  const auto policy = credentials::hash_policy::scrypt_with(1u << 10, 8, 1);  // small: not a cost test
+  credentials::client_spec spec;
+  spec.tenant = "acme";
+  spec.roles = {"CommerceUser"};
+  spec.scopes = {"orders:write"};
+  spec.stores = {"store-oslo-downtown"};
+  spec.markets = {"market-nor"};
+  auto client = credentials::register_client(registry, spec, at(t0), policy);
+  REQUIRE(client);
+  const std::string id = client->record.client_id;
+  const std::string secret(client->secret.expose_secret_text());
+
+  credentials::authenticator_options aopts;
+  aopts.policy = policy;
+  auto auth = credentials::client_authenticator<>::create(registry, aopts).value();
+  auto sk = hs256_key();
+  jwt::issuer<core::manual_clock&> issuer(sk, {.issuer = "https://auth.example.com"}, clock);
+
+  // Verification consults the registry: deactivation revokes tokens on the very next call.
+  using revocation = credentials::client_revocation<credentials::memory_client_registry&>;
+  auto rules = jwt::rules::builder{}.issuer("https://auth.example.com").audience("commerce").principal_claim("client_id").build().value();
+  jwt::verifier<jwt::single_key, core::manual_clock&, revocation> v(jwt::single_key(sk.verification().value()), rules,
+                                                                      clock, revocation(registry));
+
+  SECTION("10-day token as {access_token, expires_in, token_type}") {
+    credentials::client_credentials_exchange<credentials::client_authenticator<>&, jwt::issuer<core::manual_clock&>&> ex(
+        auth, issuer, {.lifetime = 240h, .audience = "commerce"});
+    auto r = ex.exchange(id, secret);
+    REQUIRE(r);
+    auto body = credentials::oauth_token_response(*r);
+    CHECK(body["token_type"] == "Bearer");
+    CHECK(body["expires_in"] == 864000);
+    CHECK(body["access_token"] == r->token);
+    auto t = v.verify(r->token);
+    REQUIRE(t);
+    CHECK(*t->claim_string("client_id") == id);
+    CHECK(*t->claim_string("tenant") == "acme");
+    CHECK(*t->claim_strings("roles") == std::vector<std::string>{"CommerceUser"});
+    CHECK(*t->claim_strings("stores") == std::vector<std::string>{"store-oslo-downtown"});
+    CHECK(t->has_scope("orders:write"));
+
+    // Wrong secret, unknown client, missing fields.
+    CHECK(ex.exchange(id, "wrong-secret").error() == errc::invalid_credentials);
+    CHECK(ex.exchange("nobody", secret).error() == errc::invalid_credentials);
+    CHECK(ex.exchange_json(R"({"client_id":"x"})").error() == errc::missing_field);
+    CHECK(ex.exchange_json("not json").error() == errc::missing_field);
+    CHECK(ex.exchange_json(R"({"client_id":")" + id + R"(","client_secret":")" + secret + R"("})"));
+
+    // Deactivate the client: the same, unexpired token is refused on the next call, and so is a login.
+    REQUIRE(registry.deactivate(id, at(t0 + 10)));
+    CHECK(v.verify(r->token).error() == errc::principal_deactivated);
+    CHECK(ex.exchange(id, secret).error() == errc::client_deactivated);
+    // Reactivation does not revive tokens issued before the deactivation.
+    REQUIRE(registry.reactivate(id));
+    CHECK(v.verify(r->token).error() == errc::token_revoked);
+    clock.advance(20s);
+    auto fresh = ex.exchange(id, secret);
+    REQUIRE(fresh);
+    CHECK(v.verify(fresh->token));
+  }
+
+  SECTION("12-hour token as {token, expired_at}, then refresh without credentials") {
+    credentials::client_credentials_exchange<credentials::client_authenticator<>&, jwt::issuer<core::manual_clock&>&> ex(
+        auth, issuer, {.lifetime = 12h, .audience = "commerce"});
+    auto r = ex.exchange(id, secret);
+    REQUIRE(r);
+    auto body = credentials::login_token_response(*r);
+    CHECK(body["token"] == r->token);
+    CHECK(body["expired_at"] == credentials::rfc3339_utc(t0 + 12 * 3600));
+    CHECK(credentials::rfc3339_utc(0) == "1970-01-01T00:00:00Z");
+
+    // POST /auth/refresh: the token may have expired up to an hour ago, and renews once.
+    core::memory_replay_store once;
+    jwt::refresher<decltype(v)&, jwt::issuer<core::manual_clock&>&, core::memory_replay_store&> refresher(
+        v, issuer, {.window = 1h}, once);
+    clock.advance(12h + 30min);
+    CHECK(v.verify(r->token).error() == errc::token_expired);
+    auto renewed = refresher.refresh(r->token);
+    REQUIRE(renewed);
+    auto t = v.verify(renewed->token);
+    REQUIRE(t);
+    CHECK(*t->claim_string("client_id") == id);
+    CHECK(t->jwt_id() != r->jwt_id);
+    CHECK(*t->expires_at() == t0 + 12 * 3600 + 1800 + 12 * 3600);
+    CHECK(refresher.refresh(r->token).error() == errc::refresh_already_used);
+
+    // A deactivated client cannot refresh.
+    REQUIRE(registry.deactivate(id, credentials::sys_seconds(std::chrono::seconds(core::unix_seconds(clock)))));
+    CHECK(refresher.refresh(renewed->token).error() == errc::principal_deactivated);
+  }
+}
