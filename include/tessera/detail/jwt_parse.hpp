@@ -227,7 +227,7 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
     m.kid_len = static_cast<std::uint16_t>(h.kid ? h.kid->size() : 0);
     if (h.kid) std::memcpy(m.kid, h.kid->data(), h.kid->size());
     m.typ_len = static_cast<std::uint16_t>(h.typ.size());
-    std::memcpy(m.typ, h.typ.data(), h.typ.size());
+    if (!h.typ.empty()) std::memcpy(m.typ, h.typ.data(), h.typ.size());  // no typ: a null view, which memcpy must not get
     m.len = b64.size();
   }
   return h;

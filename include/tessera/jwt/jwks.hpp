@@ -81,6 +81,11 @@ inline result<verification_key> import_jwk(const nlohmann::json& jwk, const jwks
     a = opts.default_rsa_alg;
   }
   if (!a) return unexpected{errc::algorithm_not_allowed};  // oct without alg, or RSA without a default
+  if (kty != "oct") {
+    // Any private member (RFC 7518 §6.2.2, §6.3.2), not only "d", marks a key that must not be published.
+    for (const char* m : {"d", "p", "q", "dp", "dq", "qi", "oth"})
+      if (jwk.contains(m)) return unexpected{errc::invalid_key};
+  }
   if (kty == "oct") {
     if (!opts.allow_symmetric) return unexpected{errc::key_type_mismatch};
     auto k = detail::str_member(jwk, "k");

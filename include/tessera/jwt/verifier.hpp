@@ -5,9 +5,11 @@
 
 #include <array>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "tessera/core/base64.hpp"
@@ -31,6 +33,11 @@ class verifier {
   verifier(K keys, jwt::rules r, C clock = C{}, R revocation = R{})
       : keys_(std::forward<K>(keys)), rules_(std::move(r)), clock_(std::forward<C>(clock)),
         revocation_(std::forward<R>(revocation)) {}
+  // Owns a key set that starts empty and is filled through keys() (a kid_key_set cannot be
+  // moved in, since it holds a mutex): verifier<kid_key_set> v(rules); v.keys().put(...).
+  explicit verifier(jwt::rules r, C clock = C{}, R revocation = R{})
+    requires(!std::is_reference_v<K> && std::default_initializable<K>)
+      : rules_(std::move(r)), clock_(std::forward<C>(clock)), revocation_(std::forward<R>(revocation)) {}
 
   // Verifies a token. Each failure has its own errc; every one of them maps to HTTP 401.
   result<verified_token> verify(std::string_view token) const noexcept { return run(token, std::nullopt); }

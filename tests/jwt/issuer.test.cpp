@@ -1,0 +1,133 @@
+// Tests for tessera/jwt/issuer.hpp: registered claims from the options and the clock, custom
+// claims as JSON or typed values, header fields, and refusal of reserved names.
+#include "tessera/jwt/issuer.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "support/catch.hpp"
+#include "jwt/fixtures.hpp"
+
+using namespace tessera;
+using namespace jwt_test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+json segment(const std::string& token, int index) {
+  std::size_t from = 0;
+  for (int i = 0; i < index; ++i) from = token.find('.', from) + 1;
+  auto to = token.find('.', from);
+  auto bytes = core::base64url_decode(std::string_view(token).substr(from, to - from)).value();
+  return json::parse(bytes.begin(), bytes.end());
+}
+}  // namespace
+
+TEST_CASE("the issuer writes iss, iat, nbf, exp and a random jti", "[jwt][issuer]") {
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::es256, "signing-2024"),
+                               {.issuer = "https://auth.example", .lifetime = 10min}, fixed_clock{t0});
+  jwt::claims c;
+  c.subject("alice").audience("orders");
+  auto out = iss.issue(c);
+  REQUIRE(out);
+  CHECK(out->issued_at == t0);
+  CHECK(out->expires_at == t0 + 600);
+  CHECK(out->jwt_id.size() == 22);  // 16 random bytes, base64url
+
+  const json header = segment(out->token, 0), body = segment(out->token, 1);
+  CHECK(header == json{{"alg", "ES256"}, {"kid", "signing-2024"}, {"typ", "JWT"}});
+  CHECK(body == json{{"iss", "https://auth.example"}, {"sub", "alice"}, {"aud", "orders"}, {"iat", t0},
+                     {"nbf", t0}, {"exp", t0 + 600}, {"jti", out->jwt_id}});
+  CHECK(iss.header() == header);
+
+  std::set<std::string> jtis;
+  for (int i = 0; i < 50; ++i) jtis.insert(iss.issue(c).value().jwt_id);
+  CHECK(jtis.size() == 50);
+}
+
+TEST_CASE("per-token lifetime, jti and nbf delay; options that omit claims", "[jwt][issuer]") {
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256), {.issuer = "", .lifetime = 1h, .type = "", .set_not_before = false},
+                               fixed_clock{t0});
+  jwt::claims c;
+  c.lifetime(240h).jwt_id("order-run-77").audiences({"orders", "stock"});
+  auto out = iss.issue(c).value();
+  CHECK(out.expires_at == t0 + 240 * 3600);
+  CHECK(out.jwt_id == "order-run-77");
+  const json header = segment(out.token, 0), body = segment(out.token, 1);
+  CHECK(header == json{{"alg", "HS256"}});  // no kid, no typ
+  CHECK_FALSE(body.contains("iss"));
+  CHECK_FALSE(body.contains("nbf"));
+  CHECK(body["aud"] == json::array({"orders", "stock"}));
+  CHECK(body["jti"] == "order-run-77");
+
+  jwt::issuer<fixed_clock> delayed(signer(jwt::alg::hs256), {}, fixed_clock{t0});
+  jwt::claims later;
+  later.not_before_delay(30s);
+  CHECK(segment(delayed.issue(later).value().token, 1)["nbf"] == t0 + 30);
+}
+
+TEST_CASE("custom claims: typed values and JSON; registered names are refused", "[jwt][issuer]") {
+  jwt::claims c;
+  CHECK(c.set("org_id", "org-42"));
+  CHECK(c.set("limit", 500));
+  CHECK(c.set("admin", false));
+  CHECK(c.set("scope", "orders:read orders:write"));
+  CHECK(c.set("roles", json::array({"CommerceUser", "XRead"})));
+  CHECK(c.set("tenant", {{"market", "market-nor"}, {"stores", {"store-oslo-downtown"}}}));
+  for (const char* reserved : {"iss", "exp", "nbf", "iat", "jti"}) {
+    CAPTURE(reserved);
+    CHECK_FALSE(c.set(reserved, 1));
+  }
+  CHECK_FALSE(c.json().contains("exp"));
+  CHECK(c.set("sub", "alice"));  // sub and aud may be set directly too
+
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::eddsa), {.issuer = "https://auth.example"}, fixed_clock{t0});
+  auto tok = iss.issue(c).value();
+  jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::eddsa)),
+                                               jwt::rules::builder{}.issuer("https://auth.example").ignore_audience().build().value(),
+                                               fixed_clock{t0});
+  auto t = v.verify(tok.token);
+  REQUIRE(t);
+  CHECK(t->subject() == "alice");
+  CHECK(t->claim_string("org_id").value() == "org-42");
+  CHECK(t->claim_int("limit").value() == 500);
+  CHECK_FALSE(t->claim_bool("admin").value());
+  CHECK(t->has_scope("orders:write"));
+  CHECK(t->claim_strings("roles").value() == std::vector<std::string>{"CommerceUser", "XRead"});
+  CHECK(t->claim_json("tenant").value()["market"] == "market-nor");
+  CHECK(t->expires_at() == t0 + 3600);  // the default lifetime is one hour
+}
+
+TEST_CASE("extra header fields are written; reserved ones cannot be overridden", "[jwt][issuer]") {
+  json extra = {{"cty", "orders+json"},    {"x-tenant", "nor"},          {"alg", "none"},
+                {"kid", "../evil"},        {"typ", "evil"},              {"crit", {"x-tenant"}},
+                {"b64", false},            {"jwk", {{"kty", "oct"}}},    {"jku", "https://attacker.example/"},
+                {"x5u", "https://x.example"}, {"x5c", {"MII"}}};
+  jwt::issuer_options opts;
+  opts.type = "at+jwt";
+  opts.extra_header = extra;
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256, "k-1"), opts, fixed_clock{t0});
+  const json header = segment(iss.issue(jwt::claims{}).value().token, 0);
+  CHECK(header == json{{"alg", "HS256"}, {"kid", "k-1"}, {"typ", "at+jwt"}, {"cty", "orders+json"}, {"x-tenant", "nor"}});
+
+  // A non-object extra_header is ignored.
+  jwt::issuer_options odd_opts;
+  odd_opts.extra_header = json::array({1, 2});
+  jwt::issuer<fixed_clock> odd(signer(jwt::alg::hs256), odd_opts, fixed_clock{t0});
+  CHECK(segment(odd.issue(jwt::claims{}).value().token, 0) == json{{"alg", "HS256"}, {"typ", "JWT"}});
+}
+
+TEST_CASE("the issuer's clock sets the times of each token", "[jwt][issuer]") {
+  core::manual_clock clock(t0);
+  jwt::issuer<core::manual_clock&> iss(signer(jwt::alg::hs256), {.issuer = "", .lifetime = 12h}, clock);
+  auto a = iss.issue(jwt::claims{}).value();
+  clock.advance(90min);
+  auto b = iss.issue(jwt::claims{}).value();
+  CHECK(a.issued_at == t0);
+  CHECK(b.issued_at == t0 + 5400);
+  CHECK(b.expires_at == t0 + 5400 + 12 * 3600);
+  CHECK(iss.clock().now() == clock.now());
+  CHECK(iss.key().algorithm() == jwt::alg::hs256);
+  CHECK(iss.options().lifetime == 12h);
+}

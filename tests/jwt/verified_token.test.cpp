@@ -1,0 +1,244 @@
+// Tests for tessera/jwt/verified_token.hpp: typed access to registered and custom claims,
+// missing_claim versus invalid_claim, escaped strings, scope lists and audiences.
+#include "tessera/jwt/verified_token.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "support/catch.hpp"
+#include "jwt/fixtures.hpp"
+
+using namespace tessera;
+using namespace jwt_test;
+
+// Only a verifier can make one: no public constructor but copy and move.
+static_assert(!std::is_default_constructible_v<jwt::verified_token>);
+static_assert(!std::is_constructible_v<jwt::verified_token, std::string>);
+static_assert(!std::is_constructible_v<jwt::verified_token, nlohmann::json>);
+static_assert(std::is_copy_constructible_v<jwt::verified_token>);
+
+namespace {
+// Verifies hand-written claims (HS256, a kid and a typ) and returns the token.
+jwt::verified_token verified(const std::string& claims, const std::string& header = R"({"alg":"HS256","kid":"k-9","typ":"at+jwt"})") {
+  jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::hs256)),
+                                               lax_builder().allow_missing_exp().build().value(), fixed_clock{});
+  auto t = v.verify(make_token(header, claims, signer(jwt::alg::hs256)));
+  REQUIRE(t);
+  return *t;
+}
+std::vector<std::string> strs(std::initializer_list<const char*> l) { return {l.begin(), l.end()}; }
+}  // namespace
+
+TEST_CASE("registered claims and header fields are typed", "[jwt][verified_token]") {
+  auto t = verified(R"({"iss":"https://auth.example","sub":"client-7","aud":"orders","jti":"j-1",)"
+                    R"("exp":1700003600,"nbf":1699999000,"iat":1699999999})");
+  CHECK(t.algorithm() == jwt::alg::hs256);
+  CHECK(t.kid() == "k-9");
+  CHECK(t.type() == "at+jwt");
+  CHECK(t.issuer() == "https://auth.example");
+  CHECK(t.subject() == "client-7");
+  CHECK(t.jwt_id() == "j-1");
+  CHECK(t.expires_at() == 1700003600);
+  CHECK(t.not_before() == 1699999000);
+  CHECK(t.issued_at() == 1699999999);
+  CHECK(t.has_claim("iss"));
+  CHECK(t.has_claim("aud"));
+  CHECK(t.has_claim("exp"));
+  CHECK_FALSE(t.has_claim("scope"));
+  CHECK(t.claim_int("exp").value() == 1700003600);
+  CHECK(t.claim_string("sub").value() == "client-7");
+
+  auto bare = verified(R"({})", R"({"alg":"HS256"})");
+  CHECK(bare.kid().empty());
+  CHECK(bare.type().empty());
+  CHECK(bare.issuer().empty());
+  CHECK(bare.subject().empty());
+  CHECK(bare.jwt_id().empty());
+  CHECK_FALSE(bare.expires_at());
+  CHECK_FALSE(bare.not_before());
+  CHECK_FALSE(bare.issued_at());
+  CHECK_FALSE(bare.has_claim("iss"));
+  CHECK_FALSE(bare.has_claim("sub"));
+  CHECK_FALSE(bare.has_claim("aud"));
+  CHECK(bare.audiences().empty());
+  CHECK(bare.claims() == nlohmann::json::object());
+}
+
+TEST_CASE("custom claims as string, integer and bool; missing versus invalid", "[jwt][verified_token]") {
+  auto t = verified(R"({"org_id":"org-42","limit":-17,"big":9223372036854775807,"ratio":0.5,"huge":18446744073709551615,)"
+                    R"("admin":true,"beta":false,"nothing":null,"obj":{"a":1},"list":["x","y"],"mixed":["x",1]})");
+  CHECK(t.claim_string("org_id").value() == "org-42");
+  CHECK(t.claim_int("limit").value() == -17);
+  CHECK(t.claim_int("big").value() == INT64_MAX);
+  CHECK(t.claim_bool("admin").value());
+  CHECK_FALSE(t.claim_bool("beta").value());
+
+  // Absent: missing_claim. Present with another type: invalid_claim.
+  CHECK(t.claim_string("tenant").error() == errc::missing_claim);
+  CHECK(t.claim_int("tenant").error() == errc::missing_claim);
+  CHECK(t.claim_bool("tenant").error() == errc::missing_claim);
+  CHECK(t.claim_string("limit").error() == errc::invalid_claim);
+  CHECK(t.claim_string("admin").error() == errc::invalid_claim);
+  CHECK(t.claim_string("nothing").error() == errc::invalid_claim);
+  CHECK(t.claim_string("obj").error() == errc::invalid_claim);
+  CHECK(t.claim_string("list").error() == errc::invalid_claim);
+  CHECK(t.claim_int("org_id").error() == errc::invalid_claim);
+  CHECK(t.claim_int("ratio").error() == errc::invalid_claim);
+  CHECK(t.claim_int("huge").error() == errc::invalid_claim);
+  CHECK(t.claim_int("admin").error() == errc::invalid_claim);
+  CHECK(t.claim_bool("org_id").error() == errc::invalid_claim);
+  CHECK(t.claim_bool("limit").error() == errc::invalid_claim);
+  CHECK(t.claim_bool("nothing").error() == errc::invalid_claim);
+  // Names are case-sensitive.
+  CHECK(t.claim_string("Org_Id").error() == errc::missing_claim);
+  CHECK(t.has_claim("nothing"));
+  CHECK(t.has_claim("obj"));
+  CHECK(t.has_claim("mixed"));
+}
+
+TEST_CASE("escaped strings are read unescaped, in values and in names", "[jwt][verified_token]") {
+  auto t = verified(R"({"a":"\u0041BC","nl":"line1\nline2","q":"say \"hi\"","bs":"back\\slash","sl":"a\/b",)"
+                    R"("e":"caf\u00e9","smile":"\ud83d\ude00","nul":"x\u0000y","na\u006de":"escaped name",)"
+                    R"("raw":"ĉu ŝi?"})");
+  CHECK(t.claim_string("a").value() == "ABC");
+  CHECK(t.claim_string("nl").value() == "line1\nline2");
+  CHECK(t.claim_string("q").value() == "say \"hi\"");
+  CHECK(t.claim_string("bs").value() == "back\\slash");
+  CHECK(t.claim_string("sl").value() == "a/b");
+  CHECK(t.claim_string("e").value() == "caf\xc3\xa9");
+  CHECK(t.claim_string("smile").value() == "\xf0\x9f\x98\x80");
+  CHECK(t.claim_string("nul").value() == std::string_view("x\0y", 3));
+  CHECK(t.claim_string("name").value() == "escaped name");
+  CHECK(t.claim_string("raw").value() == "ĉu ŝi?");
+  // The JSON view agrees with the typed view.
+  auto j = t.claims();
+  CHECK(j["a"] == "ABC");
+  CHECK(j["q"] == "say \"hi\"");
+  CHECK(j["name"] == "escaped name");
+  CHECK(t.claim_json("nl").value() == "line1\nline2");
+
+  auto reg = verified(R"({"iss":"https:\/\/auth.example","sub":"\u0061lice"})");
+  CHECK(reg.issuer() == "https://auth.example");
+  CHECK(reg.subject() == "alice");
+}
+
+TEST_CASE("string lists: space-separated scope or an array of strings", "[jwt][verified_token]") {
+  auto t = verified(R"({"scope":"orders:read  orders:write stock:read","scp":["orders:read","admin tools"],)"
+                    R"("none":"","spaces":"   ","empty":[],"n":3,"mixed":["a",2],"roles":"ApiOwner"})");
+  CHECK(t.claim_strings("scope").value() == strs({"orders:read", "orders:write", "stock:read"}));
+  CHECK(t.claim_strings("scp").value() == strs({"orders:read", "admin tools"}));
+  CHECK(t.claim_strings("roles").value() == strs({"ApiOwner"}));
+  CHECK(t.claim_strings("none").value().empty());
+  CHECK(t.claim_strings("spaces").value().empty());
+  CHECK(t.claim_strings("empty").value().empty());
+  CHECK(t.claim_strings("absent").error() == errc::missing_claim);
+  CHECK(t.claim_strings("n").error() == errc::invalid_claim);
+  CHECK(t.claim_strings("mixed").error() == errc::invalid_claim);
+
+  CHECK(t.has_scope("orders:read"));
+  CHECK(t.has_scope("stock:read"));
+  CHECK_FALSE(t.has_scope("orders"));  // whole items only, never prefixes
+  CHECK_FALSE(t.has_scope("orders:read orders:write"));
+  CHECK_FALSE(t.has_scope(""));
+  CHECK_FALSE(t.has_scope("admin"));
+  CHECK(t.has_in_list("admin tools", "scp"));  // array items are whole strings
+  CHECK_FALSE(t.has_in_list("admin", "scp"));
+  CHECK_FALSE(t.has_in_list("x", "absent"));
+  CHECK_FALSE(t.has_in_list("a", "mixed"));
+
+  auto arr = verified(R"({"scope":["orders:read","orders:write"]})");
+  CHECK(arr.has_scope("orders:write"));
+  CHECK(arr.claim_strings("scope").value() == strs({"orders:read", "orders:write"}));
+}
+
+TEST_CASE("audiences(): one for a string aud, each for an array", "[jwt][verified_token]") {
+  auto one = verified(R"({"aud":"orders"})");
+  CHECK(one.audiences() == std::vector<std::string_view>{"orders"});
+  CHECK(one.has_audience("orders"));
+  CHECK_FALSE(one.has_audience("order"));
+  CHECK(one.claim_strings("aud").value() == strs({"orders"}));
+
+  auto many = verified(R"({"aud":["orders","stock","billing"]})");
+  CHECK(many.audiences() == std::vector<std::string_view>{"orders", "stock", "billing"});
+  CHECK(many.has_audience("stock"));
+  CHECK_FALSE(many.has_audience("web"));
+
+  auto empty = verified(R"({"aud":[]})");
+  CHECK(empty.audiences().empty());
+  CHECK(empty.has_claim("aud"));
+  CHECK_FALSE(empty.has_audience(""));
+}
+
+TEST_CASE("claim_json and claims() materialise JSON on demand", "[jwt][verified_token]") {
+  const std::string text = R"({"sub":"alice","perms":{"stores":["store-oslo-downtown"],"markets":"AllMarkets"},)"
+                           R"("n":1.25,"flag":null,"list":[1,"two",{"three":3}]})";
+  auto t = verified(text);
+  CHECK(t.claims_text() == text);
+  auto all = t.claims();
+  REQUIRE(all.is_object());
+  CHECK(all == nlohmann::json::parse(text));
+  CHECK(t.claim_json("perms").value()["stores"][0] == "store-oslo-downtown");
+  CHECK(t.claim_json("n").value() == 1.25);
+  CHECK(t.claim_json("flag").value().is_null());
+  CHECK(t.claim_json("list").value()[2]["three"] == 3);
+  CHECK(t.claim_json("absent").error() == errc::missing_claim);
+  // Copies are independent of the verifier that made the original.
+  jwt::verified_token copy = t;
+  CHECK(copy.subject() == "alice");
+  CHECK(copy.claim_json("perms").value()["markets"] == "AllMarkets");
+}
+
+TEST_CASE("claims are read exactly as a strict JSON parser reads them, flat or not", "[jwt][verified_token][parser]") {
+  // nlohmann_json is the oracle: it must accept exactly the texts the verifier accepts (duplicate
+  // names, which it tolerates, are tested in verifier_attacks), and agree on every typed value.
+  // The texts sit on both sides of the compact "flat" form (printable strings, short unsigned
+  // integers, booleans), which the verifier may read without building a DOM.
+  using namespace std::string_literals;
+  std::vector<std::string> texts = {
+      "{}", "{ }", "\n{\"a\":1}\t\r\n ", R"({"a" : 1 , "b" :true,"c":false })", R"({"":1})", R"({"a":0})",
+      R"({"a":123456789012345678})", R"({"a":1234567890123456789})", R"({"a":9223372036854775807})",
+      R"({"a":12345678901234567890})", R"({"a":-5})", R"({"a":-0})", R"({"a":1E5})", R"({"a":0.0})", R"({"a":10})",
+      R"({"a":"x"})", R"({"a":""})", R"({"a":"\/"})", R"({"a":"\u0041"})", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"x\x7fy\"}",
+      R"({"a":null})", R"({"a":[1]})", R"({"a":{}})", R"({"a":"b","c":"d","e":12,"f":true,"g":false,"h":"i j k"})",
+      // Not JSON: each must be refused as malformed, whichever reader looks at it first.
+      R"({"n":01})", R"({"n":00})", R"({"n":1.})", R"({"n":.5})", R"({"n":+1})", R"({"n":1e})", R"({"n":-})",
+      R"({"a":tru})", R"({"a":truex})", R"({"a":falsey})", R"({"a":nul})", R"({"a":true false})", R"({"a":1}x)",
+      R"({"a":1,})", R"({"a":1 "b":2})", R"({"a" 1})", R"({a:1})", R"({"a":1)", R"({"a":"x})", R"({"a":1}})",
+      "{\"a\":\"x\x01y\"}", "{\"a\":\"\xc3\"}", R"({"a":"\u00"})", "{\"a\":1}\x1a", "{\"a\":1\x0b}", R"({"a":"x\"})",
+      R"({"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"r":18,"s":19,"t":20,"u":21,"v":22,"w":23,"x":24,"y":25,"z":26,"A":27,"B":28,"C":29,"D":30,"E":31,"F":32,"G":33})",
+  };
+  jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::hs256)),
+                                               lax_builder().allow_missing_exp().build().value(), fixed_clock{});
+  const auto s = signer(jwt::alg::hs256);
+  for (const auto& text : texts) {
+    CAPTURE(text);
+    const auto oracle = nlohmann::json::parse(text, nullptr, false);
+    auto t = v.verify(make_token(R"({"alg":"HS256"})", text, s));
+    if (oracle.is_discarded() || !oracle.is_object()) {
+      CHECK(t.error() == errc::token_malformed);
+      continue;
+    }
+    REQUIRE(t);
+    CHECK(t->claims() == oracle);
+    for (auto& [name, value] : oracle.items()) {
+      CAPTURE(name);
+      CHECK(t->has_claim(name));
+      if (value.is_string()) CHECK(t->claim_string(name).value() == value.get<std::string>());
+      else CHECK(t->claim_string(name).error() == errc::invalid_claim);
+      if (value.is_number_integer() && (!value.is_number_unsigned() || value.get<std::uint64_t>() <= INT64_MAX))
+        CHECK(t->claim_int(name).value() == value.get<std::int64_t>());
+      else CHECK(t->claim_int(name).error() == errc::invalid_claim);
+      if (value.is_boolean()) CHECK(t->claim_bool(name).value() == value.get<bool>());
+      else CHECK(t->claim_bool(name).error() == errc::invalid_claim);
+    }
+  }
+  // A NUL byte after the object: nlohmann stops reading there, the verifier refuses the text.
+  CHECK(v.verify(make_token(R"({"alg":"HS256"})", "{\"a\":1}\0"s, s)).error() == errc::token_malformed);
+  // Registered claims in the flat form are checked like any other.
+  CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"exp":253402300800})", s)).error() == errc::invalid_claim);
+  CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"sub":1})", s)).error() == errc::invalid_claim);
+  CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"aud":true})", s)).error() == errc::invalid_claim);
+  CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"a":1,"b":2,"a":3})", s)).error() == errc::token_malformed);
+}
