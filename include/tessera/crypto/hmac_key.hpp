@@ -2,8 +2,8 @@
 // tessera::crypto::hmac_key — an HMAC-SHA256/384/512 key, keyed once and reused on every call.
 
 #include <array>
-#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 
@@ -16,55 +16,24 @@
 namespace tessera::crypto {
 
 namespace detail {
-// The immutable, shared part of an HMAC key: the pre-keyed template context.
+// The immutable, shared part of an HMAC key (RFC 2104): two digest states, one that has absorbed
+// the key block XOR ipad (inner) and one that has absorbed it XOR opad (outer). Computing a tag
+// copies them, so the key schedule is never redone. This is what OpenSSL's EVP_MAC "HMAC" does
+// inside, minus its per-call parameter queries: about 10% faster on OpenSSL 3.0 (bench/, the
+// hmac_method/* benchmarks). The states are freed, and cleansed by OpenSSL, with the last copy.
 struct hmac_state {
-  std::uint64_t id;
   hash_alg alg;
   std::size_t key_size;
-  tessera::detail::evp_mac_ctx_ptr keyed;  // never updated; only duplicated
+  tessera::detail::evp_md_ctx_ptr inner, outer;  // never updated; only copied from
 };
 
-inline std::uint64_t next_hmac_id() noexcept {
-  static std::atomic<std::uint64_t> counter{1};
-  return counter.fetch_add(1, std::memory_order_relaxed);
-}
-
-// Each thread keeps a few working contexts, each a copy of one key's pre-keyed template.
-// Reuse costs one EVP_MAC_init(ctx, NULL, ...), which restores the keyed inner/outer state
-// without redoing the key schedule. Ids are never reused, so a stale slot is never mistaken
-// for another key; it is freed (and cleansed by OpenSSL) when evicted or when the thread ends.
-class thread_mac_cache {
- public:
-  thread_mac_cache() = default;
-  thread_mac_cache(const thread_mac_cache&) = delete;
-  thread_mac_cache& operator=(const thread_mac_cache&) = delete;
-  ~thread_mac_cache() {
-    for (auto& s : slots_) EVP_MAC_CTX_free(s.ctx);
-  }
-  // A context ready for EVP_MAC_update with the key of st, or nullptr on failure.
-  EVP_MAC_CTX* acquire(const hmac_state& st) noexcept {
-    for (auto& s : slots_) {
-      if (s.id == st.id) return EVP_MAC_init(s.ctx, nullptr, 0, nullptr) == 1 ? s.ctx : nullptr;
-    }
-    auto& s = slots_[next_++ % slots_.size()];
-    EVP_MAC_CTX_free(s.ctx);
-    s.ctx = EVP_MAC_CTX_dup(st.keyed.get());
-    s.id = s.ctx ? st.id : 0;
-    return s.ctx;
-  }
-
- private:
-  struct slot {
-    std::uint64_t id = 0;
-    EVP_MAC_CTX* ctx = nullptr;
-  };
-  std::array<slot, 8> slots_{};
-  unsigned next_ = 0;
-};
-
-inline thread_mac_cache& mac_cache() noexcept {
-  thread_local thread_mac_cache cache;
-  return cache;
+// Each thread keeps one working digest context per hash, so computing a tag allocates no
+// EVP_MD_CTX (OpenSSL 3.0 still allocates the state inside each copy).
+inline EVP_MD_CTX* thread_work_ctx(hash_alg h) noexcept {
+  thread_local tessera::detail::evp_md_ctx_ptr ctx[3];
+  auto& c = ctx[static_cast<int>(h)];
+  if (!c) c.reset(EVP_MD_CTX_new());
+  return c.get();
 }
 }  // namespace detail
 
@@ -75,20 +44,41 @@ class hmac_key {
   // (RFC 7518 §3.2 for JWT, 24 bytes for webhooks) are applied by the areas that own them.
   static result<hmac_key> create(hash_alg h, core::bytes_view key) noexcept {
     if (key.empty()) return core::unexpected{errc::invalid_key};
-    tessera::detail::evp_mac_ctx_ptr ctx(EVP_MAC_CTX_new(tessera::detail::algs().hmac.get()));
-    if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
-    const char* md_name = h == hash_alg::sha256 ? "SHA2-256" : h == hash_alg::sha384 ? "SHA2-384" : "SHA2-512";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(md_name), 0),
-        OSSL_PARAM_construct_end()};
-    if (EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1)
-      return tessera::detail::ossl_fail(errc::crypto_failure);
-    auto st = std::make_shared<detail::hmac_state>();
-    st->id = detail::next_hmac_id();
-    st->alg = h;
-    st->key_size = key.size();
-    st->keyed = std::move(ctx);
-    return hmac_key(std::move(st));
+    const EVP_MD* md = detail::md(h);
+    const int block = md ? EVP_MD_get_block_size(md) : 0;
+    if (block <= 0 || block > 128) return tessera::detail::ossl_fail(errc::crypto_failure);
+    const auto b = static_cast<std::size_t>(block);
+    // K0 (RFC 2104 / FIPS 198-1): the key hashed when longer than a block, then zero-padded.
+    std::array<unsigned char, 128> k0{}, pad{};
+    bool ok = true;
+    if (key.size() > b) {
+      unsigned n = 0;
+      ok = EVP_Digest(key.data(), key.size(), k0.data(), &n, md, nullptr) == 1;
+    } else {
+      std::memcpy(k0.data(), key.data(), key.size());
+    }
+    auto keyed = [&](unsigned char x) {
+      tessera::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+      for (std::size_t i = 0; i < b; ++i) pad[i] = static_cast<unsigned char>(k0[i] ^ x);
+      if (!ok || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), pad.data(), b) != 1)
+        ctx.reset();
+      return ctx;
+    };
+    auto inner = keyed(0x36);
+    auto outer = keyed(0x5c);
+    OPENSSL_cleanse(k0.data(), k0.size());
+    OPENSSL_cleanse(pad.data(), pad.size());
+    if (!inner || !outer) return tessera::detail::ossl_fail(errc::crypto_failure);
+    try {
+      auto st = std::make_shared<detail::hmac_state>();
+      st->alg = h;
+      st->key_size = key.size();
+      st->inner = std::move(inner);
+      st->outer = std::move(outer);
+      return hmac_key(std::move(st));
+    } catch (...) {
+      return core::unexpected{errc::internal_error};
+    }
   }
 
   // The hash this key is bound to.
@@ -119,16 +109,48 @@ class hmac_key {
   explicit hmac_key(std::shared_ptr<const detail::hmac_state> s) noexcept : state_(std::move(s)) {}
 
   result<digest_value> sign_range(const core::bytes_view* b, const core::bytes_view* e) const noexcept {
-    EVP_MAC_CTX* ctx = detail::mac_cache().acquire(*state_);
-    if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
-    for (; b != e; ++b) {
-      if (!b->empty() && EVP_MAC_update(ctx, b->data(), b->size()) != 1)
+    EVP_MD_CTX* ctx = detail::thread_work_ctx(state_->alg);
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx, state_->inner.get()) != 1) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (e - b == 1) {
+      if (!b->empty() && EVP_DigestUpdate(ctx, b->data(), b->size()) != 1)
         return tessera::detail::ossl_fail(errc::crypto_failure);
-    }
-    digest_value d;
-    if (EVP_MAC_final(ctx, d.bytes.data(), &d.size, d.bytes.size()) != 1)
+    } else if (!update_parts(ctx, b, e)) {
       return tessera::detail::ossl_fail(errc::crypto_failure);
+    }
+    // The inner hash H((K ^ ipad) || m) is not secret: without the keyed outer state it yields
+    // neither the key nor the tag, so it is not cleansed (nor is the tag, which the caller gets).
+    std::array<unsigned char, EVP_MAX_MD_SIZE> inner_hash;
+    unsigned n = 0, len = 0;
+    digest_value d;
+    const bool ok = EVP_DigestFinal_ex(ctx, inner_hash.data(), &n) == 1 && EVP_MD_CTX_copy_ex(ctx, state_->outer.get()) == 1 &&
+                    EVP_DigestUpdate(ctx, inner_hash.data(), n) == 1 && EVP_DigestFinal_ex(ctx, d.bytes.data(), &len) == 1;
+    if (!ok) return tessera::detail::ossl_fail(errc::crypto_failure);
+    d.size = len;
     return d;
+  }
+  // Feeds several parts, gathering short ones (separators, ids, timestamps) into one update.
+  static bool update_parts(EVP_MD_CTX* ctx, const core::bytes_view* b, const core::bytes_view* e) noexcept {
+    std::array<unsigned char, 256> buf;
+    std::size_t used = 0;
+    bool ok = true;
+    for (; b != e && ok; ++b) {
+      if (b->size() <= buf.size() - used) {
+        if (!b->empty()) std::memcpy(buf.data() + used, b->data(), b->size());
+        used += b->size();
+        continue;
+      }
+      if (used != 0) ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
+      used = 0;
+      if (ok && b->size() < buf.size()) {
+        std::memcpy(buf.data(), b->data(), b->size());
+        used = b->size();
+      } else if (ok) {
+        ok = EVP_DigestUpdate(ctx, b->data(), b->size()) == 1;
+      }
+    }
+    if (ok && used != 0) ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
+    OPENSSL_cleanse(buf.data(), used);
+    return ok;
   }
   result<void> verify_range(const core::bytes_view* b, const core::bytes_view* e, core::bytes_view tag) const noexcept {
     if (tag.size() != tag_size()) return core::unexpected{errc::invalid_signature_length};

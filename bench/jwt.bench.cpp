@@ -1,0 +1,221 @@
+// JWT benchmarks: verify/<ALG>, issue/<ALG>, reject/malformed, reject/bad_signature/HS256, and
+// (when Debian's libjwt-dev is installed) peer/libjwt/<ALG>. Floors live in floors.bench.cpp.
+
+#include "bench_support.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "tessera/jwt/issuer.hpp"
+#include "tessera/jwt/key_set.hpp"
+#include "tessera/jwt/rules.hpp"
+#include "tessera/jwt/verifier.hpp"
+
+#ifdef TESSERA_BENCH_LIBJWT
+#include <jwt.h>
+#endif
+
+namespace {
+
+using namespace tessera;
+using tessera_bench::alloc_probe;
+using tessera_bench::check;
+using tessera_bench::fixture;
+using reference_verifier = jwt::verifier<jwt::single_key>;
+
+// The full rule set of issue 7: exp (required), nbf, iat, iss and aud.
+jwt::rules reference_rules() {
+  return tessera_bench::must(jwt::rules::builder{}
+                                 .issuer(std::string(tessera_bench::ref_issuer))
+                                 .audience(std::string(tessera_bench::ref_audience))
+                                 .build(),
+                             "rules");
+}
+
+// One pre-built verifier per algorithm, shared by every thread of a benchmark.
+const reference_verifier& verifier_for(jwt::alg a) {
+  static const reference_verifier hs256(jwt::single_key(*fixture(jwt::alg::hs256).verifier_key), reference_rules());
+  static const reference_verifier hs384(jwt::single_key(*fixture(jwt::alg::hs384).verifier_key), reference_rules());
+  static const reference_verifier hs512(jwt::single_key(*fixture(jwt::alg::hs512).verifier_key), reference_rules());
+  static const reference_verifier rs256(jwt::single_key(*fixture(jwt::alg::rs256).verifier_key), reference_rules());
+  static const reference_verifier ps256(jwt::single_key(*fixture(jwt::alg::ps256).verifier_key), reference_rules());
+  static const reference_verifier es256(jwt::single_key(*fixture(jwt::alg::es256).verifier_key), reference_rules());
+  static const reference_verifier eddsa(jwt::single_key(*fixture(jwt::alg::eddsa).verifier_key), reference_rules());
+  switch (a) {
+    case jwt::alg::hs256: return hs256;
+    case jwt::alg::hs384: return hs384;
+    case jwt::alg::hs512: return hs512;
+    case jwt::alg::rs256: return rs256;
+    case jwt::alg::ps256: return ps256;
+    case jwt::alg::es256: return es256;
+    default: return eddsa;
+  }
+}
+
+// verify/<ALG>: the full verification of the reference token (signature, exp, nbf, iat, iss, aud).
+void verify(benchmark::State& state, jwt::alg a) {
+  const auto& f = fixture(a);
+  const auto& v = verifier_for(a);
+  {
+    auto r = v.verify(f.token);
+    if (!check(state, r.has_value(), "reference token does not verify")) return;
+    if (!check(state, r->issuer() == tessera_bench::ref_issuer && r->subject() == "client-7fb118fb" &&
+                          r->claim_string("org_id").value() == "org_123" && r->has_scope("orders:write"),
+               "verified claims are wrong"))
+      return;
+  }
+  const std::string_view token = f.token;
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto r = v.verify(token);
+    benchmark::DoNotOptimize(r);
+  }
+  probe.report(state);
+}
+
+BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256");
+BENCHMARK_CAPTURE(verify, HS384, jwt::alg::hs384)->Name("verify/HS384");
+BENCHMARK_CAPTURE(verify, HS512, jwt::alg::hs512)->Name("verify/HS512");
+BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256");
+BENCHMARK_CAPTURE(verify, PS256, jwt::alg::ps256)->Name("verify/PS256");
+BENCHMARK_CAPTURE(verify, ES256, jwt::alg::es256)->Name("verify/ES256");
+BENCHMARK_CAPTURE(verify, EdDSA, jwt::alg::eddsa)->Name("verify/EdDSA");
+// Threaded variants: the same verifier shared by one and by two threads, in wall-clock time.
+BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256")->Threads(1)->Threads(2)->UseRealTime();
+
+// issue/<ALG>: signing a token with the reference claims (random jti: the issuer's default path).
+void issue(benchmark::State& state, jwt::alg a) {
+  const auto& f = fixture(a);
+  jwt::issuer_options opts;
+  opts.issuer = std::string(tessera_bench::ref_issuer);
+  opts.lifetime = std::chrono::seconds(3600);
+  jwt::issuer<> iss(*f.signer, opts);
+  jwt::claims c;
+  c.subject("client-7fb118fb").audience(std::string(tessera_bench::ref_audience));
+  c.set("org_id", "org_123");
+  c.set("scope", "orders:read orders:write");
+  {
+    auto t = iss.issue(c);
+    if (!check(state, t.has_value(), "issue failed")) return;
+    auto r = verifier_for(a).verify(t->token);
+    if (!check(state, r.has_value() && r->claim_string("org_id").value() == "org_123", "issued token does not verify"))
+      return;
+  }
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto t = iss.issue(c);
+    benchmark::DoNotOptimize(t);
+  }
+  probe.report(state);
+}
+BENCHMARK_CAPTURE(issue, HS256, jwt::alg::hs256)->Name("issue/HS256");
+BENCHMARK_CAPTURE(issue, RS256, jwt::alg::rs256)->Name("issue/RS256");
+
+// Garbage and structurally broken tokens, each refused before any cryptography.
+std::vector<std::string> malformed_tokens() {
+  const auto& f = fixture(jwt::alg::hs256);
+  const std::string& t = f.token;
+  const auto d1 = t.find('.'), d2 = t.rfind('.');
+  const std::string h = t.substr(0, d1), p = t.substr(d1 + 1, d2 - d1 - 1), s = t.substr(d2 + 1);
+  std::vector<std::string> out = {
+      "",                                    // empty
+      "garbage",                             // no dots
+      "Bearer " + t,                         // scheme left on: ' ' is outside base64url
+      h + "." + p,                           // two segments
+      t + ".extra",                          // four segments
+      "." + p + "." + s,                     // empty header
+      h + ".." + s,                          // empty payload
+      h + "." + p + "." + s + "=",           // padded signature
+      h + "." + p + "." + s.substr(0, s.size() - 1) + "*",  // character outside the alphabet
+      h + "." + p + "." + s.substr(0, 41),   // 41 chars: a length no encoder writes
+      "bm90IGpzb24." + p + "." + s,          // header is base64url of "not json"
+      "e30." + p + "." + s,                  // header {} (no alg)
+      "eyJhbGciOiJub25lIn0." + p + ".",      // alg none, empty signature
+      std::string(9000, 'A') + "." + p + "." + s,  // over the size limit
+      h + "." + p + "." + std::string(2000, 'A'),  // signature longer than any key produces
+  };
+  return out;
+}
+
+void reject_malformed(benchmark::State& state) {
+  const auto& v = verifier_for(jwt::alg::hs256);
+  const auto bad = malformed_tokens();
+  for (const auto& b : bad) {
+    auto r = v.verify(b);
+    if (!check(state, !r.has_value(), "a malformed token verified")) return;
+  }
+  std::vector<std::string_view> views(bad.begin(), bad.end());
+  const std::size_t n = views.size();
+  std::size_t i = 0;
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto r = v.verify(views[i]);
+    benchmark::DoNotOptimize(r);
+    if (++i == n) i = 0;
+  }
+  probe.report(state);
+}
+BENCHMARK(reject_malformed)->Name("reject/malformed");
+
+// A well-formed token whose signature is wrong (one signature byte changed).
+void reject_bad_signature(benchmark::State& state) {
+  const auto& f = fixture(jwt::alg::hs256);
+  const auto& v = verifier_for(jwt::alg::hs256);
+  std::string token = f.token;
+  const auto sig_at = token.rfind('.') + 1;
+  token[sig_at + 5] = token[sig_at + 5] == 'A' ? 'B' : 'A';
+  {
+    auto r = v.verify(token);
+    if (!check(state, !r.has_value() && r.error() == errc::bad_signature, "tampered token not refused as bad_signature"))
+      return;
+  }
+  const std::string_view tv = token;
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto r = v.verify(tv);
+    benchmark::DoNotOptimize(r);
+  }
+  probe.report(state);
+}
+BENCHMARK(reject_bad_signature)->Name("reject/bad_signature/HS256");
+
+#ifdef TESSERA_BENCH_LIBJWT
+// peer/libjwt/<ALG>: libjwt's signature check (jwt_decode) plus the same exp/nbf/iat/iss/aud rules.
+bool libjwt_verify(const std::string& token, const unsigned char* key, int key_len) {
+  jwt_t* j = nullptr;
+  if (jwt_decode(&j, token.c_str(), key, key_len) != 0 || j == nullptr) return false;
+  const long now = static_cast<long>(tessera_bench::now_seconds());
+  bool ok = jwt_get_grant_int(j, "exp") > now && jwt_get_grant_int(j, "nbf") <= now && jwt_get_grant_int(j, "iat") <= now;
+  const char* iss = jwt_get_grant(j, "iss");
+  const char* aud = jwt_get_grant(j, "aud");
+  ok = ok && iss != nullptr && tessera_bench::ref_issuer == iss && aud != nullptr && tessera_bench::ref_audience == aud;
+  jwt_free(j);
+  return ok;
+}
+
+void peer_libjwt(benchmark::State& state, jwt::alg a) {
+  const auto& f = fixture(a);
+  std::string key;
+  if (jwt::is_hmac(a)) {
+    const auto& k = tessera_bench::hmac_secret(a);
+    key.assign(k.begin(), k.end());
+  } else {
+    key = tessera_bench::must(f.pub->to_pem(), "public PEM");
+  }
+  const auto* kp = reinterpret_cast<const unsigned char*>(key.data());
+  const int kl = static_cast<int>(key.size());
+  if (!check(state, libjwt_verify(f.token, kp, kl), "libjwt refuses the reference token")) return;
+  alloc_probe probe;
+  for (auto _ : state) {
+    bool ok = libjwt_verify(f.token, kp, kl);
+    benchmark::DoNotOptimize(ok);
+  }
+  probe.report(state);
+}
+BENCHMARK_CAPTURE(peer_libjwt, HS256, jwt::alg::hs256)->Name("peer/libjwt/HS256");
+BENCHMARK_CAPTURE(peer_libjwt, RS256, jwt::alg::rs256)->Name("peer/libjwt/RS256");
+#endif
+
+}  // namespace

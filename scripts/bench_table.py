@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Prints tessera's benchmark table from a Google Benchmark JSON file (scripts/bench writes one).
+
+One row per benchmark: operations per second, the ratio to its raw-OpenSSL floor measured in the
+same run, allocations per operation (global operator new calls in the timed loop), the scaling
+from one thread to two where threaded variants exist, and each target of issue 7 marked met or
+missed. Standard library only.
+
+usage: bench_table.py BENCH.json [--markdown]
+"""
+
+import json
+import re
+import statistics
+import sys
+
+# Which floor each benchmark is measured against (same bytes, same run).
+FLOORS = [
+    (r"^verify/(.+)$", r"floor/\1"),
+    (r"^peer/libjwt/(.+)$", r"floor/\1"),
+    (r"^reject/bad_signature/(.+)$", r"floor/\1"),
+    (r"^api_key/verify$", "floor/api_key"),
+    (r"^webhook/verify/(.+)$", r"floor/webhook/\1"),
+    (r"^request_signature/verify/(.+)$", r"floor/request_signature/\1"),
+    (r"^request_signature/verify_canonical/(.+)$", r"floor/request_signature_canonical/\1"),
+]
+
+# The targets of issue 7: (benchmark, metric, comparison, bound, label).
+TARGETS = [
+    ("verify/HS256", "ratio", ">=", 0.6, "≥0.6× floor"),
+    ("verify/RS256", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("verify/PS256", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("verify/ES256", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("verify/EdDSA", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("api_key/verify", "ratio", ">=", 0.6, "≥0.6× floor"),
+    ("webhook/verify/1KiB", "ratio", ">=", 0.9, "≥0.9× floor"),
+    ("request_signature/verify/RS256", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("reject/malformed", "ops", ">=", 10e6, "≥10 M/s"),
+    ("reject/bad_signature/HS256", "ratio", ">=", 0.8, "≥0.8× floor"),
+    ("verify/HS256", "scaling", ">=", 1.8, "2 threads ≥1.8×"),
+    ("verify/RS256", "scaling", ">=", 1.8, "2 threads ≥1.8×"),
+    ("api_key/verify", "scaling", ">=", 1.8, "2 threads ≥1.8×"),
+    ("verify/HS256", "allocs", "<=", 3, "≤3 allocs/op"),
+    ("api_key/verify", "allocs", "<=", 1, "≤1 alloc/op"),
+]
+
+# Row order: by area, then in the suite's registration order.
+AREAS = ["verify/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "floor/", "hmac_method/"]
+
+THREADS_RE = re.compile(r"/threads:(\d+)$")
+
+
+def split_name(run_name):
+    """(base name, thread count or None) of a run name such as verify/HS256/real_time/threads:2."""
+    threads = None
+    m = THREADS_RE.search(run_name)
+    if m:
+        threads = int(m.group(1))
+        run_name = run_name[: m.start()]
+    for suffix in ("/real_time", "/manual_time"):
+        if run_name.endswith(suffix):
+            run_name = run_name[: -len(suffix)]
+    return run_name, threads
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    runs = {}  # run_name -> {"ips": [...], "allocs": [...], "error": str|None}
+    order = []
+    have_median = set()
+    for b in doc.get("benchmarks", []):
+        run_name = b.get("run_name", b["name"])
+        entry = runs.get(run_name)
+        if entry is None:
+            entry = runs[run_name] = {"ips": [], "allocs": [], "error": None}
+            order.append(run_name)
+        if b.get("error_occurred"):
+            entry["error"] = b.get("error_message", "error")
+            continue
+        if b.get("run_type") == "aggregate":
+            # Prefer the median aggregate; ignore mean/stddev/cv.
+            if b.get("aggregate_name") != "median":
+                continue
+            if run_name not in have_median:
+                have_median.add(run_name)
+                entry["ips"], entry["allocs"] = [], []
+        elif run_name in have_median:
+            continue
+        if "items_per_second" in b:
+            entry["ips"].append(float(b["items_per_second"]))
+        if "allocs_per_op" in b:
+            entry["allocs"].append(float(b["allocs_per_op"]))
+    results = {}
+    for run_name in order:
+        e = runs[run_name]
+        results[run_name] = {
+            "ips": statistics.median(e["ips"]) if e["ips"] else None,
+            "allocs": statistics.median(e["allocs"]) if e["allocs"] else None,
+            "error": e["error"],
+        }
+    return doc.get("context", {}), order, results
+
+
+def floor_of(name):
+    for pattern, repl in FLOORS:
+        if re.match(pattern, name):
+            return re.sub(pattern, repl, name)
+    return None
+
+
+def fmt_ops(x):
+    if x is None:
+        return "—"
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if x >= scale:
+            return f"{x / scale:.3g} {unit}/s"
+    return f"{x:.3g} /s"
+
+
+def fmt_num(x, spec):
+    return "—" if x is None else format(x, spec)
+
+
+def build_rows(order, results):
+    rows = {}  # base name -> row dict
+    row_order = []
+    for run_name in order:
+        base, threads = split_name(run_name)
+        row = rows.get(base)
+        if row is None:
+            row = rows[base] = {"name": base, "ips": None, "allocs": None, "t1": None, "t2": None, "error": None}
+            row_order.append(base)
+        r = results[run_name]
+        if r["error"]:
+            row["error"] = r["error"]
+        if threads is None:
+            row["ips"], row["allocs"] = r["ips"], r["allocs"]
+        elif threads == 1:
+            row["t1"] = r["ips"]
+            if row["allocs"] is None:
+                row["allocs"] = r["allocs"]
+        elif threads == 2:
+            row["t2"] = r["ips"]
+    for row in rows.values():
+        if row["ips"] is None and row["t1"] is not None:
+            row["ips"] = row["t1"]
+        row["scaling"] = row["t2"] / row["t1"] if row["t1"] and row["t2"] else None
+        fl = floor_of(row["name"])
+        row["floor"] = fl
+        floor_ips = rows[fl]["ips"] if fl in rows else None
+        row["ratio"] = row["ips"] / floor_ips if row["ips"] and floor_ips else None
+        row["ops"] = row["ips"]
+        row["targets"] = []
+    def area(name):
+        return next((i for i, a in enumerate(AREAS) if name.startswith(a)), len(AREAS))
+
+    row_order.sort(key=area)  # stable: keeps registration order within an area
+    return [rows[n] for n in row_order], rows
+
+
+def judge(rows):
+    verdicts = []
+    for name, metric, cmp, bound, label in TARGETS:
+        row = rows.get(name)
+        value = row[metric] if row else None
+        if value is None:
+            status = "not run"
+        else:
+            ok = value >= bound if cmp == ">=" else value <= bound
+            status = "met" if ok else "MISSED"
+        if row:
+            row["targets"].append(f"{label}: {status}")
+        verdicts.append((name, label, value, status))
+    return verdicts
+
+
+def print_table(ctx, table_rows, verdicts, markdown):
+    head = ["benchmark", "ops/s", "× floor", "allocs/op", "1→2 threads", "targets"]
+    body = []
+    for r in table_rows:
+        body.append([
+            r["name"],
+            fmt_ops(r["ips"]) if not r["error"] else "ERROR: " + r["error"],
+            fmt_num(r["ratio"], ".2f"),
+            fmt_num(r["allocs"], ".2f"),
+            fmt_num(r["scaling"], ".2f") + ("×" if r["scaling"] is not None else ""),
+            "; ".join(r["targets"]),
+        ])
+    cpu = ctx.get("cpu_model") or "unknown CPU"
+    print()
+    print(f"Machine: {cpu}, {ctx.get('num_cpus', '?')} logical CPUs at {ctx.get('mhz_per_cpu', '?')} MHz; "
+          f"{ctx.get('openssl', 'OpenSSL ?')}; load average {', '.join(f'{x:.2f}' for x in ctx.get('load_avg', []))}")
+    print(f"Run: {ctx.get('date', '?')}, {ctx.get('executable', '?')}")
+    print()
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * 4 + ["---"]) + "|")
+        for line in body:
+            print("| " + " | ".join(c.replace("|", "\\|") for c in line) + " |")
+    else:
+        widths = [max(len(h), *(len(line[i]) for line in body)) if body else len(h) for i, h in enumerate(head)]
+        print("  ".join(h.ljust(widths[i]) if i in (0, 5) else h.rjust(widths[i]) for i, h in enumerate(head)))
+        print("  ".join("-" * w for w in widths))
+        for line in body:
+            print("  ".join(c.ljust(widths[i]) if i in (0, 5) else c.rjust(widths[i]) for i, c in enumerate(line)))
+    met = sum(1 for v in verdicts if v[3] == "met")
+    missed = [v for v in verdicts if v[3] == "MISSED"]
+    not_run = [v for v in verdicts if v[3] == "not run"]
+    print()
+    print(f"Targets: {met} met, {len(missed)} missed, {len(not_run)} not run.")
+    for name, label, value, _ in missed:
+        shown = f"{value:.3g}" if value is not None else "—"
+        print(f"  MISSED {name}: {label} (measured {shown})")
+    for name, label, _, _ in not_run:
+        print(f"  not run {name}: {label}")
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if len(args) != 1:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    ctx, order, results = load(args[0])
+    table_rows, rows = build_rows(order, results)
+    verdicts = judge(rows)
+    print_table(ctx, table_rows, verdicts, "--markdown" in argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
