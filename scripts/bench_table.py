@@ -47,6 +47,14 @@ TARGETS = [
 # Row order: by area, then in the suite's registration order.
 AREAS = ["verify/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "floor/", "hmac_method/"]
 
+# Order within an area (a run with random interleaving lists benchmarks in random order).
+ALGS = ["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"]
+ORDER = ([f"verify/{a}" for a in ALGS] + ["peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
+         "reject/bad_signature/HS256", "issue/HS256", "issue/RS256", "api_key/verify", "webhook/verify/1KiB",
+         "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256"]
+         + [f"floor/{a}" for a in ALGS] + ["floor/api_key", "floor/webhook/1KiB", "floor/webhook/1MiB",
+         "floor/request_signature/RS256", "floor/request_signature_canonical/RS256"])
+
 THREADS_RE = re.compile(r"/threads:(\d+)$")
 
 
@@ -152,10 +160,12 @@ def build_rows(order, results):
         row["ratio"] = row["ips"] / floor_ips if row["ips"] and floor_ips else None
         row["ops"] = row["ips"]
         row["targets"] = []
-    def area(name):
-        return next((i for i, a in enumerate(AREAS) if name.startswith(a)), len(AREAS))
+    def key(name):
+        area = next((i for i, a in enumerate(AREAS) if name.startswith(a)), len(AREAS))
+        known = ORDER.index(name) if name in ORDER else len(ORDER)
+        return (area, known, name)
 
-    row_order.sort(key=area)  # stable: keeps registration order within an area
+    row_order.sort(key=key)
     return [rows[n] for n in row_order], rows
 
 
