@@ -1,5 +1,6 @@
 #pragma once
 // Everything in tessera::core: errors, results, encodings, constant-time compare, secrets, randomness, clocks.
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/clock.hpp"

@@ -7,21 +7,12 @@
 #include <string_view>
 #include <utility>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::http {
 
-// ASCII case-insensitive equality, as HTTP header names and auth schemes compare.
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using core::iequals;
 
 // A request's headers as a host server exposes them.
 // Rules: header(name) matches the name case-insensitively and returns the value of the single

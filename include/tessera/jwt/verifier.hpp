@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
@@ -92,17 +93,6 @@ class verifier {
     return p ? *p : std::string_view{};
   }
 
-  static bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      char x = a[i], y = b[i];
-      if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-      if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-      if (x != y) return false;
-    }
-    return true;
-  }
-
   result<void> apply_rules(const verified_token& t, std::optional<std::chrono::seconds> grace) const noexcept {
     const std::int64_t now = core::unix_seconds(clock_.now());
     const std::int64_t leeway = rules_.leeway().count();
@@ -134,7 +124,7 @@ class verifier {
     if (auto& s = rules_.subject(); s && t.subject() != *s) {
       return unexpected{t.has_claim("sub") ? errc::wrong_subject : errc::missing_claim};
     }
-    if (auto& ty = rules_.type(); ty && !iequals(t.type(), *ty)) return unexpected{errc::wrong_token_type};
+    if (auto& ty = rules_.type(); ty && !core::iequals(t.type(), *ty)) return unexpected{errc::wrong_token_type};
     for (auto& name : rules_.required_claims())
       if (!t.has_claim(name)) return unexpected{errc::missing_claim};
     for (auto& check : rules_.checks()) {

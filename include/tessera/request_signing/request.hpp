@@ -10,22 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 
 namespace tessera::request_signing {
 
 namespace detail {
-// ASCII case-insensitive equality (header names).
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using core::iequals;
 }  // namespace detail
 
 // What the signer and the verifier read from an HTTP request. A server adapts its own request
