@@ -13,6 +13,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
+
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 
@@ -73,8 +77,61 @@ constexpr shifted_tables make_shifted(const std::array<std::int8_t, 256>& base) 
 inline constexpr shifted_tables std_shifted = make_shifted(std_table);
 inline constexpr shifted_tables url_shifted = make_shifted(url_table);
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// True when the CPU runs AVX2 (checked once).
+inline bool cpu_has_avx2() noexcept {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return yes;
+}
+
+// Decodes whole 32-symbol blocks with AVX2 while at least 6 more symbols follow a block, so the
+// 4 bytes each block writes past its 24 land on output still to come (never past the decoded
+// size); c62/c63 are the alphabet's symbols for 62 and 63. Returns the number of symbols
+// consumed; an invalid symbol sets `bad`'s top byte, as the tables do.
+__attribute__((target("avx2"))) inline std::size_t decode_blocks_avx2(const unsigned char* s, std::size_t n,
+                                                                     std::uint8_t* out, char c62, char c63,
+                                                                     std::uint32_t& bad) noexcept {
+  const __m256i A = _mm256_set1_epi8('A' - 1), Z = _mm256_set1_epi8('Z' + 1);
+  const __m256i a = _mm256_set1_epi8('a' - 1), z = _mm256_set1_epi8('z' + 1);
+  const __m256i d0 = _mm256_set1_epi8('0' - 1), d9 = _mm256_set1_epi8('9' + 1);
+  const __m256i s62 = _mm256_set1_epi8(c62), s63 = _mm256_set1_epi8(c63);
+  const __m256i offAZ = _mm256_set1_epi8(-'A'), offaz = _mm256_set1_epi8(26 - 'a'), off09 = _mm256_set1_epi8(52 - '0');
+  const __m256i off62 = _mm256_set1_epi8(static_cast<char>(62 - c62)), off63 = _mm256_set1_epi8(static_cast<char>(63 - c63));
+  const __m256i pack1 = _mm256_set1_epi32(0x01400140), pack2 = _mm256_set1_epi32(0x00011000);
+  const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,  //
+                                         2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  std::size_t i = 0;
+  __m256i invalid = _mm256_setzero_si256();
+  for (; i + 38 <= n; i += 32, out += 24) {
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+    // Signed compares: bytes 0x80-0xff are negative and fall in no range.
+    const __m256i inAZ = _mm256_and_si256(_mm256_cmpgt_epi8(c, A), _mm256_cmpgt_epi8(Z, c));
+    const __m256i inaz = _mm256_and_si256(_mm256_cmpgt_epi8(c, a), _mm256_cmpgt_epi8(z, c));
+    const __m256i in09 = _mm256_and_si256(_mm256_cmpgt_epi8(c, d0), _mm256_cmpgt_epi8(d9, c));
+    const __m256i is62 = _mm256_cmpeq_epi8(c, s62), is63 = _mm256_cmpeq_epi8(c, s63);
+    const __m256i ok = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(inAZ, inaz), in09), _mm256_or_si256(is62, is63));
+    invalid = _mm256_or_si256(invalid, _mm256_cmpeq_epi8(ok, _mm256_setzero_si256()));
+    const __m256i off = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(inAZ, offAZ), _mm256_and_si256(inaz, offaz)),
+        _mm256_or_si256(_mm256_and_si256(in09, off09), _mm256_or_si256(_mm256_and_si256(is62, off62), _mm256_and_si256(is63, off63))));
+    const __m256i v = _mm256_add_epi8(c, off);                          // 6-bit values
+    const __m256i m = _mm256_madd_epi16(_mm256_maddubs_epi16(v, pack1), pack2);  // 24 bits per 4 symbols
+    const __m256i b = _mm256_shuffle_epi8(m, order);                   // 12 bytes per 128-bit lane
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(b));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 12), _mm256_extracti128_si256(b, 1));
+  }
+  bad |= static_cast<std::uint32_t>(_mm256_movemask_epi8(invalid)) != 0 ? 0xff000000u : 0u;
+  return i;
+}
+#endif
+
 // Decodes unpadded symbols (in.size() % 4 != 1 already checked) into out (large enough).
-inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifted_tables& st) noexcept {
+// c62/c63 are the alphabet's symbols for 62 and 63 (used by the AVX2 path for long inputs).
+inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifted_tables& st, char c62 = '-',
+                            char c63 = '_') noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   const auto& t0 = st.t[0];
   const auto& t1 = st.t[1];
@@ -82,6 +139,15 @@ inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifte
   const auto& t3 = st.t[3];
   std::size_t n = in.size(), i = 0;
   std::uint32_t bad = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (n >= 38 && cpu_has_avx2()) {
+    i = decode_blocks_avx2(s, n, out, c62, c63, bad);
+    out += i / 4 * 3;
+  }
+#else
+  (void)c62;
+  (void)c63;
+#endif
   for (; i + 4 <= n; i += 4, out += 3) {
     std::uint32_t v = t0[s[i]] | t1[s[i + 1]] | t2[s[i + 2]] | t3[s[i + 3]];
     bad |= v;
@@ -170,7 +236,7 @@ inline result<std::size_t> base64_decode_into(std::string_view in, std::span<std
   if (out.size() < *size) return unexpected{errc::buffer_too_small};
   std::size_t pad = in.size() / 4 * 3 - *size;
   // Any '=' left inside the unpadded symbols is outside the alphabet and is refused by the table.
-  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_shifted))
+  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_shifted, '+', '/'))
     return unexpected{errc::invalid_base64};
   return *size;
 }
