@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tessera/core/read_mostly_mutex.hpp"
+#include "tessera/config.hpp"
 #include "tessera/api_key/pepper.hpp"
 #include "tessera/core/result.hpp"
 
@@ -280,8 +282,8 @@ class memory_key_store {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  struct shard {
-    mutable std::shared_mutex mu;
+  struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
+    mutable core::read_mostly_mutex mu;
     std::unordered_map<digest_bytes, record_ptr, digest_hash> by_digest;
   };
 

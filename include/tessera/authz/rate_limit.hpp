@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::authz {
@@ -68,7 +69,7 @@ class token_bucket_limiter {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  struct shard {
+  struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     std::mutex mu;
     std::unordered_map<std::string, bucket, hash, std::equal_to<>> buckets;
   };

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::core {
@@ -82,7 +83,7 @@ class memory_replay_store {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  struct shard {
+  struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable std::mutex mu;
     std::unordered_map<std::string, std::chrono::system_clock::time_point, string_hash, std::equal_to<>> entries;
     std::size_t next_sweep = 1024;

@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/core/read_mostly_mutex.hpp"
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/key_type.hpp"
 #include "tessera/crypto/public_key.hpp"
@@ -286,8 +288,8 @@ class memory_client_registry {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  struct shard {
-    mutable std::shared_mutex mu;
+  struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
+    mutable core::read_mostly_mutex mu;
     std::unordered_map<std::string, client_ptr, string_hash, std::equal_to<>> clients;
   };
   shard& shard_of(std::string_view id) noexcept { return shards_[string_hash{}(id) % shard_count]; }

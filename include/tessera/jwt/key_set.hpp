@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/jwt/key.hpp"
 
@@ -124,7 +125,7 @@ class kid_key_set {
     std::unordered_map<std::string, std::shared_ptr<const verification_key>, hash, std::equal_to<>> by_kid;
     std::shared_ptr<const verification_key> no_kid;
   };
-  mutable std::shared_mutex mu_;
+  mutable core::read_mostly_mutex mu_;
   std::shared_ptr<const snapshot> snap_;
 };
 static_assert(key_set<kid_key_set>);

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/core/read_mostly_mutex.hpp"
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::jwt {
@@ -90,8 +92,8 @@ class memory_revocation_list {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   static constexpr std::size_t shards = 16;
-  struct shard {
-    mutable std::shared_mutex mu;
+  struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
+    mutable core::read_mostly_mutex mu;
     std::unordered_map<std::string, std::int64_t, hash, std::equal_to<>> map;
   };
   struct table {
