@@ -70,7 +70,7 @@ auto must(R&& r, const char* what) {
   return std::move(*r);
 }
 
-inline std::int64_t now_seconds() { return tessera::core::unix_seconds(tessera::core::system_clock{}); }
+inline std::int64_t now_seconds() { return tessera::core::unix_seconds(tessera::core::coarse_clock{}); }
 
 // The issuer and audience of the reference token, which every verifier expects.
 inline constexpr std::string_view ref_issuer = "https://auth.example.com";

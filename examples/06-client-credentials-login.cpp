@@ -62,7 +62,7 @@ int main() {
                    .audience("commerce-api")
                    .principal_claim("client_id")  // the claim deactivation is keyed on
                    .build();
-  jwt::verifier<jwt::single_key, core::system_clock, revocation> verifier(
+  jwt::verifier<jwt::single_key, core::coarse_clock, revocation> verifier(
       jwt::single_key(signing->verification().value()), std::move(*rules), {}, revocation(registry));
 
   // 3. POST /api/token with the credentials in a JSON body.

@@ -1,4 +1,4 @@
-// Tests for tessera/core/clock.hpp: the clock concept, system_clock and manual_clock.
+// Tests for tessera/core/clock.hpp: the clock concept, system_clock, coarse_clock and manual_clock.
 #include "tessera/core/clock.hpp"
 
 #include <chrono>
@@ -80,4 +80,16 @@ TEST_CASE("manual_clock can be advanced from many threads", "[core][clock][concu
     });
   for (auto& t : threads) t.join();
   CHECK(core::unix_seconds(c) == 1000 + 4 * 1000);
+}
+
+TEST_CASE("the coarse clock tells the same second as the system clock", "[core][clock]") {
+  const core::coarse_clock coarse;
+  for (int i = 0; i < 100; ++i) {
+    const auto before = std::chrono::system_clock::now();
+    const auto t = coarse.now();
+    const auto after = std::chrono::system_clock::now();
+    CHECK(t <= after);
+    CHECK(before - t < 1s);  // a scheduler tick or so behind at most
+  }
+  static_assert(core::clock<core::coarse_clock>);
 }

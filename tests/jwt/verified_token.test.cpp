@@ -66,6 +66,48 @@ TEST_CASE("registered claims and header fields are typed", "[jwt][verified_token
   CHECK(bare.claims() == nlohmann::json::object());
 }
 
+TEST_CASE("registered claims answer the generic accessors, typed as they were signed", "[jwt][verified_token]") {
+  // Registered claims are kept in typed members rather than the claim table; every accessor must
+  // still see them, and only where they are present.
+  auto t = verified(R"({"iss":"i","sub":"s","aud":"a","jti":"j","exp":1700003600,"nbf":1699999000,"iat":1699999999,"x":1})");
+  for (const char* name : {"iss", "sub", "aud", "jti", "exp", "nbf", "iat", "x"}) {
+    CAPTURE(name);
+    CHECK(t.has_claim(name));
+  }
+  CHECK(t.claim_string("iss").value() == "i");
+  CHECK(t.claim_string("aud").value() == "a");
+  CHECK(t.claim_string("jti").value() == "j");
+  CHECK(t.claim_int("nbf").value() == 1699999000);
+  CHECK(t.claim_int("iat").value() == 1699999999);
+  CHECK(t.claim_int("iss").error() == errc::invalid_claim);
+  CHECK(t.claim_string("exp").error() == errc::invalid_claim);
+  CHECK(t.claim_bool("sub").error() == errc::invalid_claim);
+  CHECK(t.claim_strings("aud").value() == std::vector<std::string>{"a"});
+  CHECK(t.claim_json("exp").value() == 1700003600);
+
+  auto none = verified(R"({"x":1})");
+  for (const char* name : {"iss", "sub", "aud", "jti", "exp", "nbf", "iat"}) {
+    CAPTURE(name);
+    CHECK_FALSE(none.has_claim(name));
+    CHECK(none.claim_string(name).error() == errc::missing_claim);
+    CHECK(none.claim_int(name).error() == errc::missing_claim);
+  }
+  // An empty jti is present; names that only share a fingerprint with a registered one are not it.
+  auto empty = verified(R"({"jti":"","ixs":"no","e_p":5})");
+  CHECK(empty.has_claim("jti"));
+  CHECK(empty.jwt_id().empty());
+  CHECK_FALSE(empty.has_claim("iss"));
+  CHECK_FALSE(empty.has_claim("exp"));
+  CHECK(empty.claim_string("ixs").value() == "no");
+  CHECK(empty.claim_int("e_p").value() == 5);
+  // An aud list stays in the table, each element its own value.
+  auto list = verified(R"({"aud":["a","b"],"sub":"s"})");
+  CHECK(list.has_claim("aud"));
+  CHECK(list.claim_string("aud").error() == errc::invalid_claim);
+  CHECK(list.claim_strings("aud").value() == std::vector<std::string>{"a", "b"});
+  CHECK(list.has_audience("b"));
+}
+
 TEST_CASE("custom claims as string, integer and bool; missing versus invalid", "[jwt][verified_token]") {
   auto t = verified(R"({"org_id":"org-42","limit":-17,"big":9223372036854775807,"ratio":0.5,"huge":18446744073709551615,)"
                     R"("admin":true,"beta":false,"nothing":null,"obj":{"a":1},"list":["x","y"],"mixed":["x",1]})");

@@ -38,7 +38,7 @@ struct issued_key {
 
 // Generates keys of one format, storing their digests under the current pepper. Clock may be a
 // reference type (generator<core::manual_clock&>). All members are const and thread-safe.
-template <core::clock Clock = core::system_clock>
+template <core::clock Clock = core::coarse_clock>
 class generator {
  public:
   // A generator for this format and pepper ring (invalid_argument for a bad format,

@@ -28,8 +28,6 @@
 #include <utility>
 #include <vector>
 
-#include <time.h>
-
 #include "tessera/api_key/format.hpp"
 #include "tessera/api_key/pepper.hpp"
 #include "tessera/api_key/store.hpp"
@@ -38,22 +36,6 @@
 
 namespace tessera::api_key {
 
-// The wall clock, read cheaply: CLOCK_REALTIME_COARSE where the platform has it (Linux: the
-// time of the last scheduler tick, a few milliseconds old, at a fifth of the cost of
-// system_clock), system_clock elsewhere. Key expiry and last use are whole seconds, so the
-// coarseness never shows; the verifier uses it by default because it runs on every request.
-struct coarse_clock {
-  std::chrono::system_clock::time_point now() const noexcept {
-#if defined(CLOCK_REALTIME_COARSE)
-    timespec ts;
-    if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == 0)
-      return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
-#endif
-    return std::chrono::system_clock::now();
-  }
-};
-static_assert(core::clock<coarse_clock>);
 
 // The header API keys travel in by default (matched case-insensitively).
 inline constexpr std::string_view default_header_name = "ApiKey";
@@ -163,7 +145,7 @@ struct verifier_options {
 // Verifies API keys of one format against a key store. The store is referenced, not owned;
 // Clock may be a reference type (verifier<memory_key_store, core::manual_clock&>).
 // Every member is const, noexcept and thread-safe when the store and clock are.
-template <key_lookup Store = memory_key_store, core::clock Clock = coarse_clock>
+template <key_lookup Store = memory_key_store, core::clock Clock = core::coarse_clock>
 class verifier {
  public:
   // A verifier for this format, pepper ring and store (invalid_argument for a bad format or an

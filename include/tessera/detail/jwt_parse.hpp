@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "tessera/config.hpp"
@@ -31,29 +32,18 @@ inline constexpr std::size_t max_claim_members = 256;
 // Longest kid accepted.
 inline constexpr std::size_t max_kid_length = 256;
 
-// A cheap 64-bit fingerprint of a member name (its first six bytes and its length, which callers
-// keep below 65536): names with different fingerprints differ, and names of up to six bytes are
-// identified exactly, so registered names are recognised by fingerprint alone.
-inline std::uint64_t name_fingerprint(std::string_view k) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(k.data());
-  std::uint64_t fp = 0;
-  switch (k.size() < 6 ? k.size() : 6) {
-    case 6: fp |= std::uint64_t(p[5]) << 40; [[fallthrough]];
-    case 5: fp |= std::uint64_t(p[4]) << 32; [[fallthrough]];
-    case 4: fp |= std::uint64_t(p[3]) << 24; [[fallthrough]];
-    case 3: fp |= std::uint64_t(p[2]) << 16; [[fallthrough]];
-    case 2: fp |= std::uint64_t(p[1]) << 8; [[fallthrough]];
-    case 1: fp |= std::uint64_t(p[0]); [[fallthrough]];
-    default: break;
-  }
-  return (fp << 16) | (k.size() & 0xffff);
+// A cheap fingerprint of a member name: its length and its first, middle and last bytes, read
+// without a branch on the length (a switch on it mispredicts on every claim). Names with
+// different fingerprints differ, and a name of up to three bytes is identified exactly, so the
+// registered claim names (all three bytes long) are recognised by fingerprint alone.
+constexpr std::uint64_t name_fingerprint(std::string_view k) noexcept {
+  const std::size_t n = k.size();
+  if (n == 0) return 0;
+  const auto byte = [&](std::size_t i) { return std::uint64_t(static_cast<unsigned char>(k[i])); };
+  return (std::uint64_t(n) << 24) | (byte(0) << 16) | (byte(n / 2) << 8) | byte(n - 1);
 }
 // The fingerprint of a literal name, for dispatch on registered names.
-constexpr std::uint64_t literal_fingerprint(std::string_view k) noexcept {
-  std::uint64_t fp = 0;
-  for (std::size_t i = 0; i < k.size() && i < 6; ++i) fp |= std::uint64_t(static_cast<unsigned char>(k[i])) << (8 * i);
-  return (fp << 16) | (k.size() & 0xffff);
-}
+constexpr std::uint64_t literal_fingerprint(std::string_view k) noexcept { return name_fingerprint(k); }
 
 // Records a member name; false when the same name was already seen (a duplicate).
 template <std::size_t N>
@@ -93,6 +83,14 @@ struct thread_state {
   simdjson::dom::parser claims_parser{cap};
   std::array<std::string_view, max_claim_members> seen{};
   std::array<std::uint64_t, max_claim_members> seen_fp{};
+  // What the claims walk found, for the pass that writes the token (see token_builder).
+  struct claim_item {
+    std::string_view name, text;  // text: a string value (views into claims_parser)
+    std::int64_t number = 0;      // an integer or boolean value
+    std::uint8_t kind = 0;        // verified_token::value_kind of a table entry
+    std::uint8_t slot = 0;        // 0: a table entry; else which registered member (token_builder::slot)
+  };
+  std::vector<claim_item> items;
   // Memo of the last header parsed on this thread (tokens of one issuer share their header):
   // the exact base64url text and what it parsed to. Only crit-free headers are memoised.
   struct {
@@ -234,31 +232,16 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
 }
 
 // Builds verified_token objects; the only code allowed to construct one.
+//
+// One walk over the parsed claims checks everything, records what it found in the thread's
+// scratch list and counts the bytes the token needs; the token's storage is then allocated once
+// at exactly that size and filled from the list, without reading the DOM again.
 struct token_builder {
   using kind = verified_token::value_kind;
+  using item = thread_state::claim_item;
 
   // Largest claim table accepted; a signed token whose claims would need more is token_malformed.
   static constexpr std::size_t max_table_size = 64 * 1024;
-
-  static void put_entry(std::string& d, kind k, std::string_view name, const void* v, std::uint32_t vlen) {
-    const std::size_t at = d.size();
-    const auto nlen = static_cast<std::uint16_t>(name.size());
-    d.resize(at + 7 + nlen + vlen);
-    char* p = d.data() + at;
-    *p++ = static_cast<char>(k);
-    std::memcpy(p, &nlen, 2);
-    std::memcpy(p + 2, name.data(), nlen);
-    std::memcpy(p + 2 + nlen, &vlen, 4);
-    if (vlen) std::memcpy(p + 6 + nlen, v, vlen);
-  }
-  static verified_token::span put_string(std::string& d, kind k, std::string_view name, std::string_view v) {
-    put_entry(d, k, name, v.data(), static_cast<std::uint32_t>(v.size()));
-    return {static_cast<std::uint32_t>(d.size() - v.size()), static_cast<std::uint32_t>(v.size())};
-  }
-  static verified_token::span put_raw(std::string& d, std::string_view v) {
-    d.append(v);
-    return {static_cast<std::uint32_t>(d.size() - v.size()), static_cast<std::uint32_t>(v.size())};
-  }
 
   // A registered NumericDate: a JSON integer in [0, max_numeric_date].
   static result<std::int64_t> numeric_date(simdjson::dom::element v) noexcept {
@@ -279,74 +262,122 @@ struct token_builder {
   }
 
  private:
+  // Registered string claims kept in typed members rather than in the table.
+  enum slot : std::uint8_t { table = 0, iss, sub, jti, aud };
+
+  static void copy(char*& p, const void* v, std::size_t n) noexcept {
+    if (n) std::memcpy(p, v, n);
+    p += n;
+  }
+
   static result<verified_token> build_impl(jwt::alg a, const header_fields& h, std::string_view payload_b64) {
     thread_state* st = state();
     if (!st) return unexpected{errc::internal_error};
-    verified_token t;
-    t.alg_ = a;
-    // The header views must be copied before the claims are parsed (they live in another parser,
-    // but copying first keeps this independent of that).
-    std::size_t kid_len = h.kid ? h.kid->size() : 0;
     std::size_t payload_len = 0;
     auto obj = decode_object(payload_b64, st->payload_buf, st->claims_parser, &payload_len);
     if (!obj) return unexpected{obj.error()};
-    std::string& d = t.data_;
-    d.reserve(payload_len * 2 + kid_len + h.typ.size() + 64);
-    d.append(st->payload_buf, payload_len);
-    t.payload_len_ = static_cast<std::uint32_t>(payload_len);
-    if (h.kid) t.kid_ = put_raw(d, *h.kid);
-    t.typ_ = put_raw(d, h.typ);
-    t.table_off_ = static_cast<std::uint32_t>(d.size());
+    verified_token t;
+    t.alg_ = a;
+    std::size_t text_bytes = 0, table_bytes = 0;
+    if (auto r = walk(*obj, st, t, text_bytes, table_bytes); !r) return unexpected{r.error()};
 
+    // The claims text, the header's kid and typ, registered string claims, then the table
+    // (entries: kind(1) name_len(2) name value_len(4) value; see verified_token::for_each).
+    const std::size_t kid_len = h.kid ? h.kid->size() : 0;
+    const std::size_t head = payload_len + kid_len + h.typ.size();
+    t.data_.resize(head + text_bytes + table_bytes);
+    char* const base = t.data_.data();
+    char* p = base;
+    copy(p, st->payload_buf, payload_len);
+    t.payload_len_ = static_cast<std::uint32_t>(payload_len);
+    if (h.kid) t.kid_ = {static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(kid_len)};
+    copy(p, h.kid ? h.kid->data() : nullptr, kid_len);
+    t.typ_ = {static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(h.typ.size())};
+    copy(p, h.typ.data(), h.typ.size());
+    t.table_off_ = static_cast<std::uint32_t>(head + text_bytes);
+    char* q = base + t.table_off_;
+    for (const item& it : st->items) {
+      if (it.slot != table) {
+        const verified_token::span sp{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(it.text.size())};
+        copy(p, it.text.data(), it.text.size());
+        switch (it.slot) {
+          case iss: t.iss_ = sp, t.present_ |= verified_token::has_iss; break;
+          case sub: t.sub_ = sp, t.present_ |= verified_token::has_sub; break;
+          case jti: t.jti_ = sp, t.present_ |= verified_token::has_jti; break;
+          default: t.aud_ = sp, t.present_ |= verified_token::has_aud; break;
+        }
+        continue;
+      }
+      const auto k = static_cast<kind>(it.kind);
+      const auto nlen = static_cast<std::uint16_t>(it.name.size());
+      const auto vlen = static_cast<std::uint32_t>(k == kind::integer ? 8 : k == kind::boolean ? 1 : it.text.size());
+      *q++ = static_cast<char>(it.kind);
+      copy(q, &nlen, 2);
+      copy(q, it.name.data(), nlen);
+      copy(q, &vlen, 4);
+      const char flag = it.number != 0 ? 1 : 0;
+      copy(q, k == kind::integer ? static_cast<const void*>(&it.number) : k == kind::boolean ? &flag : it.text.data(), vlen);
+    }
+    return t;
+  }
+
+  // Checks every claim and records it in st->items. exp, nbf and iat go straight to typed
+  // members; iss, sub, jti and a string aud are recorded for typed members; an aud list and
+  // every other claim become table entries.
+  static result<void> walk(simdjson::dom::object obj, thread_state* st, verified_token& t, std::size_t& text_bytes,
+                           std::size_t& table_bytes) {
+    auto& items = st->items;
+    items.clear();
+    auto entry = [&](kind k, std::string_view name, std::string_view text, std::int64_t number, std::size_t vlen) {
+      items.push_back(item{name, text, number, static_cast<std::uint8_t>(k), table});
+      table_bytes += 7 + name.size() + vlen;
+    };
     std::size_t count = 0;
     constexpr std::uint64_t f_exp = literal_fingerprint("exp"), f_nbf = literal_fingerprint("nbf"),
                             f_iat = literal_fingerprint("iat"), f_iss = literal_fingerprint("iss"),
                             f_sub = literal_fingerprint("sub"), f_jti = literal_fingerprint("jti"),
                             f_aud = literal_fingerprint("aud");
-    for (auto field : *obj) {
+    for (auto field : obj) {
       std::string_view k = field.key;
-      if (count == st->seen.size() || k.size() > 0xffff || d.size() > max_table_size)
+      if (count == st->seen.size() || k.size() > 0xffff || table_bytes > max_table_size)
         return unexpected{errc::token_malformed};
       // Registered names are three bytes long, so their fingerprint identifies them exactly.
       const std::uint64_t fp = name_fingerprint(k);
       if (!remember_name(st->seen, st->seen_fp, count, k, fp)) return unexpected{errc::token_malformed};  // duplicate
       simdjson::dom::element v = field.value;
-      const bool is_date = fp == f_exp || fp == f_nbf || fp == f_iat;
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti;
       const bool is_aud = fp == f_aud;
-      if (is_date) {
+      if (fp == f_exp || fp == f_nbf || fp == f_iat) {
         auto x = numeric_date(v);
         if (!x) return unexpected{x.error()};
         (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = *x;
-        put_entry(d, kind::integer, k, &*x, 8);
         continue;
       }
       switch (v.type()) {
         case simdjson::dom::element_type::STRING: {
           std::string_view s;
           if (v.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          auto sp = put_string(d, kind::string, k, s);
-          if (is_aud) {
-            t.aud_ = sp;
-            t.present_ |= verified_token::has_aud;
-          } else if (fp == f_iss) t.iss_ = sp, t.present_ |= verified_token::has_iss;
-          else if (fp == f_sub) t.sub_ = sp, t.present_ |= verified_token::has_sub;
-          else if (fp == f_jti) t.jti_ = sp;
+          if (is_str || is_aud) {
+            const slot sl = is_aud ? aud : fp == f_iss ? iss : fp == f_sub ? sub : jti;
+            items.push_back(item{k, s, 0, static_cast<std::uint8_t>(kind::string), sl});
+            text_bytes += s.size();
+          } else {
+            entry(kind::string, k, s, 0, s.size());
+          }
           break;
         }
         case simdjson::dom::element_type::INT64: {
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
           std::int64_t x = 0;
           if (v.get_int64().get(x) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          put_entry(d, kind::integer, k, &x, 8);
+          entry(kind::integer, k, {}, x, 8);
           break;
         }
         case simdjson::dom::element_type::BOOL: {
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
           bool b = false;
           if (v.get_bool().get(b) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          char c = b ? 1 : 0;
-          put_entry(d, kind::boolean, k, &c, 1);
+          entry(kind::boolean, k, {}, b ? 1 : 0, 1);
           break;
         }
         case simdjson::dom::element_type::ARRAY: {
@@ -357,27 +388,30 @@ struct token_builder {
           for (auto e : arr) all_strings = all_strings && e.type() == simdjson::dom::element_type::STRING;
           if (!all_strings) {
             if (is_aud) return unexpected{errc::invalid_claim};
-            put_entry(d, kind::other, k, nullptr, 0);
-          } else if (arr.size() == 0) {
-            put_entry(d, kind::empty_list, k, nullptr, 0);
-            if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
-          } else {
-            if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
-            for (auto e : arr) {
-              std::string_view s;
-              if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-              put_string(d, kind::string_element, k, s);
-            }
+            entry(kind::other, k, {}, 0, 0);
+            break;
+          }
+          if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
+          if (arr.size() == 0) {
+            entry(kind::empty_list, k, {}, 0, 0);
+            break;
+          }
+          for (auto e : arr) {
+            std::string_view s;
+            if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+            entry(kind::string_element, k, s, 0, s.size());
+            if (table_bytes > max_table_size) return unexpected{errc::token_malformed};
           }
           break;
         }
         default:  // UINT64 beyond int64, DOUBLE, OBJECT, NULL
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
-          put_entry(d, kind::other, k, nullptr, 0);
+          entry(kind::other, k, {}, 0, 0);
           break;
       }
     }
-    return t;
+    if (table_bytes > max_table_size) return unexpected{errc::token_malformed};
+    return core::ok();
   }
 };
 

@@ -67,7 +67,7 @@ struct issued_token {
 };
 
 // Signs tokens with one signing key; the key's algorithm and kid go into the header.
-template <core::clock C = core::system_clock>
+template <core::clock C = core::coarse_clock>
 class issuer {
  public:
   issuer(signing_key key, issuer_options opts, C clock = C{})

@@ -66,9 +66,6 @@ class verified_token {
 
   // True when the claims hold this top-level name.
   bool has_claim(std::string_view name) const noexcept {
-    if (name == "iss") return present_ & has_iss;
-    if (name == "aud") return present_ & has_aud;
-    if (name == "sub") return present_ & has_sub;
     bool found = false;
     for_each(name, [&](value_kind, std::string_view) { found = true; });
     return found;
@@ -136,8 +133,8 @@ class verified_token {
   struct span {
     std::uint32_t off = 0, len = 0;
   };
-  // Presence bits of registered claims, recorded while the table is built.
-  enum : std::uint8_t { has_iss = 1, has_aud = 2, has_sub = 4, aud_is_list = 8 };
+  // Presence bits of registered claims, recorded while the token is built.
+  enum : std::uint8_t { has_iss = 1, has_aud = 2, has_sub = 4, aud_is_list = 8, has_jti = 16 };
   verified_token() = default;
 
   std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
@@ -161,9 +158,13 @@ class verified_token {
     }
   }
 
-  // Table entry layout (from table_off_): kind(1) name_len(2) name value_len(4) value.
+  // Calls fn(kind, value) for each value of the named claim. The registered claims exp, nbf, iat,
+  // iss, sub, jti and a string aud are kept in typed members (an integer's value is its 8 bytes);
+  // an aud list and every other claim are in the table, one entry per value:
+  // kind(1) name_len(2) name value_len(4) value, starting at table_off_.
   template <class Fn>
   void for_each(std::string_view name, Fn&& fn) const noexcept {
+    if (name.size() == 3 && registered(name, fn)) return;
     const char* p = data_.data() + table_off_;
     const char* end = data_.data() + data_.size();
     while (p < end) {
@@ -180,6 +181,35 @@ class verified_token {
       p += vlen;
       if (n.size() == name.size() && same_bytes(n.data(), name.data(), n.size())) fn(kind, v);
     }
+  }
+  // for_each for a registered claim kept in a typed member; false when the table must be read
+  // (an aud list, or a name that is not one of these).
+  template <class Fn>
+  bool registered(std::string_view name, Fn& fn) const noexcept {
+    auto date = [&](const std::optional<std::int64_t>& d) {
+      if (d) fn(value_kind::integer, std::string_view(reinterpret_cast<const char*>(&*d), sizeof(std::int64_t)));
+      return true;
+    };
+    auto text = [&](std::uint8_t bit, span s) {
+      if (present_ & bit) fn(value_kind::string, slice(s));
+      return true;
+    };
+    // The name's three bytes as one number, so the dispatch is a switch, not string compares.
+    constexpr auto code = [](const char* n) {
+      return (std::uint32_t(static_cast<unsigned char>(n[0])) << 16) | (std::uint32_t(static_cast<unsigned char>(n[1])) << 8) |
+             std::uint32_t(static_cast<unsigned char>(n[2]));
+    };
+    switch (code(name.data())) {
+      case code("exp"): return date(exp_);
+      case code("nbf"): return date(nbf_);
+      case code("iat"): return date(iat_);
+      case code("iss"): return text(has_iss, iss_);
+      case code("sub"): return text(has_sub, sub_);
+      case code("jti"): return text(has_jti, jti_);
+      case code("aud"): return !(present_ & aud_is_list) && text(has_aud, aud_);
+      default: break;
+    }
+    return false;
   }
 
   template <class Fn>
@@ -198,7 +228,7 @@ class verified_token {
     return conv(val);
   }
 
-  std::string data_;  // the claims JSON text, then the header's kid and typ, then the claim table
+  std::string data_;  // the claims JSON text, the header's kid and typ, registered string claims, then the table
   std::uint32_t payload_len_ = 0;
   std::uint32_t table_off_ = 0;
   jwt::alg alg_ = jwt::alg::hs256;

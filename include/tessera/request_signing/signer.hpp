@@ -28,7 +28,7 @@ struct signer_options {
 
 // Signs requests for one client with one private key under a profile. The clock may be a
 // reference type (signer<P, core::manual_clock&>) to share a clock owned elsewhere. Thread-safe.
-template <signing_profile P, class C = core::system_clock>
+template <signing_profile P, class C = core::coarse_clock>
   requires core::clock<std::remove_cvref_t<C>>
 class signer {
  public:

@@ -100,7 +100,7 @@ inline std::string& string_to_sign_buffer() noexcept {
 //   memory_client_registry clients;  core::memory_replay_store seen;
 //   verifier v(canonical_request{}, clients, seen);   // verifier<canonical_request, memory_client_registry&, core::memory_replay_store&>
 // All members are thread-safe when the registry, store and clock are.
-template <signing_profile P, class Registry, class Store, class C = core::system_clock>
+template <signing_profile P, class Registry, class Store, class C = core::coarse_clock>
   requires client_key_registry<std::remove_cvref_t<Registry>> && core::replay_store<std::remove_cvref_t<Store>> &&
            core::clock<std::remove_cvref_t<C>>
 class verifier {

@@ -25,7 +25,7 @@ namespace tessera::webhook {
 // Signs deliveries for one subscription. Each attempt of a delivery keeps its id and is signed
 // afresh, with the current time (Standard Webhooks: "the timestamp of the attempt"). The clock may
 // be a reference type, e.g. signer<standard_webhooks, core::manual_clock&>. Thread-safe.
-template <scheme Scheme = standard_webhooks, core::clock Clock = core::system_clock>
+template <scheme Scheme = standard_webhooks, core::clock Clock = core::coarse_clock>
 class signer {
  public:
   // A signer for one subscription: its scheme, its active keys (all sign), and a clock.
@@ -79,7 +79,7 @@ class signer {
 };
 
 template <scheme S>
-signer(S, key_ring) -> signer<S, core::system_clock>;
+signer(S, key_ring) -> signer<S, core::coarse_clock>;
 template <scheme S, class C>
 signer(S, key_ring, C&&) -> signer<S, C>;
 
