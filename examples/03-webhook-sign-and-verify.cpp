@@ -56,7 +56,7 @@ int main() {
     print_refusal("first delivery", first.error());
     return 1;
   }
-  std::printf("first delivery: accepted, id %s -> process it, answer 200\n", first->id().c_str());
+  std::printf("first delivery: accepted, id %.*s -> process it, answer 200\n", static_cast<int>(first->id().size()), first->id().data());
 
   // The sender did not see our 200 (a timeout) and retries: same id, so it is a duplicate. The
   // signature was checked first, so the duplicate is authentic: answer 200 and do not act twice.

@@ -97,6 +97,26 @@ TEST_CASE("body-only: a configured id header is sent, required and used for dupl
   CHECK(s.sign("", gh_body).error() == errc::invalid_argument);
 }
 
+TEST_CASE("body-only: ids of every accepted length come back whole", "[webhook][body_only]") {
+  // verified_delivery keeps short ids inline and longer ones on the heap; both must read back.
+  webhook::body_only_scheme gh("X-Hub-Signature-256", "X-GitHub-Delivery");
+  webhook::verifier v(gh, ring(gh, gh_secret), webhook::no_replay_check{});
+  webhook::signer s(gh, ring(gh, gh_secret));
+  for (std::size_t n : {std::size_t{1}, std::size_t{47}, std::size_t{48}, std::size_t{49}, std::size_t{200}, webhook::max_id_size}) {
+    std::string id(n, 'd');
+    id[0] = 'a';
+    id[n - 1] = 'z';
+    auto out = s.sign(id, gh_body);
+    REQUIRE(out);
+    auto ok = v.verify(*out, gh_body);
+    REQUIRE(ok);
+    CAPTURE(n);
+    CHECK(ok->id() == id);
+    const webhook::verified_delivery copy = *ok;  // copies keep their own id
+    CHECK(copy.id() == id);
+  }
+}
+
 TEST_CASE("body-only: text secrets are the key as written, at least 24 bytes", "[webhook][body_only]") {
   webhook::body_only_scheme gh;
   CHECK(gh.key_from_secret("short secret").error() == errc::secret_too_short);

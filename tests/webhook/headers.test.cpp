@@ -1,6 +1,7 @@
 // Tests for tessera/webhook/headers.hpp: the signer's header list and the verifier's header lookup.
 #include "tessera/webhook/headers.hpp"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "tessera/webhook/scheme.hpp"
 
 using namespace tessera;
 using webhook::header_lookup;
@@ -57,6 +59,46 @@ TEST_CASE("a header repeated under any spelling is malformed, never first- or la
   CHECK(header_lookup(vec).find("webhook-id").error() == errc::malformed_header);
   std::multimap<std::string, std::string> mm{{"x", "1"}, {"x", "2"}};
   CHECK(header_lookup(mm).find("X").error() == errc::malformed_header);
+}
+
+TEST_CASE("find_each looks several names up in one pass, with the same rules as find", "[webhook][headers]") {
+  using hit = header_lookup::hit;
+  const std::array<std::string_view, 3> names{"webhook-id", "webhook-timestamp", "webhook-signature"};
+  std::array<hit, 3> out;
+  std::vector<std::pair<std::string, std::string>> vec{
+      {"Webhook-Signature", "v1,x"}, {"content-type", "json"}, {"WEBHOOK-ID", "a"}, {"webhook-id", "b"}};
+  REQUIRE(header_lookup(vec).find_each(names, out));
+  CHECK(out[0].repeated);                    // both spellings of webhook-id
+  CHECK_FALSE(out[1].value);                 // absent
+  CHECK_FALSE(out[1].repeated);
+  CHECK(out[2].value == "v1,x");
+  CHECK_FALSE(out[2].repeated);
+  // The first name in order decides the error, as one find per name would.
+  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::malformed_header);
+  vec.pop_back();
+  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::missing_header);
+  vec.emplace_back("webhook-timestamp", "1");
+  vec.emplace_back("webhook-signature", "v1,y");  // repeated, after a present id and timestamp
+  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::malformed_header);
+  vec.pop_back();
+  auto all = webhook::detail::required_headers<3>(vec, names);
+  REQUIRE(all);
+  CHECK((*all)[0] == "a");
+  CHECK((*all)[1] == "1");
+  CHECK((*all)[2] == "v1,x");
+  // A header function is asked once per name.
+  int calls = 0;
+  auto fn = [&](std::string_view n) -> std::optional<std::string_view> {
+    ++calls;
+    if (n == "webhook-id") return "z";
+    return std::nullopt;
+  };
+  REQUIRE(header_lookup(fn).find_each(names, out));
+  CHECK(calls == 3);
+  CHECK(out[0].value == "z");
+  CHECK_FALSE(out[1].value);
+  auto thrower = [](std::string_view) -> std::optional<std::string_view> { throw std::runtime_error("host failure"); };
+  CHECK(header_lookup(thrower).find_each(names, out).error() == errc::internal_error);
 }
 
 TEST_CASE("a throwing header function is contained", "[webhook][headers]") {

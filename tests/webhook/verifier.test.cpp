@@ -69,9 +69,9 @@ TEST_CASE("deduction holds a named store or clock by reference and a temporary o
   webhook::verifier c(sw, webhook::key_ring{}, seen, webhook::verify_options{}, clock);
   webhook::signer d(sw, webhook::key_ring{}, clock);
   static_assert(std::is_same_v<decltype(a), webhook::verifier<webhook::standard_webhooks, core::memory_replay_store&,
-                                                              core::system_clock>>);
+                                                              core::coarse_clock>>);
   static_assert(std::is_same_v<decltype(b), webhook::verifier<webhook::standard_webhooks, webhook::no_replay_check,
-                                                              core::system_clock>>);
+                                                              core::coarse_clock>>);
   static_assert(std::is_same_v<decltype(c), webhook::verifier<webhook::standard_webhooks, core::memory_replay_store&,
                                                               core::manual_clock&>>);
   static_assert(std::is_same_v<decltype(d), webhook::signer<webhook::standard_webhooks, core::manual_clock&>>);

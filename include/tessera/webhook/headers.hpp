@@ -7,26 +7,20 @@
 #include <map>
 #include <optional>
 #include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::webhook {
 
 namespace detail {
-constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// ASCII case-insensitive equality (header names are case-insensitive, RFC 9110 §5.1).
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
+using core::iequals;  // header names are case-insensitive (RFC 9110 §5.1)
 
 // True for an RFC 9110 §5.6.2 token (the syntax of a header name).
 constexpr bool is_token(std::string_view s) noexcept {
@@ -40,9 +34,9 @@ constexpr bool is_token(std::string_view s) noexcept {
 
 // True when every character is visible ASCII (0x21..0x7e): no space, no control, no 8-bit byte.
 constexpr bool is_visible_ascii(std::string_view s) noexcept {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return false;
-  return true;
+  bool ok = true;  // no early exit: the loop vectorises, and ids are short
+  for (char c : s) ok &= static_cast<unsigned char>(c - 0x21) <= 0x7e - 0x21;
+  return ok;
 }
 
 // Splits the next item off a list separated by `sep`, dropping spaces and tabs around the item.
@@ -144,13 +138,52 @@ class header_lookup {
   // Views any header_source (implicitly, so verify(headers, body) takes the container itself).
   template <class H>
     requires header_source<H> && (!std::is_same_v<std::remove_cvref_t<H>, header_lookup>)
-  header_lookup(const H& source) noexcept : source_(&source), find_(&find_in<H>) {}  // NOLINT(google-explicit-constructor)
+  header_lookup(const H& source) noexcept : source_(&source), find_(&find_in<H>), each_(&each_in<H>) {}  // NOLINT(google-explicit-constructor)
+
+  // What find_each reports for one name.
+  struct hit {
+    std::optional<std::string_view> value;  // the header's value; nullopt when absent
+    bool repeated = false;                  // the name is present more than once (a header_range only)
+  };
 
   // The value of the header with this name; nullopt when absent; malformed_header when repeated.
   result<std::optional<std::string_view>> find(std::string_view name) const noexcept { return find_(source_, name); }
 
+  // Looks several names up in one pass over a header_range (a header_function is asked once per
+  // name); out[i] answers names[i]. internal_error when a header_function throws.
+  result<void> find_each(std::span<const std::string_view> names, std::span<hit> out) const noexcept {
+    return each_(source_, names, out);
+  }
+
  private:
   using find_fn = result<std::optional<std::string_view>> (*)(const void*, std::string_view) noexcept;
+  using each_fn = result<void> (*)(const void*, std::span<const std::string_view>, std::span<hit>) noexcept;
+
+  template <class H>
+  static result<void> each_in(const void* p, std::span<const std::string_view> names, std::span<hit> out) noexcept {
+    const std::size_t n = names.size() < out.size() ? names.size() : out.size();
+    for (std::size_t i = 0; i < n; ++i) out[i] = hit{};
+    if constexpr (header_function<H>) {
+      for (std::size_t i = 0; i < n; ++i) {
+        auto v = find_in<H>(p, names[i]);
+        if (!v) return unexpected{v.error()};
+        out[i].value = *v;
+      }
+    } else {
+      for (const auto& field : *static_cast<const H*>(p)) {
+        std::string_view name;
+        if constexpr (header_field<std::ranges::range_value_t<const H>>) name = std::string_view(field.name);
+        else name = std::string_view(field.first);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (name.size() != names[i].size() || !detail::iequals(name, names[i])) continue;
+          if (out[i].value) out[i].repeated = true;
+          else if constexpr (header_field<std::ranges::range_value_t<const H>>) out[i].value = std::string_view(field.value);
+          else out[i].value = std::string_view(field.second);
+        }
+      }
+    }
+    return core::ok();
+  }
 
   template <class H>
   static result<std::optional<std::string_view>> find_in(const void* p, std::string_view name) noexcept {
@@ -182,6 +215,7 @@ class header_lookup {
 
   const void* source_;
   find_fn find_;
+  each_fn each_;
 };
 
 }  // namespace tessera::webhook

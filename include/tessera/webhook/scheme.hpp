@@ -86,6 +86,23 @@ inline result<std::string_view> required_header(const header_lookup& h, std::str
   return **v;
 }
 
+// Reads N headers that must each be present exactly once, in one pass over the headers; the first
+// name (in the given order) that is repeated or absent decides the error, as N calls of
+// required_header would.
+template <std::size_t N>
+inline result<std::array<std::string_view, N>> required_headers(const header_lookup& h,
+                                                                 const std::array<std::string_view, N>& names) noexcept {
+  std::array<header_lookup::hit, N> hits;
+  if (auto r = h.find_each(names, hits); !r) return unexpected{r.error()};
+  std::array<std::string_view, N> out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (hits[i].repeated) return unexpected{errc::malformed_header};
+    if (!hits[i].value) return unexpected{errc::missing_header};
+    out[i] = *hits[i].value;
+  }
+  return out;
+}
+
 // A delivery id a receiver accepts: 1..max_id_size visible ASCII characters (and no '.' when
 // `no_dot`, for schemes that sign "id.timestamp.body").
 constexpr bool valid_id(std::string_view id, bool no_dot) noexcept {

@@ -48,22 +48,19 @@ class standard_webhooks {
 
   // Reads webhook-id, webhook-timestamp and webhook-signature.
   result<delivery_fields> read(const header_lookup& headers) const noexcept {
-    auto id = detail::required_header(headers, id_header);
-    if (!id) return unexpected{id.error()};
-    auto ts = detail::required_header(headers, timestamp_header);
-    if (!ts) return unexpected{ts.error()};
-    auto sigs = detail::required_header(headers, signature_header);
-    if (!sigs) return unexpected{sigs.error()};
-    if (!detail::valid_id(*id, true)) return unexpected{errc::malformed_header};
-    auto t = parse_timestamp(*ts);
+    auto v = detail::required_headers<3>(headers, {id_header, timestamp_header, signature_header});
+    if (!v) return unexpected{v.error()};
+    const auto [id, ts, sigs] = *v;
+    if (!detail::valid_id(id, true)) return unexpected{errc::malformed_header};
+    auto t = parse_timestamp(ts);
     if (!t) return unexpected{t.error()};
-    if (!detail::check_list(*sigs, ' ', max_signatures)) return unexpected{errc::malformed_header};
+    if (!detail::check_list(sigs, ' ', max_signatures)) return unexpected{errc::malformed_header};
     delivery_fields f;
-    f.id = *id;
+    f.id = id;
     f.id_signed = true;
-    f.timestamp_text = *ts;
+    f.timestamp_text = ts;
     f.timestamp = *t;
-    f.signatures = *sigs;
+    f.signatures = sigs;
     return f;
   }
 

@@ -23,14 +23,18 @@ inline constexpr std::chrono::seconds max_tolerance{365LL * 24 * 3600};
 inline result<std::int64_t> parse_timestamp(std::string_view text) noexcept {
   if (text.empty() || text.size() > 19) return unexpected{errc::invalid_timestamp};
   if (text.size() > 1 && text[0] == '0') return unexpected{errc::invalid_timestamp};
-  std::int64_t v = 0;
+  // Nineteen digits may pass int64's maximum; as both texts have no leading zero, comparing the
+  // text with the maximum's text compares the values.
+  if (text.size() == 19 && text > std::string_view("9223372036854775807")) return unexpected{errc::invalid_timestamp};
+  std::uint64_t v = 0;
+  bool digits = true;
   for (char c : text) {
-    if (c < '0' || c > '9') return unexpected{errc::invalid_timestamp};
-    const int d = c - '0';
-    if (v > (std::numeric_limits<std::int64_t>::max() - d) / 10) return unexpected{errc::invalid_timestamp};
-    v = v * 10 + d;
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
+    digits = digits && d <= 9;
+    v = v * 10 + d;  // unsigned: wraps harmlessly for a non-digit, which is refused below
   }
-  return v;
+  if (!digits) return unexpected{errc::invalid_timestamp};
+  return static_cast<std::int64_t>(v);
 }
 
 // Checks that `timestamp` lies within ±tolerance of `now` (both Unix seconds; the edges are

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,7 +62,7 @@ class verifier;
 class verified_delivery {
  public:
   // The delivery id ("" when the scheme carries none); use it as the idempotency key.
-  const std::string& id() const noexcept { return id_; }
+  std::string_view id() const noexcept { return id_len_ <= inline_id ? std::string_view(small_.data(), id_len_) : std::string_view(large_); }
   // True when the signature covers the id; an unsigned id (from a separate header) is only a hint.
   bool id_signed() const noexcept { return id_signed_; }
   // The signed timestamp in Unix seconds, when the scheme carries one.
@@ -72,10 +73,18 @@ class verified_delivery {
  private:
   template <scheme, core::replay_store, core::clock>
   friend class verifier;
-  verified_delivery(std::string id, bool id_signed, std::optional<std::int64_t> ts, std::size_t key) noexcept
-      : id_(std::move(id)), id_signed_(id_signed), timestamp_(ts), key_index_(key) {}
+  // Ids of up to this many bytes (UUIDs, Standard Webhooks' msg_ ids) are kept inline, unallocated.
+  static constexpr std::size_t inline_id = 48;
 
-  std::string id_;
+  verified_delivery(std::string_view id, bool id_signed, std::optional<std::int64_t> ts, std::size_t key)
+      : id_len_(static_cast<std::uint16_t>(id.size())), id_signed_(id_signed), timestamp_(ts), key_index_(key) {
+    if (id.size() > inline_id) large_.assign(id);
+    else if (!id.empty()) std::memcpy(small_.data(), id.data(), id.size());
+  }
+
+  std::array<char, inline_id> small_{};
+  std::string large_;
+  std::uint16_t id_len_ = 0;  // schemes refuse ids longer than max_id_size
   bool id_signed_ = false;
   std::optional<std::int64_t> timestamp_;
   std::size_t key_index_ = 0;
@@ -97,7 +106,7 @@ class verified_delivery {
 //   webhook::verifier v(webhook::standard_webhooks{}, std::move(ring), seen);
 // verify() is thread-safe when the store and clock are.
 template <scheme Scheme = standard_webhooks, core::replay_store Store = core::memory_replay_store&,
-          core::clock Clock = core::system_clock>
+          core::clock Clock = core::coarse_clock>
 class verifier {
  public:
   // Store and Clock are not deduced from these parameters (the guides below decide, so that an
@@ -118,36 +127,38 @@ class verifier {
         return unexpected{t.error()};
     }
 
-    std::array<signature_bytes, max_signatures> candidates;
-    std::size_t n = 0;
-    std::string_view cursor = f->signatures;
-    while (n < candidates.size() && scheme_.next_signature(cursor, candidates[n])) ++n;
-    if (n == 0) return unexpected{errc::no_valid_signature};
+    // At least one well-formed entry, before any hashing; the entries after it are decoded only
+    // while no match has been found.
+    std::string_view after_first = f->signatures;
+    signature_bytes first;
+    if (!scheme_.next_signature(after_first, first)) return unexpected{errc::no_valid_signature};
 
     const message_parts m = scheme_.signed_parts(*f, body);
     constexpr std::size_t none = static_cast<std::size_t>(-1);
-    std::size_t matched_key = none, matched_sig = 0;
+    std::size_t matched_key = none;
+    signature_bytes matched;
     for (std::size_t k = 0; k < keys_.size() && matched_key == none; ++k) {
       const crypto::hmac_key& key = keys_[k];
       if (key.algorithm() != scheme_.hash()) return unexpected{errc::key_type_mismatch};
-      // One MAC per key, compared with every candidate: the body is hashed once per key, not per entry.
+      // One MAC per key, compared with every entry (at most max_signatures of them): the body is
+      // hashed once per key, not per entry.
       auto tag = key.sign({m.part[0], m.part[1], m.part[2], m.part[3], m.part[4]});
       if (!tag) return unexpected{tag.error()};
-      for (std::size_t i = 0; i < n; ++i) {
-        if (core::ct_equal(tag->view(), candidates[i].view())) {
-          matched_key = k;
-          matched_sig = i;
-          break;
-        }
+      if (core::ct_equal(tag->view(), first.view())) {
+        matched_key = k;
+        matched = first;
       }
+      std::string_view cursor = after_first;
+      for (std::size_t i = 1; matched_key == none && i < max_signatures && scheme_.next_signature(cursor, matched); ++i)
+        if (core::ct_equal(tag->view(), matched.view())) matched_key = k;
       // The expected tag is a valid signature for whatever was sent: do not leave it behind.
       OPENSSL_cleanse(tag->bytes.data(), tag->bytes.size());
     }
     if (matched_key == none) return unexpected{errc::no_valid_signature};
 
-    if (auto r = check_replay(*f, candidates[matched_sig]); !r) return unexpected{r.error()};
+    if (auto r = check_replay(*f, matched); !r) return unexpected{r.error()};
     try {
-      return verified_delivery(std::string(f->id), f->id_signed, f->timestamp, matched_key);
+      return verified_delivery(f->id, f->id_signed, f->timestamp, matched_key);
     } catch (...) {
       return unexpected{errc::internal_error};
     }
@@ -220,9 +231,9 @@ class verifier {
 };
 
 template <scheme S, class St>
-verifier(S, key_ring, St&&) -> verifier<S, St, core::system_clock>;
+verifier(S, key_ring, St&&) -> verifier<S, St, core::coarse_clock>;
 template <scheme S, class St>
-verifier(S, key_ring, St&&, verify_options) -> verifier<S, St, core::system_clock>;
+verifier(S, key_ring, St&&, verify_options) -> verifier<S, St, core::coarse_clock>;
 template <scheme S, class St, class C>
 verifier(S, key_ring, St&&, verify_options, C&&) -> verifier<S, St, C>;
 
