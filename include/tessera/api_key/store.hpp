@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/config.hpp"
 #include "tessera/api_key/pepper.hpp"
@@ -278,10 +279,7 @@ class memory_key_store {
       return h;
     }
   };
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  using string_hash = core::string_hash;
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable core::read_mostly_mutex mu;
     std::unordered_map<digest_bytes, record_ptr, digest_hash> by_digest;

@@ -31,23 +31,17 @@
 #include "tessera/api_key/format.hpp"
 #include "tessera/api_key/pepper.hpp"
 #include "tessera/api_key/store.hpp"
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::api_key {
 
-
 // The header API keys travel in by default (matched case-insensitively).
 inline constexpr std::string_view default_header_name = "ApiKey";
 
 namespace detail {
-constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
+using core::iequals;  // header names are case-insensitive (RFC 9110 §5.1)
 constexpr std::string_view trim_ows(std::string_view v) noexcept {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);

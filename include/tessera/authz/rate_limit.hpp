@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
@@ -65,10 +66,7 @@ class token_bucket_limiter {
     double tokens;
     std::chrono::system_clock::time_point last;
   };
-  struct hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  using hash = core::string_hash;
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     std::mutex mu;
     std::unordered_map<std::string, bucket, hash, std::equal_to<>> buckets;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
@@ -79,10 +80,6 @@ class memory_replay_store {
 
  private:
   static constexpr std::size_t shard_count = 16;
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable std::mutex mu;
     std::unordered_map<std::string, std::chrono::system_clock::time_point, string_hash, std::equal_to<>> entries;

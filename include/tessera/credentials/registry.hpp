@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
@@ -284,10 +285,7 @@ class memory_client_registry {
 
  private:
   static constexpr std::size_t shard_count = 16;
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  using string_hash = core::string_hash;
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable core::read_mostly_mutex mu;
     std::unordered_map<std::string, client_ptr, string_hash, std::equal_to<>> clients;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/jwt/key.hpp"
@@ -117,10 +118,7 @@ class kid_key_set {
   }
 
  private:
-  struct hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  using hash = core::string_hash;
   struct snapshot {
     std::unordered_map<std::string, std::shared_ptr<const verification_key>, hash, std::equal_to<>> by_kid;
     std::shared_ptr<const verification_key> no_kid;

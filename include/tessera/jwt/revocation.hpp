@@ -17,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
@@ -87,10 +88,7 @@ class memory_revocation_list {
   }
 
  private:
-  struct hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
+  using hash = core::string_hash;
   static constexpr std::size_t shards = 16;
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable core::read_mostly_mutex mu;
