@@ -35,11 +35,12 @@ namespace detail {
 inline exchange_result from_issued(jwt::issued_token&& t) {
   return {std::move(t.token), t.issued_at, t.expires_at, std::move(t.jwt_id)};
 }
-inline std::string join(const std::vector<std::string>& v) {
+template <class Range>
+std::string join(const Range& v) {
   std::string out;
   for (const auto& s : v) {
     if (!out.empty()) out.push_back(' ');
-    out += s;
+    out += std::string_view(s);
   }
   return out;
 }
