@@ -150,33 +150,17 @@ class memory_key_store {
 
   // The record stored under this digest; api_key_unknown when there is none. No allocation.
   result<record_ptr> find(const key_digest& d) const noexcept {
-    try {
-      const shard& s = shard_of(d.value);
-      std::shared_lock lock(s.mu);
-      auto it = s.by_digest.find(d.value);
-      if (it == s.by_digest.end() || it->second->digest.pepper_version != d.pepper_version)
-        return unexpected{errc::api_key_unknown};
-      return it->second;
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
+    record_ptr out;
+    auto r = with_record(d, [&](const record_ptr& rec) noexcept { out = rec; });
+    if (!r) return unexpected{r.error()};
+    return out;
   }
   // Calls fn(record) under the shard's read lock with the record stored under this digest;
   // api_key_unknown when there is none. fn must be noexcept and must not call into the store.
   template <class Fn>
   result<void> visit(const key_digest& d, Fn&& fn) const noexcept {
     static_assert(std::is_nothrow_invocable_v<Fn&, const key_record&>, "visit() takes a noexcept function");
-    try {
-      const shard& s = shard_of(d.value);
-      std::shared_lock lock(s.mu);
-      auto it = s.by_digest.find(d.value);
-      if (it == s.by_digest.end() || it->second->digest.pepper_version != d.pepper_version)
-        return unexpected{errc::api_key_unknown};
-      fn(*it->second);
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
+    return with_record(d, [&](const record_ptr& rec) noexcept { fn(*rec); });
   }
   // Records a successful use (moves last_used forward; at most one write per key per second).
   void note_use(const key_record& r, sys_seconds now) const noexcept { r.last_used.note(now); }
@@ -312,6 +296,23 @@ class memory_key_store {
     mutable core::read_mostly_mutex mu;
     std::unordered_map<digest_bytes, record_ptr, digest_hash> by_digest;
   };
+
+  // Runs fn(record_ptr) under the read lock of the digest's shard; api_key_unknown when the
+  // digest (with its pepper version) is not stored.
+  template <class Fn>
+  result<void> with_record(const key_digest& d, Fn&& fn) const noexcept {
+    try {
+      const shard& s = shard_of(d.value);
+      std::shared_lock lock(s.mu);
+      auto it = s.by_digest.find(d.value);
+      if (it == s.by_digest.end() || it->second->digest.pepper_version != d.pepper_version)
+        return unexpected{errc::api_key_unknown};
+      fn(it->second);
+      return core::ok();
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
 
   shard& shard_of(const digest_bytes& d) noexcept { return shards_[d[0] % shard_count]; }
   const shard& shard_of(const digest_bytes& d) const noexcept { return shards_[d[0] % shard_count]; }
