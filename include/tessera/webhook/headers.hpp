@@ -138,7 +138,7 @@ class header_lookup {
   // Views any header_source (implicitly, so verify(headers, body) takes the container itself).
   template <class H>
     requires header_source<H> && (!std::is_same_v<std::remove_cvref_t<H>, header_lookup>)
-  header_lookup(const H& source) noexcept : source_(&source), find_(&find_in<H>), each_(&each_in<H>) {}  // NOLINT(google-explicit-constructor)
+  header_lookup(const H& source) noexcept : source_(&source), each_(&each_in<H>) {}  // NOLINT(google-explicit-constructor)
 
   // What find_each reports for one name.
   struct hit {
@@ -147,7 +147,13 @@ class header_lookup {
   };
 
   // The value of the header with this name; nullopt when absent; malformed_header when repeated.
-  result<std::optional<std::string_view>> find(std::string_view name) const noexcept { return find_(source_, name); }
+  result<std::optional<std::string_view>> find(std::string_view name) const noexcept {
+    hit h;
+    if (auto r = each_(source_, std::span<const std::string_view>(&name, 1), std::span<hit>(&h, 1)); !r)
+      return unexpected{r.error()};
+    if (h.repeated) return unexpected{errc::malformed_header};
+    return h.value;
+  }
 
   // Looks several names up in one pass over a header_range (a header_function is asked once per
   // name); out[i] answers names[i]. internal_error when a header_function throws.
@@ -156,7 +162,6 @@ class header_lookup {
   }
 
  private:
-  using find_fn = result<std::optional<std::string_view>> (*)(const void*, std::string_view) noexcept;
   using each_fn = result<void> (*)(const void*, std::span<const std::string_view>, std::span<hit>) noexcept;
 
   template <class H>
@@ -164,10 +169,10 @@ class header_lookup {
     const std::size_t n = names.size() < out.size() ? names.size() : out.size();
     for (std::size_t i = 0; i < n; ++i) out[i] = hit{};
     if constexpr (header_function<H>) {
-      for (std::size_t i = 0; i < n; ++i) {
-        auto v = find_in<H>(p, names[i]);
-        if (!v) return unexpected{v.error()};
-        out[i].value = *v;
+      try {
+        for (std::size_t i = 0; i < n; ++i) out[i].value = std::invoke(*static_cast<const H*>(p), names[i]);
+      } catch (...) {
+        return unexpected{errc::internal_error};
       }
     } else {
       for (const auto& field : *static_cast<const H*>(p)) {
@@ -185,36 +190,7 @@ class header_lookup {
     return core::ok();
   }
 
-  template <class H>
-  static result<std::optional<std::string_view>> find_in(const void* p, std::string_view name) noexcept {
-    const H& src = *static_cast<const H*>(p);
-    if constexpr (header_function<H>) {
-      try {
-        return std::optional<std::string_view>(std::invoke(src, name));
-      } catch (...) {
-        return unexpected{errc::internal_error};
-      }
-    } else {
-      std::optional<std::string_view> found;
-      for (const auto& field : src) {
-        std::string_view n, v;
-        if constexpr (header_field<std::ranges::range_value_t<const H>>) {
-          n = std::string_view(field.name);
-          v = std::string_view(field.value);
-        } else {
-          n = std::string_view(field.first);
-          v = std::string_view(field.second);
-        }
-        if (!detail::iequals(n, name)) continue;
-        if (found) return unexpected{errc::malformed_header};
-        found = v;
-      }
-      return found;
-    }
-  }
-
   const void* source_;
-  find_fn find_;
   each_fn each_;
 };
 
