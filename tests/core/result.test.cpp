@@ -191,3 +191,35 @@ TEST_CASE("result<bool> keeps the value apart from success", "[core][result]") {
   result<bool> err = unexpected{errc::store_unavailable};
   CHECK_FALSE(err);
 }
+
+namespace {
+// Neither copyable nor movable, with a private constructor: only from_call can put one in a result.
+class pinned {
+ public:
+  pinned(const pinned&) = delete;
+  pinned(pinned&&) = delete;
+  int value() const noexcept { return v_; }
+  static result<pinned> make(int v) noexcept {
+    return result<pinned>(core::from_call, [v] { return pinned(v); });
+  }
+
+ private:
+  explicit pinned(int v) noexcept : v_(v) {}
+  int v_;
+};
+}  // namespace
+
+TEST_CASE("from_call builds the value in place, with no copy or move", "[core][result]") {
+  auto r = pinned::make(42);
+  REQUIRE(r);
+  CHECK(r->value() == 42);
+  // Exactly one instance is constructed and later destroyed.
+  {
+    result<counted> c(core::from_call, [] { return counted("x"); });
+    REQUIRE(c);
+    CHECK(c->s == "x");
+    CHECK(counted::live == 1);
+  }
+  CHECK(counted::live == 0);
+  static_assert(noexcept(result<int>(core::from_call, []() noexcept { return 1; })));
+}

@@ -26,6 +26,12 @@ class bad_result_access : public std::system_error {
   errc code_value() const noexcept { return static_cast<errc>(code().value()); }
 };
 
+// Tag for result's constructor that builds the value from a function's return, in place.
+struct from_call_t {
+  explicit constexpr from_call_t() = default;
+};
+inline constexpr from_call_t from_call{};
+
 // Either a T or the errc that explains why there is none. Verification paths return this.
 template <class T>
 class [[nodiscard]] result {
@@ -41,6 +47,13 @@ class [[nodiscard]] result {
              (!std::is_same_v<std::remove_cvref_t<U>, unexpected>)
   constexpr result(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) : has_(true) {
     std::construct_at(&value_, std::forward<U>(v));
+  }
+  // Holds the T that f() returns, built in place with no move: for types with private
+  // constructors (the lambda is written where they are accessible) and for hot paths.
+  template <class F>
+    requires std::is_same_v<std::invoke_result_t<F>, T>
+  constexpr result(from_call_t, F&& f) noexcept(noexcept(std::forward<F>(f)())) : has_(true) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<F>(f)());
   }
   // Holds an error.
   constexpr result(unexpected u) noexcept : error_(u.code), has_(false) {}
