@@ -20,6 +20,9 @@ constexpr std::size_t digest_size(hash_alg h) noexcept {
   return h == hash_alg::sha256 ? 32 : h == hash_alg::sha384 ? 48 : 64;
 }
 
+// Input block size in bytes of a hash function.
+constexpr std::size_t block_size(hash_alg h) noexcept { return h == hash_alg::sha256 ? 64 : 128; }
+
 // The OpenSSL name of a hash function ("SHA256", ...).
 constexpr std::string_view hash_name(hash_alg h) noexcept {
   return h == hash_alg::sha256 ? "SHA256" : h == hash_alg::sha384 ? "SHA384" : "SHA512";

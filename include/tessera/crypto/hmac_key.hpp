@@ -6,8 +6,10 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <span>
 
 #include "tessera/core/bytes.hpp"
+#include "tessera/core/cleanse.hpp"
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/digest.hpp"
@@ -92,6 +94,10 @@ class hmac_key {
   result<digest_value> sign(std::initializer_list<core::bytes_view> parts) const noexcept {
     return sign_range(parts.begin(), parts.end());
   }
+  // The tag of the concatenation of the parts held in an array (no copy of the parts' list either).
+  result<digest_value> sign(std::span<const core::bytes_view> parts) const noexcept {
+    return sign_range(parts.data(), parts.data() + parts.size());
+  }
   // The tag of the message.
   result<digest_value> sign(core::bytes_view msg) const noexcept { return sign_range(&msg, &msg + 1); }
 
@@ -109,48 +115,83 @@ class hmac_key {
   explicit hmac_key(std::shared_ptr<const detail::hmac_state> s) noexcept : state_(std::move(s)) {}
 
   result<digest_value> sign_range(const core::bytes_view* b, const core::bytes_view* e) const noexcept {
+    // The tag is written straight into the result: no copy of the 72-byte digest_value on return.
+    result<digest_value> r(core::from_call, [] { return digest_value{}; });
+    if (!tag_into(*r, b, e)) r = tessera::detail::ossl_fail(errc::crypto_failure);
+    return r;
+  }
+  bool tag_into(digest_value& d, const core::bytes_view* b, const core::bytes_view* e) const noexcept {
     EVP_MD_CTX* ctx = detail::thread_work_ctx(state_->alg);
-    if (!ctx || EVP_MD_CTX_copy_ex(ctx, state_->inner.get()) != 1) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx, state_->inner.get()) != 1) return false;
     if (e - b == 1) {
-      if (!b->empty() && EVP_DigestUpdate(ctx, b->data(), b->size()) != 1)
-        return tessera::detail::ossl_fail(errc::crypto_failure);
-    } else if (!update_parts(ctx, b, e)) {
-      return tessera::detail::ossl_fail(errc::crypto_failure);
+      if (!b->empty() && EVP_DigestUpdate(ctx, b->data(), b->size()) != 1) return false;
+    } else if (!update_parts(ctx, block_size(state_->alg), b, e)) {
+      return false;
     }
     // The inner hash H((K ^ ipad) || m) is not secret: without the keyed outer state it yields
     // neither the key nor the tag, so it is not cleansed (nor is the tag, which the caller gets).
     std::array<unsigned char, EVP_MAX_MD_SIZE> inner_hash;
     unsigned n = 0, len = 0;
-    digest_value d;
-    const bool ok = EVP_DigestFinal_ex(ctx, inner_hash.data(), &n) == 1 && EVP_MD_CTX_copy_ex(ctx, state_->outer.get()) == 1 &&
-                    EVP_DigestUpdate(ctx, inner_hash.data(), n) == 1 && EVP_DigestFinal_ex(ctx, d.bytes.data(), &len) == 1;
-    if (!ok) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (EVP_DigestFinal_ex(ctx, inner_hash.data(), &n) != 1 || EVP_MD_CTX_copy_ex(ctx, state_->outer.get()) != 1 ||
+        EVP_DigestUpdate(ctx, inner_hash.data(), n) != 1 || EVP_DigestFinal_ex(ctx, d.bytes.data(), &len) != 1)
+      return false;
     d.size = len;
-    return d;
+    return true;
   }
-  // Feeds several parts, gathering short ones (separators, ids, timestamps) into one update.
-  static bool update_parts(EVP_MD_CTX* ctx, const core::bytes_view* b, const core::bytes_view* e) noexcept {
-    std::array<unsigned char, 256> buf;
-    std::size_t used = 0;
+  // Feeds several parts, gathering short ones (separators, ids, timestamps) into one update. Before
+  // a long part, the gathered bytes are topped up from it to whole hash blocks, so that OpenSSL
+  // hashes both straight from memory instead of copying them into its block buffer. (The inner
+  // context has absorbed exactly one block, the key pad, so block boundaries start at 0 here.)
+  static bool update_parts(EVP_MD_CTX* ctx, std::size_t block, const core::bytes_view* b,
+                           const core::bytes_view* e) noexcept {
+    std::array<unsigned char, 256> buf;  // a multiple of every SHA-2 block size
+    std::size_t used = 0, high = 0;  // bytes gathered, and the most ever held
     bool ok = true;
     for (; b != e && ok; ++b) {
-      if (b->size() <= buf.size() - used) {
-        if (!b->empty()) std::memcpy(buf.data() + used, b->data(), b->size());
-        used += b->size();
+      const std::uint8_t* p = b->data();
+      std::size_t n = b->size();
+      if (n <= buf.size() - used) {
+        copy_small(buf.data() + used, p, n);
+        used += n;
         continue;
       }
-      if (used != 0) ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
-      used = 0;
-      if (ok && b->size() < buf.size()) {
-        std::memcpy(buf.data(), b->data(), b->size());
-        used = b->size();
-      } else if (ok) {
-        ok = EVP_DigestUpdate(ctx, b->data(), b->size()) == 1;
+      if (used != 0) {
+        // used + top is at most buf.size(), and top < n because n > buf.size() - used. (Block
+        // sizes are powers of two: a mask, not a division.)
+        const std::size_t top = (block - (used & (block - 1))) & (block - 1);
+        copy_small(buf.data() + used, p, top);
+        used += top;
+        p += top;
+        n -= top;
+        ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
+        high = used;
+        used = 0;
       }
+      if (ok) ok = EVP_DigestUpdate(ctx, p, n) == 1;
     }
     if (ok && used != 0) ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
-    OPENSSL_cleanse(buf.data(), used);
+    // The parts might be secret. Cleared in fixed 64-byte steps (a few vector stores each, where
+    // one variable-length memset would be a library call or a slow-starting `rep stos`).
+    if (used > high) high = used;
+    for (std::size_t i = 0; i < high; i += 64) core::cleanse(buf.data() + i, 64);
     return ok;
+  }
+  // memcpy for the short parts gathered above, inline rather than a library call: whole words,
+  // then one last word that overlaps what was copied (fixed-size memcpy compiles to one move).
+  static void copy_small(unsigned char* d, const std::uint8_t* s, std::size_t n) noexcept {
+    if (n >= 8) {
+      std::size_t i = 0;
+      for (; i + 8 <= n; i += 8) std::memcpy(d + i, s + i, 8);
+      if (i != n) std::memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(d, s, 4);
+      std::memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n >= 2) {
+      std::memcpy(d, s, 2);
+      std::memcpy(d + n - 2, s + n - 2, 2);
+    } else if (n == 1) {
+      d[0] = s[0];
+    }
   }
   result<void> verify_range(const core::bytes_view* b, const core::bytes_view* e, core::bytes_view tag) const noexcept {
     if (tag.size() != tag_size()) return core::unexpected{errc::invalid_signature_length};
