@@ -74,18 +74,18 @@ TEST_CASE("find_each looks several names up in one pass, with the same rules as 
   CHECK(out[2].value == "v1,x");
   CHECK_FALSE(out[2].repeated);
   // The first name in order decides the error, as one find per name would.
-  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::malformed_header);
+  std::array<std::string_view, 3> all{};
+  CHECK(webhook::detail::required_headers<3>(vec, names, all).error() == errc::malformed_header);
   vec.pop_back();
-  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::missing_header);
+  CHECK(webhook::detail::required_headers<3>(vec, names, all).error() == errc::missing_header);
   vec.emplace_back("webhook-timestamp", "1");
   vec.emplace_back("webhook-signature", "v1,y");  // repeated, after a present id and timestamp
-  CHECK(webhook::detail::required_headers<3>(vec, names).error() == errc::malformed_header);
+  CHECK(webhook::detail::required_headers<3>(vec, names, all).error() == errc::malformed_header);
   vec.pop_back();
-  auto all = webhook::detail::required_headers<3>(vec, names);
-  REQUIRE(all);
-  CHECK((*all)[0] == "a");
-  CHECK((*all)[1] == "1");
-  CHECK((*all)[2] == "v1,x");
+  REQUIRE(webhook::detail::required_headers<3>(vec, names, all));
+  CHECK(all[0] == "a");
+  CHECK(all[1] == "1");
+  CHECK(all[2] == "v1,x");
   // A header function is asked once per name.
   int calls = 0;
   auto fn = [&](std::string_view n) -> std::optional<std::string_view> {
@@ -114,8 +114,4 @@ TEST_CASE("header syntax helpers", "[webhook][headers]") {
   CHECK_FALSE(is_token("X:Sig"));
   CHECK(iequals("Webhook-ID", "webhook-id"));
   CHECK_FALSE(iequals("webhook-id", "webhook-i"));
-  CHECK(is_visible_ascii("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"));
-  CHECK_FALSE(is_visible_ascii("msg 1"));
-  CHECK_FALSE(is_visible_ascii("msg\x01"));
-  CHECK_FALSE(is_visible_ascii("caf\xc3\xa9"));
 }

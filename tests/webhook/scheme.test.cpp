@@ -103,6 +103,15 @@ TEST_CASE("list helpers bound signature headers", "[webhook][scheme]") {
   CHECK_FALSE(check_list("", ' ', 2));
   CHECK_FALSE(check_list("  ", ' ', 2));
   CHECK_FALSE(check_list(std::string(webhook::max_signature_header_size + 1, 'a'), ' ', 2));
+  // Empty items do not count, however many separators there are (the exact count decides).
+  CHECK(check_list("a  b", ' ', 2));
+  CHECK(check_list("a,,,,b", ',', 2));
+  CHECK(check_list("a, \t,b", ',', 2));
+  CHECK_FALSE(check_list("a,b,c", ',', 2));
+  CHECK(check_list("a,b,c", ',', 3));
+  CHECK_FALSE(check_list("\t,\t, ", ',', 2));  // only blanks
+  CHECK_FALSE(check_list(",,,", ',', 16));
+  CHECK(check_list("\tx\t", ',', 1));
   CHECK(webhook::detail::valid_id("msg_1", true));
   CHECK_FALSE(webhook::detail::valid_id("msg.1", true));
   CHECK(webhook::detail::valid_id("msg.1", false));

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/digest.hpp"
@@ -105,7 +106,7 @@ class header_credential {
     for (; first != last; ++first) {
       const std::string_view v = *first;
       if (v.size() < min_secret_bytes) return unexpected{errc::secret_too_short};
-      if (bearer ? !is_token68(v) : !detail::is_visible_ascii(v)) return unexpected{errc::invalid_secret};
+      if (bearer ? !is_token68(v) : !core::visible_ascii(v)) return unexpected{errc::invalid_secret};
       const crypto::digest_value d = crypto::sha256(v);
       if (d.size != digest_bytes) return unexpected{errc::crypto_failure};
       std::array<std::uint8_t, digest_bytes> a{};

@@ -32,13 +32,6 @@ constexpr bool is_token(std::string_view s) noexcept {
   return true;
 }
 
-// True when every character is visible ASCII (0x21..0x7e): no space, no control, no 8-bit byte.
-constexpr bool is_visible_ascii(std::string_view s) noexcept {
-  bool ok = true;  // no early exit: the loop vectorises, and ids are short
-  for (char c : s) ok &= static_cast<unsigned char>(c - 0x21) <= 0x7e - 0x21;
-  return ok;
-}
-
 // Splits the next item off a list separated by `sep`, dropping spaces and tabs around the item.
 // Returns false when the list is exhausted. Empty items are returned as empty views.
 constexpr bool next_item(std::string_view& rest, char sep, std::string_view& item, bool& done) noexcept {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/hex.hpp"
 #include "tessera/core/result.hpp"
@@ -86,28 +87,26 @@ inline result<std::string_view> required_header(const header_lookup& h, std::str
   return **v;
 }
 
-// Reads N headers that must each be present exactly once, in one pass over the headers; the first
-// name (in the given order) that is repeated or absent decides the error, as N calls of
+// Reads N headers that must each be present exactly once into out, in one pass over the headers;
+// the first name (in the given order) that is repeated or absent decides the error, as N calls of
 // required_header would.
 template <std::size_t N>
-inline result<std::array<std::string_view, N>> required_headers(const header_lookup& h,
-                                                                 const std::array<std::string_view, N>& names) noexcept {
+inline result<void> required_headers(const header_lookup& h, const std::array<std::string_view, N>& names,
+                                     std::array<std::string_view, N>& out) noexcept {
   std::array<header_lookup::hit, N> hits;
   if (auto r = h.find_each(names, hits); !r) return unexpected{r.error()};
-  std::array<std::string_view, N> out;
   for (std::size_t i = 0; i < N; ++i) {
     if (hits[i].repeated) return unexpected{errc::malformed_header};
     if (!hits[i].value) return unexpected{errc::missing_header};
     out[i] = *hits[i].value;
   }
-  return out;
+  return core::ok();
 }
 
 // A delivery id a receiver accepts: 1..max_id_size visible ASCII characters (and no '.' when
 // `no_dot`, for schemes that sign "id.timestamp.body").
 constexpr bool valid_id(std::string_view id, bool no_dot) noexcept {
-  if (id.empty() || id.size() > max_id_size || !is_visible_ascii(id)) return false;
-  return !(no_dot && id.find('.') != std::string_view::npos);
+  return !id.empty() && id.size() <= max_id_size && core::visible_ascii(id, no_dot ? '.' : '\0');
 }
 
 // Counts the non-empty items of a list; false when the header is blank, too long or too crowded.

@@ -58,7 +58,7 @@ class signer {
     std::size_t n = 0;
     for (const auto& key : keys_.keys()) {
       if (key.algorithm() != scheme_.hash()) return unexpected{errc::key_type_mismatch};
-      auto tag = key.sign({m.part[0], m.part[1], m.part[2], m.part[3], m.part[4]});
+      auto tag = key.sign(m.part);
       if (!tag) return unexpected{tag.error()};
       tags[n++] = *tag;
     }

@@ -3,6 +3,7 @@
 // headers webhook-id, webhook-timestamp and webhook-signature ("v1,<base64>" entries separated by
 // spaces), HMAC-SHA256 over "{id}.{timestamp}.{body}", secrets "whsec_" + base64 of 24..64 bytes.
 
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,20 +49,15 @@ class standard_webhooks {
 
   // Reads webhook-id, webhook-timestamp and webhook-signature.
   result<delivery_fields> read(const header_lookup& headers) const noexcept {
-    auto v = detail::required_headers<3>(headers, {id_header, timestamp_header, signature_header});
-    if (!v) return unexpected{v.error()};
-    const auto [id, ts, sigs] = *v;
+    std::array<std::string_view, 3> v;
+    if (auto r = detail::required_headers<3>(headers, {id_header, timestamp_header, signature_header}, v); !r)
+      return unexpected{r.error()};
+    const std::string_view id = v[0], ts = v[1], sigs = v[2];  // not a structured binding: lambdas capture these
     if (!detail::valid_id(id, true)) return unexpected{errc::malformed_header};
     auto t = parse_timestamp(ts);
     if (!t) return unexpected{t.error()};
     if (!detail::check_list(sigs, ' ', max_signatures)) return unexpected{errc::malformed_header};
-    delivery_fields f;
-    f.id = id;
-    f.id_signed = true;
-    f.timestamp_text = ts;
-    f.timestamp = *t;
-    f.signatures = sigs;
-    return f;
+    return result<delivery_fields>(core::from_call, [&] { return delivery_fields{id, true, ts, *t, sigs}; });
   }
 
   // The next "v1,<base64 of 32 bytes>" entry; other versions and malformed entries are skipped.

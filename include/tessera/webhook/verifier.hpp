@@ -3,8 +3,6 @@
 // against the active keys, the freshness window and a replay store. noexcept; every failure is a
 // distinct errc; nothing read from the request is trusted before a signature verifies.
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -18,6 +16,7 @@
 #include <utility>
 
 #include "tessera/core/bytes.hpp"
+#include "tessera/core/cleanse.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/core/hex.hpp"
@@ -142,7 +141,7 @@ class verifier {
       if (key.algorithm() != scheme_.hash()) return unexpected{errc::key_type_mismatch};
       // One MAC per key, compared with every entry (at most max_signatures of them): the body is
       // hashed once per key, not per entry.
-      auto tag = key.sign({m.part[0], m.part[1], m.part[2], m.part[3], m.part[4]});
+      auto tag = key.sign(m.part);
       if (!tag) return unexpected{tag.error()};
       if (core::ct_equal(tag->view(), first.view())) {
         matched_key = k;
@@ -152,13 +151,15 @@ class verifier {
       for (std::size_t i = 1; matched_key == none && i < max_signatures && scheme_.next_signature(cursor, matched); ++i)
         if (core::ct_equal(tag->view(), matched.view())) matched_key = k;
       // The expected tag is a valid signature for whatever was sent: do not leave it behind.
-      OPENSSL_cleanse(tag->bytes.data(), tag->bytes.size());
+      core::cleanse(tag->bytes.data(), tag->bytes.size());
     }
     if (matched_key == none) return unexpected{errc::no_valid_signature};
 
     if (auto r = check_replay(*f, matched); !r) return unexpected{r.error()};
     try {
-      return verified_delivery(f->id, f->id_signed, f->timestamp, matched_key);
+      return result<verified_delivery>(core::from_call, [&] {
+        return verified_delivery(f->id, f->id_signed, f->timestamp, matched_key);
+      });
     } catch (...) {
       return unexpected{errc::internal_error};
     }
