@@ -26,6 +26,22 @@ struct recording_set {
     return kid && *kid == key.kid() ? &key : nullptr;
   }
 };
+// A key set that lends keys through visit(); find() must then never be used by a verifier.
+struct lending_set {
+  jwt::verification_key key;
+  mutable int visits = 0, finds = 0;
+  const jwt::verification_key* find(std::optional<std::string_view> kid) const noexcept {
+    ++finds;
+    return kid && *kid == key.kid() ? &key : nullptr;
+  }
+  template <class Fn>
+  bool visit(std::optional<std::string_view> kid, Fn&& fn) const noexcept {
+    ++visits;
+    if (!kid || *kid != key.kid()) return false;
+    fn(key);
+    return true;
+  }
+};
 struct throwing_find_set {  // find() is not noexcept
   const jwt::verification_key* find(std::optional<std::string_view>) const { return nullptr; }
 };
@@ -36,6 +52,10 @@ static_assert(jwt::key_set<jwt::kid_key_set>);
 static_assert(jwt::key_set<recording_set>);
 static_assert(!jwt::key_set<throwing_find_set>);
 static_assert(!jwt::key_set<int>);
+static_assert(jwt::key_visitor<jwt::kid_key_set>);
+static_assert(jwt::key_visitor<lending_set>);
+static_assert(!jwt::key_visitor<jwt::single_key>);
+static_assert(!jwt::key_visitor<recording_set>);
 
 TEST_CASE("single_key: its own kid, or no kid; any kid when the key has none", "[jwt][key_set]") {
   jwt::single_key named(verifier_key(jwt::alg::hs256, "k-1"));
@@ -80,6 +100,44 @@ TEST_CASE("kid_key_set: exact kid lookup, and only the default key for tokens wi
   CHECK(set.find(std::nullopt)->kid() == "c");
   CHECK(set.find("c")->algorithm() == jwt::alg::rs256);
   CHECK(set.keys().size() == 3);  // a, b, c (the anonymous key is gone)
+}
+
+TEST_CASE("kid_key_set::visit lends the key find() would return, and nothing when none matches", "[jwt][key_set]") {
+  jwt::kid_key_set set;
+  const jwt::verification_key* seen = nullptr;
+  auto note = [&](const jwt::verification_key& k) noexcept { seen = &k; };
+  CHECK_FALSE(set.visit(std::nullopt, note));
+  CHECK_FALSE(set.visit("a", note));
+  CHECK(seen == nullptr);
+
+  set.put(verifier_key(jwt::alg::hs256, "a"));
+  REQUIRE(set.visit("a", note));
+  CHECK(seen == set.find("a").get());  // the stored key itself, not a copy
+  seen = nullptr;
+  CHECK_FALSE(set.visit("A", note));
+  CHECK_FALSE(set.visit(std::nullopt, note));  // no default yet
+  CHECK(seen == nullptr);
+
+  set.put(verifier_key(jwt::alg::eddsa));
+  REQUIRE(set.visit(std::nullopt, note));
+  CHECK(seen->algorithm() == jwt::alg::eddsa);
+  CHECK(set.remove("a"));
+  CHECK_FALSE(set.visit("a", note));
+}
+
+TEST_CASE("a verifier borrows through visit() when the key set offers it", "[jwt][key_set]") {
+  lending_set lend{verifier_key(jwt::alg::hs256, "k-1")};
+  jwt::verifier<lending_set&, fixed_clock> v(lend, lax_rules(), fixed_clock{});
+  const auto s = signer(jwt::alg::hs256);
+  CHECK(v.verify(make_token(R"({"alg":"HS256","kid":"k-1"})", valid_claims(), s)));
+  CHECK(v.verify(make_token(R"({"alg":"HS256","kid":"k-2"})", valid_claims(), s)).error() == errc::key_not_found);
+  CHECK(v.verify(make_token(R"({"alg":"HS384","kid":"k-1"})", valid_claims(), signer(jwt::alg::hs384))).error() ==
+        errc::algorithm_not_allowed);
+  auto forged = make_token(R"({"alg":"HS256","kid":"k-1"})", valid_claims(), s);
+  forged[forged.size() - 2] = forged[forged.size() - 2] == 'A' ? 'B' : 'A';
+  CHECK(v.verify(forged).error() == errc::bad_signature);
+  CHECK(lend.visits == 4);
+  CHECK(lend.finds == 0);
 }
 
 TEST_CASE("a verifier asks its key set for the token's kid once, and never loops", "[jwt][key_set]") {

@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -31,6 +32,15 @@ concept key_set = requires(const K& ks, std::optional<std::string_view> kid) {
   { *ks.find(kid) } -> std::convertible_to<const verification_key&>;
 };
 
+// A key set that can also lend its key in place: visit(kid, fn) calls fn(key) while the key is
+// held, and returns whether a key matched. No handle is copied, so cores verifying with the same key
+// write no shared reference count. fn must not call back into the set. Verifiers prefer it to find().
+template <class K>
+concept key_visitor = key_set<K> && requires(const K& ks, std::optional<std::string_view> kid,
+                                             void (*fn)(const verification_key&) noexcept) {
+  { ks.visit(kid, fn) } noexcept -> std::same_as<bool>;
+};
+
 // Exactly one key. A token naming a different kid than the key's own (when the key has one) is
 // refused with key_not_found; a token without kid is verified with this key.
 class single_key {
@@ -48,8 +58,9 @@ class single_key {
 static_assert(key_set<single_key>);
 
 // Keys indexed by kid, replaceable at run time while other threads verify (key rotation).
-// Readers take a shared lock only long enough to copy one shared_ptr; writers swap in a new
-// snapshot, so a verification that already holds a key finishes with it.
+// find() takes a shared lock only long enough to copy one shared_ptr; visit() lends the key under
+// the shared lock instead (what verifiers use: no shared counter is written per verification).
+// Writers swap in a new snapshot once no reader holds the old one in place.
 class kid_key_set {
  public:
   kid_key_set() : snap_(std::make_shared<snapshot>()) {}
@@ -99,9 +110,19 @@ class kid_key_set {
   // The key for the kid, or for tokens without one; null when none matches.
   std::shared_ptr<const verification_key> find(std::optional<std::string_view> kid) const noexcept {
     std::shared_lock lock(mu_);
-    if (!kid) return snap_->no_kid;
-    auto it = snap_->by_kid.find(*kid);
-    return it == snap_->by_kid.end() ? nullptr : it->second;
+    const auto* k = lookup(kid);
+    return k ? *k : nullptr;
+  }
+  // Calls fn(key) with the key for the kid (or for tokens without one) under the shared lock, and
+  // returns true; false, without calling fn, when none matches. fn must not call into this set.
+  template <class Fn>
+    requires std::is_nothrow_invocable_v<Fn&, const verification_key&>
+  bool visit(std::optional<std::string_view> kid, Fn&& fn) const noexcept {
+    std::shared_lock lock(mu_);
+    const auto* k = lookup(kid);
+    if (!k || !*k) return false;
+    fn(**k);
+    return true;
   }
   // Number of keys with a kid.
   std::size_t size() const {
@@ -123,9 +144,17 @@ class kid_key_set {
     std::unordered_map<std::string, std::shared_ptr<const verification_key>, hash, std::equal_to<>> by_kid;
     std::shared_ptr<const verification_key> no_kid;
   };
+  // The slot holding the key for the kid; null when there is none. Call with mu_ held.
+  const std::shared_ptr<const verification_key>* lookup(std::optional<std::string_view> kid) const noexcept {
+    if (!kid) return &snap_->no_kid;
+    auto it = snap_->by_kid.find(*kid);
+    return it == snap_->by_kid.end() ? nullptr : &it->second;
+  }
+
   mutable core::read_mostly_mutex mu_;
   std::shared_ptr<const snapshot> snap_;
 };
 static_assert(key_set<kid_key_set>);
+static_assert(key_visitor<kid_key_set>);
 
 }  // namespace tessera::jwt

@@ -70,11 +70,19 @@ class verifier {
     // 2. Header, key lookup, algorithm binding, signature.
     auto h = detail::parse_header(seg->header, rules_.understood_crit());
     if (!h) return unexpected{h.error()};
-    auto key = keys_.find(h->kid);
-    if (!key) return unexpected{errc::key_not_found};
-    const verification_key& k = *key;
-    if (k.algorithm() != h->algorithm) return unexpected{errc::algorithm_not_allowed};
-    if (auto v = k.verify(seg->signing_input, core::bytes_view(sig.data(), *sig_len)); !v) return unexpected{v.error()};
+    auto check = [&](const verification_key& k) noexcept -> result<void> {
+      if (k.algorithm() != h->algorithm) return unexpected{errc::algorithm_not_allowed};
+      return k.verify(seg->signing_input, core::bytes_view(sig.data(), *sig_len));
+    };
+    if constexpr (key_visitor<std::remove_cvref_t<K>>) {
+      result<void> v = unexpected{errc::key_not_found};
+      keys_.visit(h->kid, [&](const verification_key& k) noexcept { v = check(k); });
+      if (!v) return unexpected{v.error()};
+    } else {
+      auto key = keys_.find(h->kid);
+      if (!key) return unexpected{errc::key_not_found};
+      if (auto v = check(*key); !v) return unexpected{v.error()};
+    }
 
     // 3. Claims (only now is anything in them trusted), then the rules.
     auto t = detail::token_builder::build(h->algorithm, *h, seg->payload);
