@@ -37,6 +37,7 @@
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
+#include "tessera/detail/header_fields.hpp"
 
 namespace tessera::api_key {
 
@@ -50,16 +51,6 @@ constexpr std::string_view trim_ows(std::string_view v) noexcept {
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   return v;
 }
-template <class T>
-concept header_pair = requires(const T& p) {
-  std::string_view(p.first);
-  std::string_view(p.second);
-};
-template <class T>
-concept header_field = requires(const T& h) {
-  std::string_view(h.name);
-  std::string_view(h.value);
-};
 }  // namespace detail
 
 // Where a verifier reads the key header from: a container of (name, value) pairs or of
@@ -70,8 +61,8 @@ concept header_field = requires(const T& h) {
 template <class H>
 concept header_source =
     std::is_invocable_r_v<std::optional<std::string_view>, const H&, std::string_view> ||
-    (std::ranges::input_range<const H> && (detail::header_pair<std::ranges::range_value_t<const H>> ||
-                                           detail::header_field<std::ranges::range_value_t<const H>>));
+    (std::ranges::input_range<const H> && (tessera::detail::header_pair<std::ranges::range_value_t<const H>> ||
+                                           tessera::detail::header_field<std::ranges::range_value_t<const H>>));
 
 // The key text from the named header, with surrounding spaces and tabs removed.
 // missing_credentials when absent or empty; malformed_credentials when present twice.
@@ -86,14 +77,7 @@ result<std::string_view> extract_key(const H& headers, std::string_view name = d
     }
   } else {
     for (const auto& field : headers) {
-      std::string_view n, v;
-      if constexpr (detail::header_field<std::ranges::range_value_t<const H>>) {
-        n = std::string_view(field.name);
-        v = std::string_view(field.value);
-      } else {
-        n = std::string_view(field.first);
-        v = std::string_view(field.second);
-      }
+      const auto [n, v] = tessera::detail::name_and_value(field);
       if (!detail::iequals(n, name)) continue;
       if (found) return unexpected{errc::malformed_credentials};
       found = v;

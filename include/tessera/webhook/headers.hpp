@@ -16,6 +16,7 @@
 
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
+#include "tessera/detail/header_fields.hpp"
 
 namespace tessera::webhook {
 
@@ -93,17 +94,11 @@ class header_list {
 
 // An element of a header container that is a (name, value) pair, e.g. std::map's value_type.
 template <class T>
-concept header_pair = requires(const T& p) {
-  std::string_view(p.first);
-  std::string_view(p.second);
-};
+concept header_pair = tessera::detail::header_pair<T>;
 
 // An element of a header container with .name and .value members, e.g. webhook::header.
 template <class T>
-concept header_field = requires(const T& h) {
-  std::string_view(h.name);
-  std::string_view(h.value);
-};
+concept header_field = tessera::detail::header_field<T>;
 
 // A container of header fields: std::map, std::multimap, a vector of pairs, header_list, ...
 template <class R>
@@ -169,14 +164,11 @@ class header_lookup {
       }
     } else {
       for (const auto& field : *static_cast<const H*>(p)) {
-        std::string_view name;
-        if constexpr (header_field<std::ranges::range_value_t<const H>>) name = std::string_view(field.name);
-        else name = std::string_view(field.first);
+        const auto [name, value] = tessera::detail::name_and_value(field);
         for (std::size_t i = 0; i < n; ++i) {
           if (name.size() != names[i].size() || !detail::iequals(name, names[i])) continue;
           if (out[i].value) out[i].repeated = true;
-          else if constexpr (header_field<std::ranges::range_value_t<const H>>) out[i].value = std::string_view(field.value);
-          else out[i].value = std::string_view(field.second);
+          else out[i].value = value;
         }
       }
     }
