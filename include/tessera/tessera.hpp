@@ -11,3 +11,4 @@
 #include "tessera/request_signing.hpp"
 #include "tessera/authz.hpp"
 #include "tessera/http.hpp"
+#include "tessera/client.hpp"
