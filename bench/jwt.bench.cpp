@@ -53,10 +53,21 @@ const reference_verifier& verifier_for(jwt::alg a) {
   }
 }
 
+// The HS256 verifier again, but finding its key in a kid_key_set (the rotation case) rather than
+// a single_key: its 1→2 thread scaling shows whether key lookups write a shared cache line.
+const jwt::verifier<jwt::kid_key_set&>& key_set_verifier() {
+  static jwt::kid_key_set keys;
+  static const jwt::verifier<jwt::kid_key_set&> v = [] {
+    keys.set_default(*fixture(jwt::alg::hs256).verifier_key);
+    return jwt::verifier<jwt::kid_key_set&>(keys, reference_rules());
+  }();
+  return v;
+}
+
 // verify/<ALG>: the full verification of the reference token (signature, exp, nbf, iat, iss, aud).
-void verify(benchmark::State& state, jwt::alg a) {
+template <class V>
+void verify_with(benchmark::State& state, jwt::alg a, const V& v) {
   const auto& f = fixture(a);
-  const auto& v = verifier_for(a);
   {
     auto r = v.verify(f.token);
     if (!check(state, r.has_value(), "reference token does not verify")) return;
@@ -73,6 +84,8 @@ void verify(benchmark::State& state, jwt::alg a) {
   }
   probe.report(state);
 }
+void verify(benchmark::State& state, jwt::alg a) { verify_with(state, a, verifier_for(a)); }
+void verify_key_set(benchmark::State& state) { verify_with(state, jwt::alg::hs256, key_set_verifier()); }
 
 BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256");
 BENCHMARK_CAPTURE(verify, HS384, jwt::alg::hs384)->Name("verify/HS384");
@@ -84,6 +97,7 @@ BENCHMARK_CAPTURE(verify, EdDSA, jwt::alg::eddsa)->Name("verify/EdDSA");
 // Threaded variants: the same verifier shared by one and by two threads, in wall-clock time.
 BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(verify_key_set)->Name("verify/HS256/kid_key_set")->Threads(1)->Threads(2)->UseRealTime();
 
 // issue/<ALG>: signing a token with the reference claims (random jti: the issuer's default path).
 void issue(benchmark::State& state, jwt::alg a) {
