@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "support/catch.hpp"
@@ -240,6 +241,13 @@ TEST_CASE("HMAC key copies share the keyed state", "[crypto][hmac]") {
   CHECK(core::hex_encode(copy.sign("m").value().view()) == expected);
   crypto::hmac_key moved = std::move(copy);
   CHECK(core::hex_encode(moved.sign("m").value().view()) == expected);
+  // A moved-from key is still the same key (moving copies the shared state; it never leaves an
+  // empty key to crash on).
+  CHECK(core::hex_encode(copy.sign("m").value().view()) == expected);  // NOLINT(bugprone-use-after-move)
+  crypto::hmac_key assigned = original;
+  assigned = std::move(moved);
+  CHECK(assigned.verify("m", moved.sign("m").value()));  // NOLINT(bugprone-use-after-move)
+  static_assert(std::is_nothrow_move_constructible_v<crypto::hmac_key>);
   {
     crypto::hmac_key scoped = original;
   }  // destroying a copy leaves the others working

@@ -42,6 +42,12 @@ inline EVP_MD_CTX* thread_work_ctx(hash_alg h) noexcept {
 // An HMAC key bound to one SHA-2 hash. Copies share the keyed state; all members are thread-safe.
 class hmac_key {
  public:
+  // Copies share the keyed state. There are no move operations on purpose: a "moved" key is
+  // copied, so it stays usable (one reference count more) instead of crashing on its next use.
+  hmac_key(const hmac_key&) noexcept = default;
+  hmac_key& operator=(const hmac_key&) noexcept = default;
+  ~hmac_key() = default;
+
   // Keys an HMAC with the given bytes. Refuses an empty key (invalid_key); length policies
   // (RFC 7518 §3.2 for JWT, 24 bytes for webhooks) are applied by the areas that own them.
   static result<hmac_key> create(hash_alg h, core::bytes_view key) noexcept {
