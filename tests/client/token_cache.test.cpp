@@ -49,17 +49,20 @@ client::cache_options options() {
   o.max_backoff = 8000ms;
   return o;
 }
+
+// A cache over a fake server, on a manual clock set to t0 (the fixture of most cases below).
+struct scene {
+  core::manual_clock clock{t0};
+  fake_server server{clock};
+  cache_t cache{std::ref(server), options(), clock};
+};
 }  // namespace
 
 static_assert(client::token_fetcher<fake_server>);
 static_assert(client::token_fetcher<std::reference_wrapper<fake_server>>);
 static_assert(!client::token_fetcher<int (*)(std::string_view)>);
 
-TEST_CASE("token_cache fetches once per tenant and shares the token", "[client][token_cache]") {
-  core::manual_clock clock(t0);
-  fake_server server(clock);
-  cache_t cache(std::ref(server), options(), clock);
-
+TEST_CASE_METHOD(scene, "token_cache fetches once per tenant and shares the token", "[client][token_cache]") {
   auto a1 = cache.get("store-oslo");
   REQUIRE(a1);
   CHECK(a1->expose_secret_text() == "tok-store-oslo-1");
@@ -77,10 +80,7 @@ TEST_CASE("token_cache fetches once per tenant and shares the token", "[client][
   CHECK(server.tenants == std::vector<std::string>{"store-oslo", "market-nor"});
 }
 
-TEST_CASE("token_cache renews inside the renewal window, not before", "[client][token_cache]") {
-  core::manual_clock clock(t0);
-  fake_server server(clock);
-  cache_t cache(std::ref(server), options(), clock);
+TEST_CASE_METHOD(scene, "token_cache renews inside the renewal window, not before", "[client][token_cache]") {
   auto first = cache.get("t").value();
 
   clock.set(t0 + 3600 - 301);  // 301 s left: still fresh
@@ -95,10 +95,7 @@ TEST_CASE("token_cache renews inside the renewal window, not before", "[client][
   CHECK(first.expose_secret_text() == "tok-t-1");  // a holder keeps its own token intact
 }
 
-TEST_CASE("a failed renewal keeps the usable token and backs off", "[client][token_cache]") {
-  core::manual_clock clock(t0);
-  fake_server server(clock);
-  cache_t cache(std::ref(server), options(), clock);
+TEST_CASE_METHOD(scene, "a failed renewal keeps the usable token and backs off", "[client][token_cache]") {
   auto first = cache.get("t").value();
 
   server.fail_with = errc::invalid_credentials;
@@ -147,10 +144,7 @@ TEST_CASE("without a usable token, errors pass through and backoff doubles up to
   CHECK(cache.get("other"));
 }
 
-TEST_CASE("a token close to expiry is never handed out", "[client][token_cache]") {
-  core::manual_clock clock(t0);
-  fake_server server(clock);
-  cache_t cache(std::ref(server), options(), clock);
+TEST_CASE_METHOD(scene, "a token close to expiry is never handed out", "[client][token_cache]") {
   auto first = cache.get("t").value();
 
   server.fail_with = errc::store_unavailable;
@@ -186,10 +180,7 @@ TEST_CASE("a fetcher that throws or returns an unusable token gives token_unavai
   CHECK(ok->expose_secret_text() == "ok");
 }
 
-TEST_CASE("invalidate drops the rejected token only", "[client][token_cache]") {
-  core::manual_clock clock(t0);
-  fake_server server(clock);
-  cache_t cache(std::ref(server), options(), clock);
+TEST_CASE_METHOD(scene, "invalidate drops the rejected token only", "[client][token_cache]") {
   auto first = cache.get("t").value();
 
   cache.invalidate("t", first);  // the partner answered 401
