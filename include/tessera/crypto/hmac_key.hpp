@@ -170,7 +170,7 @@ class hmac_key {
         p += top;
         n -= top;
         ok = EVP_DigestUpdate(ctx, buf.data(), used) == 1;
-        high = used;
+        if (used > high) high = used;
         used = 0;
       }
       if (ok) ok = EVP_DigestUpdate(ctx, p, n) == 1;
