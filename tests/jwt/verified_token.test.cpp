@@ -2,6 +2,9 @@
 // missing_claim versus invalid_claim, escaped strings, scope lists and audiences.
 #include "tessera/jwt/verified_token.hpp"
 
+#include "tessera/detail/jwt_parse.hpp"
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
@@ -232,25 +235,36 @@ TEST_CASE("claim_json and claims() materialise JSON on demand", "[jwt][verified_
   CHECK(copy.claim_json("perms").value()["markets"] == "AllMarkets");
 }
 
-TEST_CASE("claims are read exactly as a strict JSON parser reads them, flat or not", "[jwt][verified_token][parser]") {
-  // nlohmann_json is the oracle: it must accept exactly the texts the verifier accepts (duplicate
-  // names, which it tolerates, are tested in verifier_attacks), and agree on every typed value.
-  // The texts sit on both sides of the compact "flat" form (printable strings, short unsigned
-  // integers, booleans), which the verifier may read without building a DOM.
-  using namespace std::string_literals;
-  std::vector<std::string> texts = {
+namespace {
+// Claims texts on both sides of the flat form that the verifier reads without a DOM (see
+// detail::token_builder): JSON that is flat or not, escaped or not, and text that is not JSON.
+std::vector<std::string> claim_texts() {
+  return {
       "{}", "{ }", "\n{\"a\":1}\t\r\n ", R"({"a" : 1 , "b" :true,"c":false })", R"({"":1})", R"({"a":0})",
       R"({"a":123456789012345678})", R"({"a":1234567890123456789})", R"({"a":9223372036854775807})",
       R"({"a":12345678901234567890})", R"({"a":-5})", R"({"a":-0})", R"({"a":1E5})", R"({"a":0.0})", R"({"a":10})",
       R"({"a":"x"})", R"({"a":""})", R"({"a":"\/"})", R"({"a":"\u0041"})", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"x\x7fy\"}",
       R"({"a":null})", R"({"a":[1]})", R"({"a":{}})", R"({"a":"b","c":"d","e":12,"f":true,"g":false,"h":"i j k"})",
+      R"({"a":[]})", R"({"a":["x"]})", R"({"a":[ "x" , "y" ]})", R"({"a":["x",1]})", R"({"a":["x",["y"]]})", R"({"a":[null]})",
+      R"({"a\u0062":1})", R"({"a\"b":"c\"d"})", R"({"a":"x\\"})", R"({"a":"\\"})", R"({"\\":"\""})", R"({"a":"0123456789abcdef\n"})",
+      R"({"k":"0123456789abcdefg","l":"01234567"})", R"({"a":-9223372036854775808})",
       // Not JSON: each must be refused as malformed, whichever reader looks at it first.
       R"({"n":01})", R"({"n":00})", R"({"n":1.})", R"({"n":.5})", R"({"n":+1})", R"({"n":1e})", R"({"n":-})",
       R"({"a":tru})", R"({"a":truex})", R"({"a":falsey})", R"({"a":nul})", R"({"a":true false})", R"({"a":1}x)",
       R"({"a":1,})", R"({"a":1 "b":2})", R"({"a" 1})", R"({a:1})", R"({"a":1)", R"({"a":"x})", R"({"a":1}})",
       "{\"a\":\"x\x01y\"}", "{\"a\":\"\xc3\"}", R"({"a":"\u00"})", "{\"a\":1}\x1a", "{\"a\":1\x0b}", R"({"a":"x\"})",
+      R"({"a":["x",]})", R"({"a":["x" "y"]})", R"({"a":["x",,"y"]})", R"({"a":[,"x"]})", R"({"a":["x")", R"({"a":["x"}})",
+      R"({"a\x":1})", R"({"a":"\ud800"})", "{\"a\":\"x\"}\"", R"({"a":1}{"b":2})",
       R"({"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"r":18,"s":19,"t":20,"u":21,"v":22,"w":23,"x":24,"y":25,"z":26,"A":27,"B":28,"C":29,"D":30,"E":31,"F":32,"G":33})",
   };
+}
+}  // namespace
+
+TEST_CASE("claims are read exactly as a strict JSON parser reads them, flat or not", "[jwt][verified_token][parser]") {
+  // nlohmann_json is the oracle: it must accept exactly the texts the verifier accepts (duplicate
+  // names, which it tolerates, are tested in verifier_attacks), and agree on every typed value.
+  using namespace std::string_literals;
+  const auto texts = claim_texts();
   jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::hs256)),
                                                lax_builder().allow_missing_exp().build().value(), fixed_clock{});
   const auto s = signer(jwt::alg::hs256);
@@ -274,8 +288,15 @@ TEST_CASE("claims are read exactly as a strict JSON parser reads them, flat or n
       else CHECK(t->claim_int(name).error() == errc::invalid_claim);
       if (value.is_boolean()) CHECK(t->claim_bool(name).value() == value.get<bool>());
       else CHECK(t->claim_bool(name).error() == errc::invalid_claim);
+      const bool string_list = value.is_array() && std::all_of(value.begin(), value.end(), [](auto& e) { return e.is_string(); });
+      if (string_list) CHECK(t->claim_strings(name).value() == value.get<std::vector<std::string>>());
+      else if (!value.is_string()) CHECK(t->claim_strings(name).error() == errc::invalid_claim);
     }
   }
+  // Integers beyond 64 bits are JSON that the verifier refuses (RFC 8259 §9 lets a parser limit
+  // the range of numbers): simdjson reads them as a number error, nlohmann as doubles.
+  for (const char* big : {R"({"a":-9223372036854775809})", R"({"a":18446744073709551616})", R"({"a":[1,-18446744073709551616]})"})
+    CHECK(v.verify(make_token(R"({"alg":"HS256"})", big, s)).error() == errc::token_malformed);
   // A NUL byte after the object: nlohmann stops reading there, the verifier refuses the text.
   CHECK(v.verify(make_token(R"({"alg":"HS256"})", "{\"a\":1}\0"s, s)).error() == errc::token_malformed);
   // Registered claims in the flat form are checked like any other.
@@ -283,4 +304,53 @@ TEST_CASE("claims are read exactly as a strict JSON parser reads them, flat or n
   CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"sub":1})", s)).error() == errc::invalid_claim);
   CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"aud":true})", s)).error() == errc::invalid_claim);
   CHECK(v.verify(make_token(R"({"alg":"HS256"})", R"({"a":1,"b":2,"a":3})", s)).error() == errc::token_malformed);
+}
+
+TEST_CASE("the flat-claims reader and the DOM reader build the same token", "[jwt][verified_token][parser]") {
+  // detail::token_builder reads flat claims with simdjson On-Demand and hands anything else to a
+  // simdjson DOM walk. Forced to use the DOM walk alone, it must give the same result on every text.
+  using builder = jwt::detail::token_builder;
+  auto texts = claim_texts();
+  for (const char* more : {R"({"iss":"i","sub":"s","aud":"a","jti":"j","exp":1,"nbf":2,"iat":3,"x":[]})",
+                           R"({"aud":["a","b"],"scope":"r w","n":-1,"t":true,"f":false,"z":null})", R"({"aud":[]})",
+                           R"({"iss":1})", R"({"sub":null})", R"({"jti":["j"]})", R"({"aud":[1]})", R"({"aud":true})",
+                           R"({"exp":-1})", R"({"exp":1.5})", R"({"nbf":"1"})", R"({"iat":253402300800})", R"({"exp":253402300799})",
+                           R"({"i\u0073s":"escaped name"})", R"({"iss":"a\/b"})", R"({"a":1,"b":2,"a":3})", R"({"a":{"b":1},"c":"d"})"})
+    texts.emplace_back(more);
+  auto same = [](const auto& a, const auto& b) { return a.has_value() == b.has_value() && (a ? *a == *b : a.error() == b.error()); };
+  jwt::detail::header_fields h;
+  h.kid = "k-1";
+  h.typ = "JWT";
+  for (const auto& text : texts) {
+    CAPTURE(text);
+    const std::string b64 = core::base64url_encode(text);
+    auto fast = builder::build(jwt::alg::hs256, h, b64);
+    auto dom = builder::build(jwt::alg::hs256, h, b64, builder::reader::dom);
+    REQUIRE(fast.has_value() == dom.has_value());
+    if (!fast) {
+      CHECK(fast.error() == dom.error());
+      continue;
+    }
+    CHECK(fast->claims_text() == dom->claims_text());
+    CHECK(fast->kid() == "k-1");
+    CHECK(dom->kid() == "k-1");
+    CHECK(fast->type() == dom->type());
+    CHECK(fast->issuer() == dom->issuer());
+    CHECK(fast->subject() == dom->subject());
+    CHECK(fast->jwt_id() == dom->jwt_id());
+    CHECK(fast->audiences() == dom->audiences());
+    CHECK(fast->expires_at() == dom->expires_at());
+    CHECK(fast->not_before() == dom->not_before());
+    CHECK(fast->issued_at() == dom->issued_at());
+    const auto all = nlohmann::json::parse(text, nullptr, false);
+    REQUIRE(all.is_object());
+    for (auto& [name, value] : all.items()) {
+      CAPTURE(name);
+      CHECK(fast->has_claim(name) == dom->has_claim(name));
+      CHECK(same(fast->claim_string(name), dom->claim_string(name)));
+      CHECK(same(fast->claim_int(name), dom->claim_int(name)));
+      CHECK(same(fast->claim_bool(name), dom->claim_bool(name)));
+      CHECK(same(fast->claim_strings(name), dom->claim_strings(name)));
+    }
+  }
 }

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -45,17 +46,40 @@ constexpr std::uint64_t name_fingerprint(std::string_view k) noexcept {
 // The fingerprint of a literal name, for dispatch on registered names.
 constexpr std::uint64_t literal_fingerprint(std::string_view k) noexcept { return name_fingerprint(k); }
 
-// Records a member name; false when the same name was already seen (a duplicate).
+// The member names of one JSON object, to refuse a duplicate. A 256-bit filter on the names'
+// fingerprints skips the comparisons for every name whose filter bit is not already set.
 template <std::size_t N>
-inline bool remember_name(std::array<std::string_view, N>& names, std::array<std::uint64_t, N>& fps, std::size_t& count,
-                          std::string_view k, std::uint64_t fp) noexcept {
-  for (std::size_t i = 0; i < count; ++i)
-    if (fps[i] == fp && names[i] == k) return false;
-  names[count] = k;
-  fps[count] = fp;
-  ++count;
-  return true;
-}
+struct name_set {
+  std::array<std::string_view, N> names;  // the first `count` are set
+  std::array<std::uint64_t, N> fps;
+  std::size_t count = 0;
+  std::array<std::uint64_t, 4> filter{};
+
+  void clear() noexcept {
+    count = 0;
+    filter = {};
+  }
+  bool full() const noexcept { return count == N; }
+  // Records k (fingerprint fp, not full()); false when k was already recorded.
+  bool insert(std::string_view k, std::uint64_t fp) noexcept {
+    const auto h = static_cast<unsigned>((fp * 0x9e3779b97f4a7c15u) >> 56);
+    const std::uint64_t bit = std::uint64_t{1} << (h & 63);
+    if (filter[h >> 6] & bit) {
+      for (std::size_t i = 0; i < count; ++i)
+        if (fps[i] == fp && names[i] == k) return false;
+    }
+    filter[h >> 6] |= bit;
+    names[count] = k;
+    fps[count] = fp;
+    ++count;
+    return true;
+  }
+  bool contains(std::string_view k) const noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+      if (names[i] == k) return true;
+    return false;
+  }
+};
 
 // The three segments of a compact JWS.
 struct segments {
@@ -81,11 +105,13 @@ struct thread_state {
   char payload_buf[cap + simdjson::SIMDJSON_PADDING];
   simdjson::dom::parser header_parser{cap};
   simdjson::dom::parser claims_parser{cap};
-  std::array<std::string_view, max_claim_members> seen{};
-  std::array<std::uint64_t, max_claim_members> seen_fp{};
+  name_set<max_claim_members> seen;
   // What the claims walk found, for the pass that writes the token (see token_builder).
   struct claim_item {
-    std::string_view name, text;  // text: a string value (views into claims_parser)
+    // Built in place by emplace_back: a temporary's copy would reload what was just stored.
+    claim_item(std::string_view n, std::string_view t, std::int64_t x, std::uint8_t k, std::uint8_t s) noexcept
+        : name(n), text(t), number(x), kind(k), slot(s) {}
+    std::string_view name, text;  // text: a string value (views into the claims text or a parser)
     std::int64_t number = 0;      // an integer or boolean value
     std::uint8_t kind = 0;        // verified_token::value_kind of a table entry
     std::uint8_t slot = 0;        // 0: a table entry; else which registered member (token_builder::slot)
@@ -119,8 +145,7 @@ inline thread_state* state() noexcept {
 }
 
 // Decodes a base64url segment into a padded buffer and parses it as a JSON object.
-inline result<simdjson::dom::object> decode_object(std::string_view b64, char* buf, simdjson::dom::parser& parser,
-                                                   std::size_t* decoded_len = nullptr) noexcept {
+inline result<simdjson::dom::object> decode_object(std::string_view b64, char* buf, simdjson::dom::parser& parser) noexcept {
   auto n = core::base64url_decode_into(
       b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(buf), thread_state::cap));
   if (!n) return unexpected{errc::token_malformed};
@@ -129,7 +154,6 @@ inline result<simdjson::dom::object> decode_object(std::string_view b64, char* b
   if (parser.parse(buf, *n, false).get(root) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
   simdjson::dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-  if (decoded_len) *decoded_len = *n;
   return obj;
 }
 
@@ -166,16 +190,14 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
   if (!obj) return unexpected{obj.error()};
   header_fields h;
   bool have_alg = false, alg_known = false;
-  std::array<std::string_view, max_header_members> names{};
-  std::array<std::uint64_t, max_header_members> fps{};
-  std::size_t count = 0;
+  name_set<max_header_members> names;
   simdjson::dom::array crit;
   bool have_crit = false;
   for (auto field : *obj) {
     std::string_view k = field.key;
-    if (count == names.size()) return unexpected{errc::token_malformed};
+    if (names.full()) return unexpected{errc::token_malformed};
     const std::uint64_t fp = name_fingerprint(k);
-    if (!remember_name(names, fps, count, k, fp)) return unexpected{errc::token_malformed};  // duplicate member
+    if (!names.insert(k, fp)) return unexpected{errc::token_malformed};  // duplicate member
     simdjson::dom::element v = field.value;
     if (fp == literal_fingerprint("alg") && k == "alg") {
       std::string_view a;
@@ -209,9 +231,7 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       std::string_view n;
       if (e.get_string().get(n) != simdjson::SUCCESS || n.empty() || is_registered_header(n))
         return unexpected{errc::token_malformed};
-      bool present = false;
-      for (std::size_t i = 0; i < count; ++i) present = present || names[i] == n;
-      if (!present) return unexpected{errc::token_malformed};
+      if (!names.contains(n)) return unexpected{errc::token_malformed};
       bool understood = false;
       for (auto& u : understood_crit) understood = understood || u == n;
       if (!understood) return unexpected{errc::unsupported_critical_header};
@@ -231,17 +251,38 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
   return h;
 }
 
+// The simdjson On-Demand parser of the claims fast path, one per thread. It lives in a namespace
+// named for simdjson's compile-time implementation (On-Demand is compiled for the including
+// translation unit's target), so translation units built with different -march flags never share
+// one definition of a type whose layout differs between them.
+namespace SIMDJSON_BUILTIN_IMPLEMENTATION {
+inline simdjson::ondemand::parser* claims_reader() noexcept {
+  thread_local simdjson::ondemand::parser p;
+  thread_local bool ready = p.allocate(config::max_token_size, config::max_json_depth) == simdjson::SUCCESS;
+  return ready ? &p : nullptr;
+}
+}  // namespace SIMDJSON_BUILTIN_IMPLEMENTATION
+
 // Builds verified_token objects; the only code allowed to construct one.
 //
-// One walk over the parsed claims checks everything, records what it found in the thread's
-// scratch list and counts the bytes the token needs; the token's storage is then allocated once
-// at exactly that size and filled from the list, without reading the DOM again.
+// A walk over the claims checks everything and records each claim in the thread's scratch list;
+// the token's storage is then allocated once at exactly the size it needs and filled from the
+// list. Two walks produce the same list:
+// - the fast walk reads, with simdjson On-Demand, the common case: a flat object whose names and
+//   strings hold no escape, with string, int64, boolean, null and array-of-strings values. Its
+//   strings are views into the claims text itself, which the token keeps, so they are not copied.
+//   On anything else, valid or not, it gives up and leaves the decision to the DOM walk;
+// - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
+// So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the
+// tests check both on the same texts).
 struct token_builder {
   using kind = verified_token::value_kind;
   using item = thread_state::claim_item;
 
   // Largest claim table accepted; a signed token whose claims would need more is token_malformed.
   static constexpr std::size_t max_table_size = 64 * 1024;
+  // Which walks build may use: `any` tries the fast walk first; `dom` is for tests.
+  enum class reader { any, dom };
 
   // A registered NumericDate: a JSON integer in [0, max_numeric_date].
   static result<std::int64_t> numeric_date(simdjson::dom::element v) noexcept {
@@ -253,9 +294,10 @@ struct token_builder {
   }
 
   // Decodes and parses the claims, checks the registered claims' types, and builds the token.
-  static result<verified_token> build(jwt::alg a, const header_fields& h, std::string_view payload_b64) noexcept {
+  static result<verified_token> build(jwt::alg a, const header_fields& h, std::string_view payload_b64,
+                                      reader r = reader::any) noexcept {
     try {
-      return build_impl(a, h, payload_b64);
+      return build_impl(a, h, payload_b64, r);
     } catch (...) {
       return unexpected{errc::internal_error};
     }
@@ -264,42 +306,77 @@ struct token_builder {
  private:
   // Registered string claims kept in typed members rather than in the table.
   enum slot : std::uint8_t { table = 0, iss, sub, jti, aud };
+  static constexpr std::uint64_t f_exp = literal_fingerprint("exp"), f_nbf = literal_fingerprint("nbf"),
+                                 f_iat = literal_fingerprint("iat"), f_iss = literal_fingerprint("iss"),
+                                 f_sub = literal_fingerprint("sub"), f_jti = literal_fingerprint("jti"),
+                                 f_aud = literal_fingerprint("aud");
+  // Most scratch-list entries (claims plus array elements) before the table is too large anyway.
+  static constexpr std::size_t max_items = max_table_size / verified_token::record_size;
 
-  static void copy(char*& p, const void* v, std::size_t n) noexcept {
-    if (n) std::memcpy(p, v, n);
-    p += n;
+  static slot string_slot(std::uint64_t fp) noexcept {
+    return fp == f_aud ? aud : fp == f_iss ? iss : fp == f_sub ? sub : jti;
   }
 
-  static result<verified_token> build_impl(jwt::alg a, const header_fields& h, std::string_view payload_b64) {
+  static result<verified_token> build_impl(jwt::alg a, const header_fields& h, std::string_view payload_b64, reader r) {
     thread_state* st = state();
     if (!st) return unexpected{errc::internal_error};
-    std::size_t payload_len = 0;
-    auto obj = decode_object(payload_b64, st->payload_buf, st->claims_parser, &payload_len);
-    if (!obj) return unexpected{obj.error()};
+    char* const text = st->payload_buf;
+    auto n = core::base64url_decode_into(
+        payload_b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text), thread_state::cap));
+    if (!n) return unexpected{errc::token_malformed};
+    std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
     verified_token t;
     t.alg_ = a;
-    std::size_t text_bytes = 0, table_bytes = 0;
-    if (auto r = walk(*obj, st, t, text_bytes, table_bytes); !r) return unexpected{r.error()};
+    if (r == reader::dom || !fast_walk(text, *n, st, t)) {
+      t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
+      t.present_ = 0;
+      simdjson::dom::element root;
+      simdjson::dom::object obj;
+      if (st->claims_parser.parse(text, *n, false).get(root) != simdjson::SUCCESS ||
+          root.get_object().get(obj) != simdjson::SUCCESS)
+        return unexpected{errc::token_malformed};
+      if (auto w = walk(obj, st, t); !w) return unexpected{w.error()};
+    }
+    if (auto e = emit(t, std::string_view(text, *n), h, st->items); !e) return unexpected{e.error()};
+    return t;
+  }
 
-    // The claims text, the header's kid and typ, registered string claims, then the table
-    // (entries: kind(1) name_len(2) name value_len(4) value; see verified_token::for_each).
-    const std::size_t kid_len = h.kid ? h.kid->size() : 0;
-    const std::size_t head = payload_len + kid_len + h.typ.size();
-    t.data_.resize(head + text_bytes + table_bytes);
+  // Writes the token's storage from the scratch list: the claims text, the strings that are not
+  // in it (the header's kid and typ, and strings the text holds escaped), then the table.
+  static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, const std::vector<item>& items) {
+    const auto lo = reinterpret_cast<std::uintptr_t>(claims.data()), hi = lo + claims.size();
+    auto outside = [&](std::string_view v) -> std::size_t {
+      const auto p = reinterpret_cast<std::uintptr_t>(v.data());
+      return v.empty() || (p >= lo && p + v.size() <= hi) ? 0 : v.size();
+    };
+    std::size_t extra = (h.kid ? h.kid->size() : 0) + h.typ.size(), records = 0;
+    for (const item& it : items) {
+      if (it.slot == table) records += 1, extra += outside(it.name);
+      extra += outside(it.text);
+    }
+    if (records * verified_token::record_size + extra > max_table_size) return unexpected{errc::token_malformed};
+    const std::size_t table_off = claims.size() + extra;
+    t.data_.resize(table_off + records * verified_token::record_size);
     char* const base = t.data_.data();
-    char* p = base;
-    copy(p, st->payload_buf, payload_len);
-    t.payload_len_ = static_cast<std::uint32_t>(payload_len);
-    if (h.kid) t.kid_ = {static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(kid_len)};
-    copy(p, h.kid ? h.kid->data() : nullptr, kid_len);
-    t.typ_ = {static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(h.typ.size())};
-    copy(p, h.typ.data(), h.typ.size());
-    t.table_off_ = static_cast<std::uint32_t>(head + text_bytes);
-    char* q = base + t.table_off_;
-    for (const item& it : st->items) {
+    if (!claims.empty()) std::memcpy(base, claims.data(), claims.size());
+    t.payload_len_ = static_cast<std::uint32_t>(claims.size());
+    t.table_off_ = static_cast<std::uint32_t>(table_off);
+    char* p = base + claims.size();
+    // Where v is in the token: in the claims text, or copied after it.
+    auto place = [&](std::string_view v) -> verified_token::span {
+      if (v.empty()) return {};
+      if (outside(v) == 0) return {static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(v.data()) - lo), static_cast<std::uint32_t>(v.size())};
+      const verified_token::span s{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(v.size())};
+      std::memcpy(p, v.data(), v.size());
+      p += v.size();
+      return s;
+    };
+    if (h.kid) t.kid_ = place(*h.kid);
+    t.typ_ = place(h.typ);
+    char* q = base + table_off;
+    for (const item& it : items) {
       if (it.slot != table) {
-        const verified_token::span sp{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(it.text.size())};
-        copy(p, it.text.data(), it.text.size());
+        const verified_token::span sp = place(it.text);
         switch (it.slot) {
           case iss: t.iss_ = sp, t.present_ |= verified_token::has_iss; break;
           case sub: t.sub_ = sp, t.present_ |= verified_token::has_sub; break;
@@ -308,42 +385,155 @@ struct token_builder {
         }
         continue;
       }
-      const auto k = static_cast<kind>(it.kind);
-      const auto nlen = static_cast<std::uint16_t>(it.name.size());
-      const auto vlen = static_cast<std::uint32_t>(k == kind::integer ? 8 : k == kind::boolean ? 1 : it.text.size());
-      *q++ = static_cast<char>(it.kind);
-      copy(q, &nlen, 2);
-      copy(q, it.name.data(), nlen);
-      copy(q, &vlen, 4);
-      const char flag = it.number != 0 ? 1 : 0;
-      copy(q, k == kind::integer ? static_cast<const void*>(&it.number) : k == kind::boolean ? &flag : it.text.data(), vlen);
+      const verified_token::span name = place(it.name);
+      const auto name_len = static_cast<std::uint16_t>(name.len);
+      unsigned char rec[verified_token::record_size] = {};
+      std::memcpy(rec, &name.off, 4);
+      std::memcpy(rec + 4, &name_len, 2);
+      rec[6] = it.kind;
+      if (it.kind == static_cast<std::uint8_t>(kind::integer)) {
+        std::memcpy(rec + 8, &it.number, 8);
+      } else if (it.kind == static_cast<std::uint8_t>(kind::boolean)) {
+        rec[7] = it.number != 0 ? 1 : 0;
+      } else {
+        const verified_token::span v = place(it.text);
+        std::memcpy(rec + 8, &v.off, 4);
+        std::memcpy(rec + 12, &v.len, 4);
+      }
+      std::memcpy(q, rec, sizeof rec);
+      q += sizeof rec;
     }
-    return t;
+    return core::ok();
   }
 
-  // Checks every claim and records it in st->items. exp, nbf and iat go straight to typed
-  // members; iss, sub, jti and a string aud are recorded for typed members; an aud list and
-  // every other claim become table entries.
-  static result<void> walk(simdjson::dom::object obj, thread_state* st, verified_token& t, std::size_t& text_bytes,
-                           std::size_t& table_bytes) {
+  // The length of a JSON string's text that starts at s (just after its opening quote), or npos
+  // when an escape comes before its closing quote. The text is valid JSON (simdjson's stage 1
+  // checked that its strings close) and padded, so eight bytes are read at a time.
+  static std::size_t plain_string_length(const char* s) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (std::size_t i = 0;; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s + i, 8);
+      const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+      // Exact for the first matching byte (a borrow only runs upwards from a true match).
+      const std::uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+      if (hit == 0) continue;
+      std::size_t j = i;
+      if constexpr (std::endian::native == std::endian::little) {
+        j += static_cast<std::size_t>(std::countr_zero(hit)) / 8;
+      } else {
+        while (s[j] != '"' && s[j] != '\\') ++j;
+      }
+      return s[j] == '"' ? j : std::string_view::npos;
+    }
+  }
+
+  // The fast walk (see above): true when it read the whole claims object; false to hand over to
+  // the DOM walk, which then starts again from scratch.
+  static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t) noexcept {
+    namespace od = simdjson::ondemand;
+    od::parser* parser = SIMDJSON_BUILTIN_IMPLEMENTATION::claims_reader();
+    if (!parser) return false;
     auto& items = st->items;
     items.clear();
-    auto entry = [&](kind k, std::string_view name, std::string_view text, std::int64_t number, std::size_t vlen) {
-      items.push_back(item{name, text, number, static_cast<std::uint8_t>(k), table});
-      table_bytes += 7 + name.size() + vlen;
+    od::document doc;
+    od::object obj;
+    if (parser->iterate(text, n, n + simdjson::SIMDJSON_PADDING).get(doc) != simdjson::SUCCESS ||
+        doc.get_object().get(obj) != simdjson::SUCCESS)
+      return false;
+    st->seen.clear();
+    for (auto member : obj) {
+      od::field f;
+      if (std::move(member).get(f) != simdjson::SUCCESS || st->seen.full() || items.size() >= max_items) return false;
+      const char* key = f.key().raw();
+      const std::size_t key_len = plain_string_length(key);
+      if (key_len > 0xffff) return false;  // an escape (npos), or too long
+      const std::string_view k(key, key_len);
+      const std::uint64_t fp = name_fingerprint(k);
+      if (!st->seen.insert(k, fp)) return false;  // a duplicate
+      od::value v = f.value();
+      od::json_type type;
+      if (v.type().get(type) != simdjson::SUCCESS) return false;
+      const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti, is_aud = fp == f_aud;
+      if (type == od::json_type::number) {
+        std::int64_t x;
+        if (v.get_int64().get(x) != simdjson::SUCCESS || is_str || is_aud) return false;
+        if (fp == f_exp || fp == f_nbf || fp == f_iat) {
+          if (x < 0 || x > max_numeric_date) return false;
+          (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = x;
+        } else {
+          items.emplace_back(k, std::string_view{}, x, static_cast<std::uint8_t>(kind::integer), table);
+        }
+        continue;
+      }
+      if (fp == f_exp || fp == f_nbf || fp == f_iat) return false;
+      switch (type) {
+        case od::json_type::string: {
+          od::raw_json_string raw;
+          if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
+          const std::size_t len = plain_string_length(raw.raw());
+          if (len == std::string_view::npos) return false;
+          const std::string_view s(raw.raw(), len);
+          items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), is_str || is_aud ? string_slot(fp) : table);
+          break;
+        }
+        case od::json_type::boolean: {
+          bool b;
+          if (v.get_bool().get(b) != simdjson::SUCCESS || is_str || is_aud) return false;
+          items.emplace_back(k, std::string_view{}, b ? 1 : 0, static_cast<std::uint8_t>(kind::boolean), table);
+          break;
+        }
+        case od::json_type::null: {
+          bool null = false;
+          if (v.is_null().get(null) != simdjson::SUCCESS || !null || is_str || is_aud) return false;
+          items.emplace_back(k, std::string_view{}, 0, static_cast<std::uint8_t>(kind::other), table);
+          break;
+        }
+        case od::json_type::array: {
+          od::array arr;
+          if (is_str || v.get_array().get(arr) != simdjson::SUCCESS) return false;
+          const std::size_t first = items.size();
+          for (auto element : arr) {
+            od::value e;
+            od::json_type et;
+            od::raw_json_string raw;
+            if (std::move(element).get(e) != simdjson::SUCCESS || e.type().get(et) != simdjson::SUCCESS ||
+                et != od::json_type::string || e.get_raw_json_string().get(raw) != simdjson::SUCCESS || items.size() >= max_items)
+              return false;
+            const std::size_t len = plain_string_length(raw.raw());
+            if (len == std::string_view::npos) return false;
+            items.emplace_back(k, std::string_view(raw.raw(), len), 0, static_cast<std::uint8_t>(kind::string_element), table);
+          }
+          if (items.size() == first) items.emplace_back(k, std::string_view{}, 0, static_cast<std::uint8_t>(kind::empty_list), table);
+          if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
+          break;
+        }
+        default:  // an object: the DOM walk reads those
+          return false;
+      }
+    }
+    // Nothing may follow the object.
+    return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+  }
+
+  // The DOM walk: checks every claim and records it in st->items. exp, nbf and iat go straight to
+  // typed members; iss, sub, jti and a string aud are recorded for typed members; an aud list and
+  // every other claim become table entries.
+  static result<void> walk(simdjson::dom::object obj, thread_state* st, verified_token& t) {
+    auto& items = st->items;
+    items.clear();
+    auto entry = [&](kind k, std::string_view name, std::string_view text, std::int64_t number) -> result<void> {
+      if (items.size() >= max_items) return unexpected{errc::token_malformed};
+      items.emplace_back(name, text, number, static_cast<std::uint8_t>(k), table);
+      return core::ok();
     };
-    std::size_t count = 0;
-    constexpr std::uint64_t f_exp = literal_fingerprint("exp"), f_nbf = literal_fingerprint("nbf"),
-                            f_iat = literal_fingerprint("iat"), f_iss = literal_fingerprint("iss"),
-                            f_sub = literal_fingerprint("sub"), f_jti = literal_fingerprint("jti"),
-                            f_aud = literal_fingerprint("aud");
+    st->seen.clear();
     for (auto field : obj) {
       std::string_view k = field.key;
-      if (count == st->seen.size() || k.size() > 0xffff || table_bytes > max_table_size)
-        return unexpected{errc::token_malformed};
+      if (st->seen.full() || k.size() > 0xffff) return unexpected{errc::token_malformed};
       // Registered names are three bytes long, so their fingerprint identifies them exactly.
       const std::uint64_t fp = name_fingerprint(k);
-      if (!remember_name(st->seen, st->seen_fp, count, k, fp)) return unexpected{errc::token_malformed};  // duplicate
+      if (!st->seen.insert(k, fp)) return unexpected{errc::token_malformed};  // duplicate
       simdjson::dom::element v = field.value;
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti;
       const bool is_aud = fp == f_aud;
@@ -353,31 +543,27 @@ struct token_builder {
         (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = *x;
         continue;
       }
+      result<void> added = core::ok();
       switch (v.type()) {
         case simdjson::dom::element_type::STRING: {
           std::string_view s;
           if (v.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          if (is_str || is_aud) {
-            const slot sl = is_aud ? aud : fp == f_iss ? iss : fp == f_sub ? sub : jti;
-            items.push_back(item{k, s, 0, static_cast<std::uint8_t>(kind::string), sl});
-            text_bytes += s.size();
-          } else {
-            entry(kind::string, k, s, 0, s.size());
-          }
+          if (is_str || is_aud) items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), string_slot(fp));
+          else added = entry(kind::string, k, s, 0);
           break;
         }
         case simdjson::dom::element_type::INT64: {
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
           std::int64_t x = 0;
           if (v.get_int64().get(x) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          entry(kind::integer, k, {}, x, 8);
+          added = entry(kind::integer, k, {}, x);
           break;
         }
         case simdjson::dom::element_type::BOOL: {
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
           bool b = false;
           if (v.get_bool().get(b) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-          entry(kind::boolean, k, {}, b ? 1 : 0, 1);
+          added = entry(kind::boolean, k, {}, b ? 1 : 0);
           break;
         }
         case simdjson::dom::element_type::ARRAY: {
@@ -388,29 +574,28 @@ struct token_builder {
           for (auto e : arr) all_strings = all_strings && e.type() == simdjson::dom::element_type::STRING;
           if (!all_strings) {
             if (is_aud) return unexpected{errc::invalid_claim};
-            entry(kind::other, k, {}, 0, 0);
+            added = entry(kind::other, k, {}, 0);
             break;
           }
           if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
           if (arr.size() == 0) {
-            entry(kind::empty_list, k, {}, 0, 0);
+            added = entry(kind::empty_list, k, {}, 0);
             break;
           }
           for (auto e : arr) {
             std::string_view s;
             if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-            entry(kind::string_element, k, s, 0, s.size());
-            if (table_bytes > max_table_size) return unexpected{errc::token_malformed};
+            if (auto r = entry(kind::string_element, k, s, 0); !r) return r;
           }
           break;
         }
         default:  // UINT64 beyond int64, DOUBLE, OBJECT, NULL
           if (is_str || is_aud) return unexpected{errc::invalid_claim};
-          entry(kind::other, k, {}, 0, 0);
+          added = entry(kind::other, k, {}, 0);
           break;
       }
+      if (!added) return added;
     }
-    if (table_bytes > max_table_size) return unexpected{errc::token_malformed};
     return core::ok();
   }
 };

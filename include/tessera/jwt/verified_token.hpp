@@ -135,6 +135,8 @@ class verified_token {
   };
   // Presence bits of registered claims, recorded while the token is built.
   enum : std::uint8_t { has_iss = 1, has_aud = 2, has_sub = 4, aud_is_list = 8, has_jti = 16 };
+  // Bytes of one claim-table record (see for_each).
+  static constexpr std::size_t record_size = 16;
   verified_token() = default;
 
   std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
@@ -160,26 +162,30 @@ class verified_token {
 
   // Calls fn(kind, value) for each value of the named claim. The registered claims exp, nbf, iat,
   // iss, sub, jti and a string aud are kept in typed members (an integer's value is its 8 bytes);
-  // an aud list and every other claim are in the table, one entry per value:
-  // kind(1) name_len(2) name value_len(4) value, starting at table_off_.
+  // an aud list and every other claim are in the table, one record per value, starting at
+  // table_off_. A record is record_size bytes: name offset (4) and length (2) into data_, kind (1),
+  // a boolean's value (1), then a string's offset (4) and length (4) or an integer's 8 bytes.
   template <class Fn>
   void for_each(std::string_view name, Fn&& fn) const noexcept {
     if (name.size() == 3 && registered(name, fn)) return;
-    const char* p = data_.data() + table_off_;
-    const char* end = data_.data() + data_.size();
-    while (p < end) {
-      auto kind = static_cast<value_kind>(static_cast<unsigned char>(*p++));
+    const char* const base = data_.data();
+    for (const char* p = base + table_off_; p < base + data_.size(); p += record_size) {
+      std::uint32_t noff;
       std::uint16_t nlen;
-      std::memcpy(&nlen, p, 2);
-      p += 2;
-      std::string_view n(p, nlen);
-      p += nlen;
-      std::uint32_t vlen;
-      std::memcpy(&vlen, p, 4);
-      p += 4;
-      std::string_view v(p, vlen);
-      p += vlen;
-      if (n.size() == name.size() && same_bytes(n.data(), name.data(), n.size())) fn(kind, v);
+      std::memcpy(&noff, p, 4);
+      std::memcpy(&nlen, p + 4, 2);
+      if (nlen != name.size() || !same_bytes(base + noff, name.data(), nlen)) continue;
+      const auto kind = static_cast<value_kind>(static_cast<unsigned char>(p[6]));
+      if (kind == value_kind::integer) {
+        fn(kind, std::string_view(p + 8, 8));
+      } else if (kind == value_kind::boolean) {
+        fn(kind, std::string_view(p + 7, 1));
+      } else {
+        span v;
+        std::memcpy(&v.off, p + 8, 4);
+        std::memcpy(&v.len, p + 12, 4);
+        fn(kind, slice(v));
+      }
     }
   }
   // for_each for a registered claim kept in a typed member; false when the table must be read
@@ -228,7 +234,9 @@ class verified_token {
     return conv(val);
   }
 
-  std::string data_;  // the claims JSON text, the header's kid and typ, registered string claims, then the table
+  // The claims JSON text, then the header's kid and typ and any string the text holds escaped
+  // (unescaped), then the claim table. Strings written without escapes are read from the text.
+  std::string data_;
   std::uint32_t payload_len_ = 0;
   std::uint32_t table_off_ = 0;
   jwt::alg alg_ = jwt::alg::hs256;
