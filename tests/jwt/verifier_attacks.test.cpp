@@ -274,6 +274,7 @@ TEST_CASE("anything but exactly three segments is malformed", "[jwt][attack][sha
   REQUIRE(v.verify(good));
   refused(v, good + ".AAAA.AAAA", errc::token_malformed);  // five segments (a JWE's shape)
   refused(v, good + ".", errc::token_malformed);
+  refused(v, good + "." + std::string(2000, 'A'), errc::token_malformed);  // a fourth segment, however long
   refused(v, good.substr(0, good.rfind('.')), errc::token_malformed);
   for (const char* t : {"", ".", "..", "...", "a.b", "a..c", ".b.c", "abc"}) {
     CAPTURE(t);

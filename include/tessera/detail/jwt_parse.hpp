@@ -6,7 +6,6 @@
 #include <simdjson.h>
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -86,13 +85,14 @@ struct segments {
   std::string_view header, payload, signature, signing_input;
 };
 
-// Splits a compact token into exactly three segments; header and payload must be non-empty.
+// Splits a compact token at its first two dots; header and payload must be non-empty. A third
+// dot is left in the signature segment, whose strict base64url decoding refuses it (the verifier
+// reports that as token_malformed), so the signature is not searched twice.
 inline result<segments> split(std::string_view token) noexcept {
   auto d1 = token.find('.');
   if (d1 == std::string_view::npos) return unexpected{errc::token_malformed};
   auto d2 = token.find('.', d1 + 1);
   if (d2 == std::string_view::npos) return unexpected{errc::token_malformed};
-  if (token.find('.', d2 + 1) != std::string_view::npos) return unexpected{errc::token_malformed};
   segments s{token.substr(0, d1), token.substr(d1 + 1, d2 - d1 - 1), token.substr(d2 + 1), token.substr(0, d2)};
   if (s.header.empty() || s.payload.empty()) return unexpected{errc::token_malformed};
   return s;
@@ -269,8 +269,9 @@ inline simdjson::ondemand::parser* claims_reader() noexcept {
 // the token's storage is then allocated once at exactly the size it needs and filled from the
 // list. Two walks produce the same list:
 // - the fast walk reads, with simdjson On-Demand, the common case: a flat object whose names and
-//   strings hold no escape, with string, int64, boolean, null and array-of-strings values. Its
-//   strings are views into the claims text itself, which the token keeps, so they are not copied.
+//   strings hold no escape (the text has no backslash), with string, int64, boolean, null and
+//   array-of-strings values. Its strings are views into the claims text itself, which the token
+//   keeps, so they are not copied.
 //   On anything else, valid or not, it gives up and leaves the decision to the DOM walk;
 // - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
 // So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the
@@ -327,7 +328,9 @@ struct token_builder {
     std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
     verified_token t;
     t.alg_ = a;
-    if (r == reader::dom || !fast_walk(text, *n, st, t)) {
+    // The fast walk reads strings straight from the text, so it takes only text with no escape.
+    const bool fast = r == reader::any && std::memchr(text, '\\', *n) == nullptr && fast_walk(text, *n, st, t);
+    if (!fast) {
       t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
       t.present_ = 0;
       simdjson::dom::element root;
@@ -337,22 +340,19 @@ struct token_builder {
         return unexpected{errc::token_malformed};
       if (auto w = walk(obj, st, t); !w) return unexpected{w.error()};
     }
-    if (auto e = emit(t, std::string_view(text, *n), h, st->items); !e) return unexpected{e.error()};
+    if (auto e = emit(t, std::string_view(text, *n), h, st->items, fast); !e) return unexpected{e.error()};
     return t;
   }
 
   // Writes the token's storage from the scratch list: the claims text, the strings that are not
-  // in it (the header's kid and typ, and strings the text holds escaped), then the table.
-  static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, const std::vector<item>& items) {
-    const auto lo = reinterpret_cast<std::uintptr_t>(claims.data()), hi = lo + claims.size();
-    auto outside = [&](std::string_view v) -> std::size_t {
-      const auto p = reinterpret_cast<std::uintptr_t>(v.data());
-      return v.empty() || (p >= lo && p + v.size() <= hi) ? 0 : v.size();
-    };
+  // in it (the header's kid and typ and, unless in_text, every string of the list: the DOM walk's
+  // views point into its parser, the fast walk's into the claims text), then the table.
+  static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, const std::vector<item>& items,
+                           bool in_text) {
     std::size_t extra = (h.kid ? h.kid->size() : 0) + h.typ.size(), records = 0;
     for (const item& it : items) {
-      if (it.slot == table) records += 1, extra += outside(it.name);
-      extra += outside(it.text);
+      records += it.slot == table ? 1 : 0;
+      if (!in_text) extra += (it.slot == table ? it.name.size() : 0) + it.text.size();
     }
     if (records * verified_token::record_size + extra > max_table_size) return unexpected{errc::token_malformed};
     const std::size_t table_off = claims.size() + extra;
@@ -362,17 +362,20 @@ struct token_builder {
     t.payload_len_ = static_cast<std::uint32_t>(claims.size());
     t.table_off_ = static_cast<std::uint32_t>(table_off);
     char* p = base + claims.size();
-    // Where v is in the token: in the claims text, or copied after it.
-    auto place = [&](std::string_view v) -> verified_token::span {
+    auto copy_in = [&](std::string_view v) -> verified_token::span {
       if (v.empty()) return {};
-      if (outside(v) == 0) return {static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(v.data()) - lo), static_cast<std::uint32_t>(v.size())};
       const verified_token::span s{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(v.size())};
       std::memcpy(p, v.data(), v.size());
       p += v.size();
       return s;
     };
-    if (h.kid) t.kid_ = place(*h.kid);
-    t.typ_ = place(h.typ);
+    // Where an item's string is in the token: in the claims text, or copied after it.
+    auto place = [&](std::string_view v) -> verified_token::span {
+      if (!in_text || v.empty()) return copy_in(v);
+      return {static_cast<std::uint32_t>(v.data() - claims.data()), static_cast<std::uint32_t>(v.size())};
+    };
+    if (h.kid) t.kid_ = copy_in(*h.kid);
+    t.typ_ = copy_in(h.typ);
     char* q = base + table_off;
     for (const item& it : items) {
       if (it.slot != table) {
@@ -406,26 +409,14 @@ struct token_builder {
     return core::ok();
   }
 
-  // The length of a JSON string's text that starts at s (just after its opening quote), or npos
-  // when an escape comes before its closing quote. The text is valid JSON (simdjson's stage 1
-  // checked that its strings close) and padded, so eight bytes are read at a time.
-  static std::size_t plain_string_length(const char* s) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    for (std::size_t i = 0;; i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s + i, 8);
-      const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-      // Exact for the first matching byte (a borrow only runs upwards from a true match).
-      const std::uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-      if (hit == 0) continue;
-      std::size_t j = i;
-      if constexpr (std::endian::native == std::endian::little) {
-        j += static_cast<std::size_t>(std::countr_zero(hit)) / 8;
-      } else {
-        while (s[j] != '"' && s[j] != '\\') ++j;
-      }
-      return s[j] == '"' ? j : std::string_view::npos;
-    }
+  // The text of a string token from simdjson (its opening quote, the text, its closing quote,
+  // then any whitespace up to the next structural character), in claims text holding no
+  // backslash, so that the last quote of the token closes the string.
+  static std::string_view string_text(std::string_view token) noexcept {
+    const char* e = token.data() + token.size();
+    do --e;
+    while (*e != '"');
+    return std::string_view(token.data() + 1, static_cast<std::size_t>(e - token.data() - 1));
   }
 
   // The fast walk (see above): true when it read the whole claims object; false to hand over to
@@ -445,13 +436,16 @@ struct token_builder {
     for (auto member : obj) {
       od::field f;
       if (std::move(member).get(f) != simdjson::SUCCESS || st->seen.full() || items.size() >= max_items) return false;
+      // The name ends at the last quote before its value (only ':' and whitespace lie between).
       const char* key = f.key().raw();
-      const std::size_t key_len = plain_string_length(key);
-      if (key_len > 0xffff) return false;  // an escape (npos), or too long
-      const std::string_view k(key, key_len);
+      od::value v = f.value();
+      const char* key_end = v.raw_json_token().data();
+      do --key_end;
+      while (*key_end != '"');
+      const std::string_view k(key, static_cast<std::size_t>(key_end - key));
+      if (k.size() > 0xffff) return false;
       const std::uint64_t fp = name_fingerprint(k);
       if (!st->seen.insert(k, fp)) return false;  // a duplicate
-      od::value v = f.value();
       od::json_type type;
       if (v.type().get(type) != simdjson::SUCCESS) return false;
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti, is_aud = fp == f_aud;
@@ -469,11 +463,9 @@ struct token_builder {
       if (fp == f_exp || fp == f_nbf || fp == f_iat) return false;
       switch (type) {
         case od::json_type::string: {
+          const std::string_view s = string_text(v.raw_json_token());
           od::raw_json_string raw;
           if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-          const std::size_t len = plain_string_length(raw.raw());
-          if (len == std::string_view::npos) return false;
-          const std::string_view s(raw.raw(), len);
           items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), is_str || is_aud ? string_slot(fp) : table);
           break;
         }
@@ -496,13 +488,13 @@ struct token_builder {
           for (auto element : arr) {
             od::value e;
             od::json_type et;
-            od::raw_json_string raw;
             if (std::move(element).get(e) != simdjson::SUCCESS || e.type().get(et) != simdjson::SUCCESS ||
-                et != od::json_type::string || e.get_raw_json_string().get(raw) != simdjson::SUCCESS || items.size() >= max_items)
+                et != od::json_type::string || items.size() >= max_items)
               return false;
-            const std::size_t len = plain_string_length(raw.raw());
-            if (len == std::string_view::npos) return false;
-            items.emplace_back(k, std::string_view(raw.raw(), len), 0, static_cast<std::uint8_t>(kind::string_element), table);
+            const std::string_view s = string_text(e.raw_json_token());
+            od::raw_json_string raw;
+            if (e.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
+            items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string_element), table);
           }
           if (items.size() == first) items.emplace_back(k, std::string_view{}, 0, static_cast<std::uint8_t>(kind::empty_list), table);
           if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;

@@ -65,7 +65,10 @@ class verifier {
     // The signature is decoded up front: strict base64url is part of the token's shape.
     std::array<std::uint8_t, 1024> sig;  // written by the decoder before any read
     auto sig_len = core::base64url_decode_into(seg->signature, sig);
-    if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length : errc::token_malformed};
+    if (!sig_len) {
+      const bool too_long = sig_len.error() == errc::buffer_too_small && seg->signature.find('.') == std::string_view::npos;
+      return unexpected{too_long ? errc::invalid_signature_length : errc::token_malformed};  // a 4th segment is malformed
+    }
 
     // 2. Header, key lookup, algorithm binding, signature.
     auto h = detail::parse_header(seg->header, rules_.understood_crit());
