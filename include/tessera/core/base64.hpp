@@ -87,19 +87,52 @@ inline bool cpu_has_avx2() noexcept {
   return yes;
 }
 
+// Nibble tables of the AVX2 decoder, one set per alphabet (url: '-' '_', else '+' '/').
+// A byte is valid when lo[its low nibble] & hi[its high nibble] is 0: each high nibble that holds
+// symbols has its own bit (4 and 6 share one, their symbols having the same low nibbles), set in
+// `lo` for every low nibble that is not a symbol there; 0x80 marks the high nibbles that hold
+// none. A symbol's value is the byte plus off[its high nibble], plus `fix` for the one symbol
+// whose high nibble's other symbols need a different offset (url '_', standard '/').
+struct avx2_tables {
+  std::array<std::int8_t, 16> lo, hi, off;
+  unsigned char special;
+  std::int8_t fix;
+};
+constexpr avx2_tables make_avx2_tables(bool url) {
+  avx2_tables t{};
+  constexpr std::int8_t hi_bits[16] = {-128, -128, 0x01, 0x02, 0x04, 0x08, 0x04, 0x10, -128, -128, -128, -128, -128, -128, -128, -128};
+  for (int l = 0; l < 16; ++l) {
+    const bool sym2 = url ? l == 0xD : (l == 0xB || l == 0xF);  // '-', or '+' and '/'
+    const bool sym5 = l <= 0xA || (url && l == 0xF);             // 'P'..'Z', and url '_'
+    int bits = 0x80;
+    if (!sym2) bits |= 0x01;
+    if (l > 9) bits |= 0x02;         // '0'..'9'
+    if (l == 0) bits |= 0x04;        // 'A'..'O', 'a'..'o' ('@' and '`' are not symbols)
+    if (!sym5) bits |= 0x08;
+    if (l > 0xA) bits |= 0x10;       // 'p'..'z'
+    t.lo[l] = static_cast<std::int8_t>(bits - (bits > 127 ? 256 : 0));
+    t.hi[l] = hi_bits[l];
+  }
+  t.off = {0, 0, static_cast<std::int8_t>(url ? 62 - '-' : 62 - '+'), 52 - '0', -'A', -'A', 26 - 'a', 26 - 'a', 0, 0, 0, 0, 0, 0, 0, 0};
+  t.special = url ? '_' : '/';
+  t.fix = static_cast<std::int8_t>(url ? (63 - '_') - (-'A') : (63 - '/') - (62 - '+'));
+  return t;
+}
+inline constexpr avx2_tables url_avx2 = make_avx2_tables(true);
+inline constexpr avx2_tables std_avx2 = make_avx2_tables(false);
+
 // Decodes whole 32-symbol blocks with AVX2 while at least 6 more symbols follow a block, so the
 // 4 bytes each block writes past its 24 land on output still to come (never past the decoded
-// size); c62/c63 are the alphabet's symbols for 62 and 63. Returns the number of symbols
-// consumed; an invalid symbol sets `bad`'s top byte, as the tables do.
+// size). Returns the number of symbols consumed; an invalid symbol sets `bad`'s top byte, as the
+// scalar tables do.
 __attribute__((target("avx2"))) inline std::size_t decode_blocks_avx2(const unsigned char* s, std::size_t n,
-                                                                     std::uint8_t* out, char c62, char c63,
+                                                                     std::uint8_t* out, const avx2_tables& t,
                                                                      std::uint32_t& bad) noexcept {
-  const __m256i A = _mm256_set1_epi8('A' - 1), Z = _mm256_set1_epi8('Z' + 1);
-  const __m256i a = _mm256_set1_epi8('a' - 1), z = _mm256_set1_epi8('z' + 1);
-  const __m256i d0 = _mm256_set1_epi8('0' - 1), d9 = _mm256_set1_epi8('9' + 1);
-  const __m256i s62 = _mm256_set1_epi8(c62), s63 = _mm256_set1_epi8(c63);
-  const __m256i offAZ = _mm256_set1_epi8(-'A'), offaz = _mm256_set1_epi8(26 - 'a'), off09 = _mm256_set1_epi8(52 - '0');
-  const __m256i off62 = _mm256_set1_epi8(static_cast<char>(62 - c62)), off63 = _mm256_set1_epi8(static_cast<char>(63 - c63));
+  const __m256i lo_lut = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.lo.data())));
+  const __m256i hi_lut = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.hi.data())));
+  const __m256i off_lut = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.off.data())));
+  const __m256i nibble = _mm256_set1_epi8(0x0f), special = _mm256_set1_epi8(static_cast<char>(t.special));
+  const __m256i fix = _mm256_set1_epi8(t.fix);
   const __m256i pack1 = _mm256_set1_epi32(0x01400140), pack2 = _mm256_set1_epi32(0x00011000);
   const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,  //
                                          2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
@@ -107,31 +140,24 @@ __attribute__((target("avx2"))) inline std::size_t decode_blocks_avx2(const unsi
   __m256i invalid = _mm256_setzero_si256();
   for (; i + 38 <= n; i += 32, out += 24) {
     const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
-    // Signed compares: bytes 0x80-0xff are negative and fall in no range.
-    const __m256i inAZ = _mm256_and_si256(_mm256_cmpgt_epi8(c, A), _mm256_cmpgt_epi8(Z, c));
-    const __m256i inaz = _mm256_and_si256(_mm256_cmpgt_epi8(c, a), _mm256_cmpgt_epi8(z, c));
-    const __m256i in09 = _mm256_and_si256(_mm256_cmpgt_epi8(c, d0), _mm256_cmpgt_epi8(d9, c));
-    const __m256i is62 = _mm256_cmpeq_epi8(c, s62), is63 = _mm256_cmpeq_epi8(c, s63);
-    const __m256i ok = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(inAZ, inaz), in09), _mm256_or_si256(is62, is63));
-    invalid = _mm256_or_si256(invalid, _mm256_cmpeq_epi8(ok, _mm256_setzero_si256()));
-    const __m256i off = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(inAZ, offAZ), _mm256_and_si256(inaz, offaz)),
-        _mm256_or_si256(_mm256_and_si256(in09, off09), _mm256_or_si256(_mm256_and_si256(is62, off62), _mm256_and_si256(is63, off63))));
-    const __m256i v = _mm256_add_epi8(c, off);                          // 6-bit values
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(c, 4), nibble);
+    const __m256i lo = _mm256_and_si256(c, nibble);
+    invalid = _mm256_or_si256(invalid, _mm256_and_si256(_mm256_shuffle_epi8(lo_lut, lo), _mm256_shuffle_epi8(hi_lut, hi)));
+    const __m256i off = _mm256_add_epi8(_mm256_shuffle_epi8(off_lut, hi), _mm256_and_si256(_mm256_cmpeq_epi8(c, special), fix));
+    const __m256i v = _mm256_add_epi8(c, off);                                    // 6-bit values
     const __m256i m = _mm256_madd_epi16(_mm256_maddubs_epi16(v, pack1), pack2);  // 24 bits per 4 symbols
-    const __m256i b = _mm256_shuffle_epi8(m, order);                   // 12 bytes per 128-bit lane
+    const __m256i b = _mm256_shuffle_epi8(m, order);                             // 12 bytes per 128-bit lane
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(b));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 12), _mm256_extracti128_si256(b, 1));
   }
-  bad |= static_cast<std::uint32_t>(_mm256_movemask_epi8(invalid)) != 0 ? 0xff000000u : 0u;
+  bad |= _mm256_testz_si256(invalid, invalid) ? 0u : 0xff000000u;
   return i;
 }
 #endif
 
 // Decodes unpadded symbols (in.size() % 4 != 1 already checked) into out (large enough).
-// c62/c63 are the alphabet's symbols for 62 and 63 (used by the AVX2 path for long inputs).
-inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifted_tables& st, char c62 = '-',
-                            char c63 = '_') noexcept {
+// `url` names the alphabet for the AVX2 path (long inputs): base64url, else standard base64.
+inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifted_tables& st, bool url = true) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   const auto& t0 = st.t[0];
   const auto& t1 = st.t[1];
@@ -141,12 +167,11 @@ inline bool decode_unpadded(std::string_view in, std::uint8_t* out, const shifte
   std::uint32_t bad = 0;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   if (n >= 38 && cpu_has_avx2()) {
-    i = decode_blocks_avx2(s, n, out, c62, c63, bad);
+    i = decode_blocks_avx2(s, n, out, url ? url_avx2 : std_avx2, bad);
     out += i / 4 * 3;
   }
 #else
-  (void)c62;
-  (void)c63;
+  (void)url;
 #endif
   for (; i + 4 <= n; i += 4, out += 3) {
     std::uint32_t v = t0[s[i]] | t1[s[i + 1]] | t2[s[i + 2]] | t3[s[i + 3]];
@@ -236,7 +261,7 @@ inline result<std::size_t> base64_decode_into(std::string_view in, std::span<std
   if (out.size() < *size) return unexpected{errc::buffer_too_small};
   std::size_t pad = in.size() / 4 * 3 - *size;
   // Any '=' left inside the unpadded symbols is outside the alphabet and is refused by the table.
-  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_shifted, '+', '/'))
+  if (!detail_b64::decode_unpadded(in.substr(0, in.size() - pad), out.data(), detail_b64::std_shifted, false))
     return unexpected{errc::invalid_base64};
   return *size;
 }
