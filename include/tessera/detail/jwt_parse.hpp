@@ -45,37 +45,35 @@ constexpr std::uint64_t name_fingerprint(std::string_view k) noexcept {
 // The fingerprint of a literal name, for dispatch on registered names.
 constexpr std::uint64_t literal_fingerprint(std::string_view k) noexcept { return name_fingerprint(k); }
 
-// The member names of one JSON object, to refuse a duplicate. A 256-bit filter on the names'
+// The member names of one JSON object, to refuse a duplicate. A 64-bit filter on the names'
 // fingerprints skips the comparisons for every name whose filter bit is not already set.
 template <std::size_t N>
 struct name_set {
-  std::array<std::string_view, N> names;  // the first `count` are set
-  std::array<std::uint64_t, N> fps;
+  // The first `count` names: where each starts, and its fingerprint (which holds its length).
+  // Plain arrays, left uninitialised, so that a name_set on the stack costs nothing to create.
+  const char* starts[N];
+  std::uint64_t fps[N];
   std::size_t count = 0;
-  std::array<std::uint64_t, 4> filter{};
+  std::uint64_t filter = 0;
 
   void clear() noexcept {
     count = 0;
-    filter = {};
+    filter = 0;
   }
   bool full() const noexcept { return count == N; }
   // Records k (fingerprint fp, not full()); false when k was already recorded.
   bool insert(std::string_view k, std::uint64_t fp) noexcept {
-    const auto h = static_cast<unsigned>((fp * 0x9e3779b97f4a7c15u) >> 56);
-    const std::uint64_t bit = std::uint64_t{1} << (h & 63);
-    if (filter[h >> 6] & bit) {
-      for (std::size_t i = 0; i < count; ++i)
-        if (fps[i] == fp && names[i] == k) return false;
-    }
-    filter[h >> 6] |= bit;
-    names[count] = k;
+    const std::uint64_t bit = std::uint64_t{1} << ((fp * 0x9e3779b97f4a7c15u) >> 58);
+    if ((filter & bit) && contains(k, fp)) return false;
+    filter |= bit;
+    starts[count] = k.data();
     fps[count] = fp;
     ++count;
     return true;
   }
-  bool contains(std::string_view k) const noexcept {
+  bool contains(std::string_view k, std::uint64_t fp) const noexcept {
     for (std::size_t i = 0; i < count; ++i)
-      if (names[i] == k) return true;
+      if (fps[i] == fp && std::string_view(starts[i], k.size()) == k) return true;
     return false;
   }
 };
@@ -108,6 +106,7 @@ struct thread_state {
   name_set<max_claim_members> seen;
   // What the claims walk found, for the pass that writes the token (see token_builder).
   struct claim_item {
+    claim_item() = default;
     // Built in place by emplace_back: a temporary's copy would reload what was just stored.
     claim_item(std::string_view n, std::string_view t, std::int64_t x, std::uint8_t k, std::uint8_t s) noexcept
         : name(n), text(t), number(x), kind(k), slot(s) {}
@@ -116,7 +115,10 @@ struct thread_state {
     std::uint8_t kind = 0;        // verified_token::value_kind of a table entry
     std::uint8_t slot = 0;        // 0: a table entry; else which registered member (token_builder::slot)
   };
-  std::vector<claim_item> items;
+  std::vector<claim_item> items;  // the DOM walk's list
+  // The fast walk's list: a fixed array, so that its length stays in a register.
+  static constexpr std::size_t max_flat_items = 64;
+  std::array<claim_item, max_flat_items> flat;
   // Memo of the last header parsed on this thread (tokens of one issuer share their header):
   // the exact base64url text and what it parsed to. Only crit-free headers are memoised.
   struct {
@@ -231,7 +233,7 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       std::string_view n;
       if (e.get_string().get(n) != simdjson::SUCCESS || n.empty() || is_registered_header(n))
         return unexpected{errc::token_malformed};
-      if (!names.contains(n)) return unexpected{errc::token_malformed};
+      if (!names.contains(n, name_fingerprint(n))) return unexpected{errc::token_malformed};
       bool understood = false;
       for (auto& u : understood_crit) understood = understood || u == n;
       if (!understood) return unexpected{errc::unsupported_critical_header};
@@ -313,6 +315,8 @@ struct token_builder {
                                  f_aud = literal_fingerprint("aud");
   // Most scratch-list entries (claims plus array elements) before the table is too large anyway.
   static constexpr std::size_t max_items = max_table_size / verified_token::record_size;
+  // Most members the fast walk reads; larger objects go to the DOM walk.
+  static constexpr std::size_t max_flat_members = 32;
 
   static slot string_slot(std::uint64_t fp) noexcept {
     return fp == f_aud ? aud : fp == f_iss ? iss : fp == f_sub ? sub : jti;
@@ -329,7 +333,8 @@ struct token_builder {
     verified_token t;
     t.alg_ = a;
     // The fast walk reads strings straight from the text, so it takes only text with no escape.
-    const bool fast = r == reader::any && std::memchr(text, '\\', *n) == nullptr && fast_walk(text, *n, st, t);
+    std::size_t flat_count = 0;
+    const bool fast = r == reader::any && std::memchr(text, '\\', *n) == nullptr && fast_walk(text, *n, st, t, flat_count);
     if (!fast) {
       t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
       t.present_ = 0;
@@ -340,14 +345,15 @@ struct token_builder {
         return unexpected{errc::token_malformed};
       if (auto w = walk(obj, st, t); !w) return unexpected{w.error()};
     }
-    if (auto e = emit(t, std::string_view(text, *n), h, st->items, fast); !e) return unexpected{e.error()};
+    const std::span<const item> items = fast ? std::span<const item>(st->flat.data(), flat_count) : std::span<const item>(st->items);
+    if (auto e = emit(t, std::string_view(text, *n), h, items, fast); !e) return unexpected{e.error()};
     return t;
   }
 
   // Writes the token's storage from the scratch list: the claims text, the strings that are not
   // in it (the header's kid and typ and, unless in_text, every string of the list: the DOM walk's
   // views point into its parser, the fast walk's into the claims text), then the table.
-  static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, const std::vector<item>& items,
+  static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, std::span<const item> items,
                            bool in_text) {
     std::size_t extra = (h.kid ? h.kid->size() : 0) + h.typ.size(), records = 0;
     for (const item& it : items) {
@@ -419,23 +425,27 @@ struct token_builder {
     return std::string_view(token.data() + 1, static_cast<std::size_t>(e - token.data() - 1));
   }
 
-  // The fast walk (see above): true when it read the whole claims object; false to hand over to
-  // the DOM walk, which then starts again from scratch.
-  static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t) noexcept {
+  // The fast walk (see above): true when it read the whole claims object into st->flat (its first
+  // items_out entries); false to hand over to the DOM walk, which then starts again from scratch.
+  static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t, std::size_t& items_out) noexcept {
     namespace od = simdjson::ondemand;
     od::parser* parser = SIMDJSON_BUILTIN_IMPLEMENTATION::claims_reader();
     if (!parser) return false;
-    auto& items = st->items;
-    items.clear();
+    item* const items = st->flat.data();
+    std::size_t count = 0;
+    auto add = [&](std::string_view name, std::string_view s, std::int64_t x, kind k, std::uint8_t sl) noexcept {
+      item& it = items[count++];
+      it.name = name, it.text = s, it.number = x, it.kind = static_cast<std::uint8_t>(k), it.slot = sl;
+    };
+    name_set<max_flat_members> seen;  // local, so that its count and filter stay in registers
     od::document doc;
     od::object obj;
     if (parser->iterate(text, n, n + simdjson::SIMDJSON_PADDING).get(doc) != simdjson::SUCCESS ||
         doc.get_object().get(obj) != simdjson::SUCCESS)
       return false;
-    st->seen.clear();
     for (auto member : obj) {
       od::field f;
-      if (std::move(member).get(f) != simdjson::SUCCESS || st->seen.full() || items.size() >= max_items) return false;
+      if (std::move(member).get(f) != simdjson::SUCCESS || seen.full() || count >= thread_state::max_flat_items) return false;
       // The name ends at the last quote before its value (only ':' and whitespace lie between).
       const char* key = f.key().raw();
       od::value v = f.value();
@@ -445,7 +455,7 @@ struct token_builder {
       const std::string_view k(key, static_cast<std::size_t>(key_end - key));
       if (k.size() > 0xffff) return false;
       const std::uint64_t fp = name_fingerprint(k);
-      if (!st->seen.insert(k, fp)) return false;  // a duplicate
+      if (!seen.insert(k, fp)) return false;  // a duplicate
       od::json_type type;
       if (v.type().get(type) != simdjson::SUCCESS) return false;
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti, is_aud = fp == f_aud;
@@ -456,7 +466,7 @@ struct token_builder {
           if (x < 0 || x > max_numeric_date) return false;
           (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = x;
         } else {
-          items.emplace_back(k, std::string_view{}, x, static_cast<std::uint8_t>(kind::integer), table);
+          add(k, std::string_view{}, x, kind::integer, table);
         }
         continue;
       }
@@ -466,37 +476,37 @@ struct token_builder {
           const std::string_view s = string_text(v.raw_json_token());
           od::raw_json_string raw;
           if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-          items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), is_str || is_aud ? string_slot(fp) : table);
+          add(k, s, 0, kind::string, is_str || is_aud ? string_slot(fp) : table);
           break;
         }
         case od::json_type::boolean: {
           bool b;
           if (v.get_bool().get(b) != simdjson::SUCCESS || is_str || is_aud) return false;
-          items.emplace_back(k, std::string_view{}, b ? 1 : 0, static_cast<std::uint8_t>(kind::boolean), table);
+          add(k, std::string_view{}, b ? 1 : 0, kind::boolean, table);
           break;
         }
         case od::json_type::null: {
           bool null = false;
           if (v.is_null().get(null) != simdjson::SUCCESS || !null || is_str || is_aud) return false;
-          items.emplace_back(k, std::string_view{}, 0, static_cast<std::uint8_t>(kind::other), table);
+          add(k, std::string_view{}, 0, kind::other, table);
           break;
         }
         case od::json_type::array: {
           od::array arr;
           if (is_str || v.get_array().get(arr) != simdjson::SUCCESS) return false;
-          const std::size_t first = items.size();
+          const std::size_t first = count;
           for (auto element : arr) {
             od::value e;
             od::json_type et;
             if (std::move(element).get(e) != simdjson::SUCCESS || e.type().get(et) != simdjson::SUCCESS ||
-                et != od::json_type::string || items.size() >= max_items)
+                et != od::json_type::string || count >= thread_state::max_flat_items)
               return false;
             const std::string_view s = string_text(e.raw_json_token());
             od::raw_json_string raw;
             if (e.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-            items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string_element), table);
+            add(k, s, 0, kind::string_element, table);
           }
-          if (items.size() == first) items.emplace_back(k, std::string_view{}, 0, static_cast<std::uint8_t>(kind::empty_list), table);
+          if (count == first) add(k, std::string_view{}, 0, kind::empty_list, table);
           if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
           break;
         }
@@ -505,6 +515,7 @@ struct token_builder {
       }
     }
     // Nothing may follow the object.
+    items_out = count;
     return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
   }
 
