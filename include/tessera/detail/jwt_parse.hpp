@@ -182,11 +182,14 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
   if (!st) return unexpected{errc::internal_error};
   auto& m = st->memo;
   if (m.len != 0 && m.len == b64.size() && std::memcmp(m.text, b64.data(), b64.size()) == 0) {
-    header_fields h;
-    h.algorithm = m.algorithm;
-    if (m.has_kid) h.kid = std::string_view(m.kid, m.kid_len);
-    h.typ = std::string_view(m.typ, m.typ_len);
-    return h;
+    // Built in the result itself: a copy would reload, 16 bytes at a time, what was just stored.
+    return result<header_fields>(core::from_call, [&]() noexcept {
+      header_fields h;
+      h.algorithm = m.algorithm;
+      if (m.has_kid) h.kid = std::string_view(m.kid, m.kid_len);
+      h.typ = std::string_view(m.typ, m.typ_len);
+      return h;
+    });
   }
   auto obj = decode_object(b64, st->header_buf, st->header_parser);
   if (!obj) return unexpected{obj.error()};
