@@ -32,10 +32,16 @@ struct hmac_state {
 // Each thread keeps one working digest context per hash, so computing a tag allocates no
 // EVP_MD_CTX (OpenSSL 3.0 still allocates the state inside each copy).
 inline EVP_MD_CTX* thread_work_ctx(hash_alg h) noexcept {
-  thread_local tessera::detail::evp_md_ctx_ptr ctx[3];
-  auto& c = ctx[static_cast<int>(h)];
+  // Plain pointers, constant-initialised, are read without a call to a thread_local's
+  // initialisation wrapper; the owners, which free the contexts at thread exit, are touched once.
+  thread_local EVP_MD_CTX* fast[3] = {};
+  EVP_MD_CTX*& f = fast[static_cast<int>(h)];
+  if (f) [[likely]] return f;
+  thread_local tessera::detail::evp_md_ctx_ptr owned[3];
+  auto& c = owned[static_cast<int>(h)];
   if (!c) c.reset(EVP_MD_CTX_new());
-  return c.get();
+  f = c.get();
+  return f;
 }
 }  // namespace detail
 

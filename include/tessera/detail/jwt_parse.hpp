@@ -134,6 +134,10 @@ struct thread_state {
 };
 
 inline thread_state* state() noexcept {
+  // A constant-initialised pointer is read without a call to the initialisation wrapper that a
+  // thread_local with a constructor needs; the state itself is touched once per thread.
+  thread_local thread_state* fast = nullptr;
+  if (fast) [[likely]] return fast;
   thread_local thread_state st;
   if (!st.ready) {
     if (st.header_parser.allocate(thread_state::cap, config::max_json_depth) != simdjson::SUCCESS ||
@@ -143,7 +147,8 @@ inline thread_state* state() noexcept {
     std::memset(st.payload_buf, 0, sizeof st.payload_buf);
     st.ready = true;
   }
-  return &st;
+  fast = &st;
+  return fast;
 }
 
 // Decodes a base64url segment into a padded buffer and parses it as a JSON object.
@@ -262,9 +267,12 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
 // one definition of a type whose layout differs between them.
 namespace SIMDJSON_BUILTIN_IMPLEMENTATION {
 inline simdjson::ondemand::parser* claims_reader() noexcept {
+  thread_local simdjson::ondemand::parser* fast = nullptr;  // as in state()
+  if (fast) [[likely]] return fast;
   thread_local simdjson::ondemand::parser p;
-  thread_local bool ready = p.allocate(config::max_token_size, config::max_json_depth) == simdjson::SUCCESS;
-  return ready ? &p : nullptr;
+  if (p.allocate(config::max_token_size, config::max_json_depth) != simdjson::SUCCESS) return nullptr;
+  fast = &p;
+  return fast;
 }
 }  // namespace SIMDJSON_BUILTIN_IMPLEMENTATION
 
