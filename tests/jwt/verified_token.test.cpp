@@ -248,8 +248,11 @@ std::vector<std::string> claim_texts() {
       R"({"a":[]})", R"({"a":["x"]})", R"({"a":[ "x" , "y" ]})", R"({"a":["x",1]})", R"({"a":["x",["y"]]})", R"({"a":[null]})",
       R"({"a\u0062":1})", R"({"a\"b":"c\"d"})", R"({"a":"x\\"})", R"({"a":"\\"})", R"({"\\":"\""})", R"({"a":"0123456789abcdef\n"})",
       R"({"k":"0123456789abcdefg","l":"01234567"})", R"({"a":-9223372036854775808})",
+      // Ten-digit integers (NumericDates) and their near misses.
+      R"({"a":1790000000})", R"({"a":1790000000 ,"b":9999999999})", R"({"a":1000000000})", R"({"a":17900000001})",
+      R"({"a":-1790000000})", R"({"a":1790000000.5})", R"({"a":1790000000e1})", R"({"a":[1790000000]})",
       // Not JSON: each must be refused as malformed, whichever reader looks at it first.
-      R"({"n":01})", R"({"n":00})", R"({"n":1.})", R"({"n":.5})", R"({"n":+1})", R"({"n":1e})", R"({"n":-})",
+      R"({"n":01})", R"({"n":00})", R"({"n":0790000000})", R"({"n":179000000a})", R"({"n":17900000:0})", R"({"n":1.})", R"({"n":.5})", R"({"n":+1})", R"({"n":1e})", R"({"n":-})",
       R"({"a":tru})", R"({"a":truex})", R"({"a":falsey})", R"({"a":nul})", R"({"a":true false})", R"({"a":1}x)",
       R"({"a":1,})", R"({"a":1 "b":2})", R"({"a" 1})", R"({a:1})", R"({"a":1)", R"({"a":"x})", R"({"a":1}})",
       "{\"a\":\"x\x01y\"}", "{\"a\":\"\xc3\"}", R"({"a":"\u00"})", "{\"a\":1}\x1a", "{\"a\":1\x0b}", R"({"a":"x\"})",
@@ -314,7 +317,7 @@ TEST_CASE("the flat-claims reader and the DOM reader build the same token", "[jw
   for (const char* more : {R"({"iss":"i","sub":"s","aud":"a","jti":"j","exp":1,"nbf":2,"iat":3,"x":[]})",
                            R"({"aud":["a","b"],"scope":"r w","n":-1,"t":true,"f":false,"z":null})", R"({"aud":[]})",
                            R"({"iss":1})", R"({"sub":null})", R"({"jti":["j"]})", R"({"aud":[1]})", R"({"aud":true})",
-                           R"({"exp":-1})", R"({"exp":1.5})", R"({"nbf":"1"})", R"({"iat":253402300800})", R"({"exp":253402300799})",
+                           R"({"exp":1790000000,"nbf":1790000123,"iat":2000000000})", R"({"exp":9999999999})", R"({"exp":-1})", R"({"exp":1.5})", R"({"nbf":"1"})", R"({"iat":253402300800})", R"({"exp":253402300799})",
                            R"({"i\u0073s":"escaped name"})", R"({"iss":"a\/b"})", R"({"a":1,"b":2,"a":3})", R"({"a":{"b":1},"c":"d"})"})
     texts.emplace_back(more);
   auto same = [](const auto& a, const auto& b) { return a.has_value() == b.has_value() && (a ? *a == *b : a.error() == b.error()); };

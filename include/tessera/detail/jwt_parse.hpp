@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -436,6 +437,32 @@ struct token_builder {
     return std::string_view(token.data() + 1, static_cast<std::size_t>(e - token.data() - 1));
   }
 
+  // Reads a number token that is exactly ten digits without a leading zero (a NumericDate of
+  // 2001 to 2286), eight digits at a time; false for any other number, which simdjson reads. The
+  // token runs to the next structural character, so only JSON whitespace may follow the digits.
+  static bool ten_digits(std::string_view token, std::int64_t& out) noexcept {
+    if constexpr (std::endian::native != std::endian::little) {
+      return false;
+    } else {
+      constexpr std::uint64_t ones = 0x0101010101010101u;
+      if (token.size() < 10 || token[0] == '0') return false;
+      for (std::size_t i = 10; i < token.size(); ++i)
+        if (token[i] != ' ' && token[i] != '\t' && token[i] != '\n' && token[i] != '\r') return false;
+      std::uint64_t w;
+      std::memcpy(&w, token.data(), 8);
+      // Every byte in '0'..'9': its high nibble is 3, and still 3 after adding 6.
+      if ((w & ones * 0xf0) != ones * 0x30 || ((w + ones * 6) & ones * 0xf0) != ones * 0x30) return false;
+      const unsigned d8 = static_cast<unsigned char>(token[8]) - '0', d9 = static_cast<unsigned char>(token[9]) - '0';
+      if (d8 > 9 || d9 > 9) return false;
+      w -= ones * '0';  // byte k: the k-th digit (the first digit in the lowest byte)
+      w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffu;       // 16-bit lanes: pairs of digits
+      w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffu;     // 32-bit lanes: groups of four
+      w = (w * 10000 + (w >> 32)) & 0x00000000ffffffffu;   // the first eight digits
+      out = static_cast<std::int64_t>(w) * 100 + d8 * 10 + d9;
+      return true;
+    }
+  }
+
   // The fast walk (see above): true when it read the whole claims object into st->flat (its first
   // items_out entries); false to hand over to the DOM walk, which then starts again from scratch.
   static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t, std::size_t& items_out) noexcept {
@@ -472,7 +499,7 @@ struct token_builder {
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti, is_aud = fp == f_aud;
       if (type == od::json_type::number) {
         std::int64_t x;
-        if (v.get_int64().get(x) != simdjson::SUCCESS || is_str || is_aud) return false;
+        if (is_str || is_aud || (!ten_digits(v.raw_json_token(), x) && v.get_int64().get(x) != simdjson::SUCCESS)) return false;
         if (fp == f_exp || fp == f_nbf || fp == f_iat) {
           if (x < 0 || x > max_numeric_date) return false;
           (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = x;
