@@ -282,11 +282,11 @@ inline simdjson::ondemand::parser* claims_reader() noexcept {
 // A walk over the claims checks everything and records each claim in the thread's scratch list;
 // the token's storage is then allocated once at exactly the size it needs and filled from the
 // list. Two walks produce the same list:
-// - the fast walk reads, with simdjson On-Demand, the common case: a flat object whose names and
-//   strings hold no escape (the text has no backslash), with string, int64, boolean, null and
-//   array-of-strings values. Its strings are views into the claims text itself, which the token
-//   keeps, so they are not copied.
-//   On anything else, valid or not, it gives up and leaves the decision to the DOM walk;
+// - the fast walk reads, with simdjson On-Demand, the common case: a flat object of at most 32
+//   members and 64 values whose names and strings hold no escape (the text has no backslash),
+//   with string, int64, boolean, null and array-of-strings values. Its strings are views into the
+//   claims text itself, which the token keeps, so they are not copied. On anything else, valid
+//   or not, it gives up and leaves the decision to the DOM walk;
 // - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
 // So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the
 // tests check both on the same texts).
