@@ -407,22 +407,10 @@ struct token_builder {
         continue;
       }
       const verified_token::span name = place(it.name);
-      const auto name_len = static_cast<std::uint16_t>(name.len);
-      unsigned char rec[verified_token::record_size] = {};
-      std::memcpy(rec, &name.off, 4);
-      std::memcpy(rec + 4, &name_len, 2);
-      rec[6] = it.kind;
-      if (it.kind == static_cast<std::uint8_t>(kind::integer)) {
-        std::memcpy(rec + 8, &it.number, 8);
-      } else if (it.kind == static_cast<std::uint8_t>(kind::boolean)) {
-        rec[7] = it.number != 0 ? 1 : 0;
-      } else {
-        const verified_token::span v = place(it.text);
-        std::memcpy(rec + 8, &v.off, 4);
-        std::memcpy(rec + 12, &v.len, 4);
-      }
-      std::memcpy(q, rec, sizeof rec);
-      q += sizeof rec;
+      const auto k = static_cast<kind>(it.kind);
+      const verified_token::span text = k == kind::integer || k == kind::boolean ? verified_token::span{} : place(it.text);
+      verified_token::write_record(q, name, k, it.number, text);
+      q += verified_token::record_size;
     }
     return core::ok();
   }

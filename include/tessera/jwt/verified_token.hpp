@@ -169,6 +169,25 @@ class verified_token {
   // an aud list and every other claim are in the table, one record per value, starting at
   // table_off_. A record is record_size bytes: name offset (4) and length (2) into data_, kind (1),
   // a boolean's value (1), then a string's offset (4) and length (4) or an integer's 8 bytes.
+  // Writes one record at `at` (the builder's side of the layout for_each reads): an integer's or
+  // boolean's value is `number`, any other kind's is `text`.
+  static void write_record(char* at, span name, value_kind kind, std::int64_t number, span text) noexcept {
+    unsigned char rec[record_size] = {};
+    const auto name_len = static_cast<std::uint16_t>(name.len);
+    std::memcpy(rec, &name.off, 4);
+    std::memcpy(rec + 4, &name_len, 2);
+    rec[6] = static_cast<unsigned char>(kind);
+    if (kind == value_kind::integer) {
+      std::memcpy(rec + 8, &number, 8);
+    } else if (kind == value_kind::boolean) {
+      rec[7] = number != 0 ? 1 : 0;
+    } else {
+      std::memcpy(rec + 8, &text.off, 4);
+      std::memcpy(rec + 12, &text.len, 4);
+    }
+    std::memcpy(at, rec, sizeof rec);
+  }
+
   template <class Fn>
   void for_each(std::string_view name, Fn&& fn) const noexcept {
     if (name.size() == 3 && registered(name, fn)) return;
