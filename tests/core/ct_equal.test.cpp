@@ -1,4 +1,4 @@
-// Tests for tessera/core/ct_equal.hpp: constant-time comparison built on CRYPTO_memcmp.
+// Tests for tessera/core/ct_equal.hpp: constant-time comparison, eight bytes per step.
 #include "tessera/core/ct_equal.hpp"
 
 #include <string>
@@ -33,6 +33,27 @@ TEST_CASE("ct_equal notices a single flipped bit anywhere", "[core][ct_equal]") 
       c[i] ^= static_cast<std::uint8_t>(1u << bit);
       CAPTURE(i, bit);
       CHECK_FALSE(core::ct_equal(a, c));
+    }
+  }
+}
+
+TEST_CASE("ct_equal covers every length and alignment of its word loop and its tail", "[core][ct_equal]") {
+  // Lengths 0..40 cross the 8-byte steps and every tail length; offsets 0..7 make the loads
+  // unaligned. A difference in the first, a middle, or the last byte must be seen.
+  std::vector<std::uint8_t> buf_a(64), buf_b(64);
+  for (std::size_t i = 0; i < buf_a.size(); ++i) buf_a[i] = buf_b[i] = static_cast<std::uint8_t>(0xA5 ^ i);
+  for (std::size_t off = 0; off < 8; ++off) {
+    for (std::size_t n = 0; n <= 40; ++n) {
+      const core::bytes_view a(buf_a.data() + off, n);
+      CAPTURE(off, n);
+      CHECK(core::ct_equal(a, core::bytes_view(buf_b.data() + off, n)));
+      for (std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+        if (n == 0) break;
+        auto c = buf_b;
+        c[off + at] ^= 0x80;
+        CAPTURE(at);
+        CHECK_FALSE(core::ct_equal(a, core::bytes_view(c.data() + off, n)));
+      }
     }
   }
 }

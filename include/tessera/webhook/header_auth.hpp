@@ -3,7 +3,6 @@
 // sender was configured to send (a Bearer token, or an API key in a named header), instead of or
 // beside a signature, checked in constant time.
 
-#include <openssl/crypto.h>
 
 #include <array>
 #include <cstddef>
@@ -15,6 +14,7 @@
 
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
+#include "tessera/core/ct_equal.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/digest.hpp"
 #include "tessera/webhook/headers.hpp"
@@ -68,7 +68,7 @@ class header_credential {
     if (d.size != digest_bytes) return unexpected{errc::internal_error};
     unsigned match = 0;
     for (const auto& accepted : digests_)  // no early exit: every value is compared
-      match |= static_cast<unsigned>(CRYPTO_memcmp(accepted.data(), d.bytes.data(), digest_bytes) == 0);
+      match |= static_cast<unsigned>(core::ct_equal(core::bytes_view(accepted.data(), digest_bytes), d.view()));
     if (!match) return unexpected{errc::invalid_credentials};
     return core::ok();
   }
