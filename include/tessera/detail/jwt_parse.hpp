@@ -20,10 +20,13 @@
 #include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/result.hpp"
+#include "tessera/detail/flat_json.hpp"
 #include "tessera/jwt/algorithm.hpp"
 #include "tessera/jwt/verified_token.hpp"
 
 namespace tessera::jwt::detail {
+
+namespace flat_json = tessera::detail::flat_json;
 
 // Latest NumericDate accepted: 9999-12-31T23:59:59Z. Later or negative values are invalid_claim.
 inline constexpr std::int64_t max_numeric_date = 253402300799;
@@ -262,31 +265,16 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
   return h;
 }
 
-// The simdjson On-Demand parser of the claims fast path, one per thread. It lives in a namespace
-// named for simdjson's compile-time implementation (On-Demand is compiled for the including
-// translation unit's target), so translation units built with different -march flags never share
-// one definition of a type whose layout differs between them.
-namespace SIMDJSON_BUILTIN_IMPLEMENTATION {
-inline simdjson::ondemand::parser* claims_reader() noexcept {
-  thread_local simdjson::ondemand::parser* fast = nullptr;  // as in state()
-  if (fast) [[likely]] return fast;
-  thread_local simdjson::ondemand::parser p;
-  if (p.allocate(config::max_token_size, config::max_json_depth) != simdjson::SUCCESS) return nullptr;
-  fast = &p;
-  return fast;
-}
-}  // namespace SIMDJSON_BUILTIN_IMPLEMENTATION
-
 // Builds verified_token objects; the only code allowed to construct one.
 //
 // A walk over the claims checks everything and records each claim in the thread's scratch list;
 // the token's storage is then allocated once at exactly the size it needs and filled from the
 // list. Two walks produce the same list:
-// - the fast walk reads, with simdjson On-Demand, the common case: a flat object of at most 32
-//   members and 64 values whose names and strings hold no escape (the text has no backslash),
-//   with string, int64, boolean, null and array-of-strings values. Its strings are views into the
-//   claims text itself, which the token keeps, so they are not copied. On anything else, valid
-//   or not, it gives up and leaves the decision to the DOM walk;
+// - the fast walk reads, with the flat_json scanner, the common case: a flat object of at most
+//   32 members and 64 values, in ASCII text with no escape, with string, integer (up to 18
+//   digits), boolean, null and array-of-strings values. Its strings are views into the claims
+//   text itself, which the token keeps, so they are not copied. On anything else, valid or not,
+//   it gives up and leaves the decision to the DOM walk;
 // - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
 // So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the
 // tests check both on the same texts).
@@ -341,12 +329,13 @@ struct token_builder {
     auto n = core::base64url_decode_into(
         payload_b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text), thread_state::cap));
     if (!n) return unexpected{errc::token_malformed};
+    static_assert(simdjson::SIMDJSON_PADDING >= flat_json::padding);
     std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
     verified_token t;
     t.alg_ = a;
     // The fast walk reads strings straight from the text, so it takes only text with no escape.
     std::size_t flat_count = 0;
-    const bool fast = r == reader::any && std::memchr(text, '\\', *n) == nullptr && fast_walk(text, *n, st, t, flat_count);
+    const bool fast = r == reader::any && fast_walk(text, *n, st, t, flat_count);
     if (!fast) {
       t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
       t.present_ = 0;
@@ -415,134 +404,79 @@ struct token_builder {
     return core::ok();
   }
 
-  // The text of a string token from simdjson (its opening quote, the text, its closing quote,
-  // then any whitespace up to the next structural character), in claims text holding no
-  // backslash, so that the last quote of the token closes the string.
-  static std::string_view string_text(std::string_view token) noexcept {
-    const char* e = token.data() + token.size();
-    do --e;
-    while (*e != '"');
-    return std::string_view(token.data() + 1, static_cast<std::size_t>(e - token.data() - 1));
-  }
+  // The fast walk's visitor of flat_json::scan: records each member in st->flat, and stops the
+  // scan (false) wherever the DOM walk must decide: a duplicate name, a registered claim of the
+  // wrong type or range, too many members or values, a name longer than a record holds.
+  struct flat_reader {
+    item* const items;
+    verified_token& t;
+    std::size_t count = 0;
+    name_set<max_flat_members> seen;
+    std::uint64_t array_fp = 0;  // the open array's name
+    std::string_view array_name;
+    std::size_t array_first = 0;
 
-  // Reads a number token that is exactly ten digits without a leading zero (a NumericDate of
-  // 2001 to 2286), eight digits at a time; false for any other number, which simdjson reads. The
-  // token runs to the next structural character, so only JSON whitespace may follow the digits.
-  static bool ten_digits(std::string_view token, std::int64_t& out) noexcept {
-    if constexpr (std::endian::native != std::endian::little) {
-      return false;
-    } else {
-      constexpr std::uint64_t ones = 0x0101010101010101u;
-      if (token.size() < 10 || token[0] == '0') return false;
-      for (std::size_t i = 10; i < token.size(); ++i)
-        if (token[i] != ' ' && token[i] != '\t' && token[i] != '\n' && token[i] != '\r') return false;
-      std::uint64_t w;
-      std::memcpy(&w, token.data(), 8);
-      // Every byte in '0'..'9': its high nibble is 3, and still 3 after adding 6.
-      if ((w & ones * 0xf0) != ones * 0x30 || ((w + ones * 6) & ones * 0xf0) != ones * 0x30) return false;
-      const unsigned d8 = static_cast<unsigned char>(token[8]) - '0', d9 = static_cast<unsigned char>(token[9]) - '0';
-      if (d8 > 9 || d9 > 9) return false;
-      w -= ones * '0';  // byte k: the k-th digit (the first digit in the lowest byte)
-      w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffu;       // 16-bit lanes: pairs of digits
-      w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffu;     // 32-bit lanes: groups of four
-      w = (w * 10000 + (w >> 32)) & 0x00000000ffffffffu;   // the first eight digits
-      out = static_cast<std::int64_t>(w) * 100 + d8 * 10 + d9;
+    flat_reader(item* scratch, verified_token& token) noexcept : items(scratch), t(token) {}
+
+    bool add(std::string_view name, std::string_view s, std::int64_t x, kind k, std::uint8_t sl) noexcept {
+      if (count == thread_state::max_flat_items) return false;
+      item& it = items[count++];
+      it.name = name, it.text = s, it.number = x, it.kind = static_cast<std::uint8_t>(k), it.slot = sl;
       return true;
     }
-  }
+    // The name's fingerprint, or 0 to stop: a duplicate, too many members, too long a name.
+    std::uint64_t name(std::string_view k) noexcept {
+      if (seen.full() || k.size() > 0xffff) return 0;
+      const std::uint64_t fp = name_fingerprint(k);
+      return seen.insert(k, fp) ? fp | std::uint64_t{1} << 63 : 0;  // the top bit: never 0
+    }
+    static bool is_date(std::uint64_t fp) noexcept { return fp == f_exp || fp == f_nbf || fp == f_iat; }
+    static bool is_string_claim(std::uint64_t fp) noexcept { return fp == f_iss || fp == f_sub || fp == f_jti || fp == f_aud; }
+
+    bool member(std::string_view k, flat_json::scalar type, std::string_view s, std::int64_t x) noexcept {
+      std::uint64_t fp = name(k);
+      if (fp == 0) return false;
+      fp &= ~(std::uint64_t{1} << 63);
+      switch (type) {
+        case flat_json::scalar::integer:
+          if (is_date(fp)) {
+            if (x < 0 || x > max_numeric_date) return false;
+            (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = x;
+            return true;
+          }
+          return !is_string_claim(fp) && add(k, std::string_view{}, x, kind::integer, table);
+        case flat_json::scalar::string:
+          if (is_date(fp)) return false;
+          return add(k, s, 0, kind::string, is_string_claim(fp) ? string_slot(fp) : table);
+        case flat_json::scalar::boolean:
+          return !is_date(fp) && !is_string_claim(fp) && add(k, std::string_view{}, x, kind::boolean, table);
+        default:  // null
+          return !is_date(fp) && !is_string_claim(fp) && add(k, std::string_view{}, 0, kind::other, table);
+      }
+    }
+    bool array(std::string_view k) noexcept {
+      std::uint64_t fp = name(k);
+      if (fp == 0) return false;
+      fp &= ~(std::uint64_t{1} << 63);
+      if (is_date(fp) || fp == f_iss || fp == f_sub || fp == f_jti) return false;
+      array_fp = fp, array_name = k, array_first = count;
+      return true;
+    }
+    bool element(std::string_view s) noexcept { return add(array_name, s, 0, kind::string_element, table); }
+    bool end_array() noexcept {
+      if (count == array_first && !add(array_name, std::string_view{}, 0, kind::empty_list, table)) return false;
+      if (array_fp == f_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
+      return true;
+    }
+  };
 
   // The fast walk (see above): true when it read the whole claims object into st->flat (its first
   // items_out entries); false to hand over to the DOM walk, which then starts again from scratch.
   static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t, std::size_t& items_out) noexcept {
-    namespace od = simdjson::ondemand;
-    od::parser* parser = SIMDJSON_BUILTIN_IMPLEMENTATION::claims_reader();
-    if (!parser) return false;
-    item* const items = st->flat.data();
-    std::size_t count = 0;
-    auto add = [&](std::string_view name, std::string_view s, std::int64_t x, kind k, std::uint8_t sl) noexcept {
-      item& it = items[count++];
-      it.name = name, it.text = s, it.number = x, it.kind = static_cast<std::uint8_t>(k), it.slot = sl;
-    };
-    name_set<max_flat_members> seen;  // local, so that its count and filter stay in registers
-    od::document doc;
-    od::object obj;
-    if (parser->iterate(text, n, n + simdjson::SIMDJSON_PADDING).get(doc) != simdjson::SUCCESS ||
-        doc.get_object().get(obj) != simdjson::SUCCESS)
-      return false;
-    for (auto member : obj) {
-      od::field f;
-      if (std::move(member).get(f) != simdjson::SUCCESS || seen.full() || count >= thread_state::max_flat_items) return false;
-      // The name ends at the last quote before its value (only ':' and whitespace lie between).
-      const char* key = f.key().raw();
-      od::value v = f.value();
-      const char* key_end = v.raw_json_token().data();
-      do --key_end;
-      while (*key_end != '"');
-      const std::string_view k(key, static_cast<std::size_t>(key_end - key));
-      if (k.size() > 0xffff) return false;
-      const std::uint64_t fp = name_fingerprint(k);
-      if (!seen.insert(k, fp)) return false;  // a duplicate
-      od::json_type type;
-      if (v.type().get(type) != simdjson::SUCCESS) return false;
-      const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti, is_aud = fp == f_aud;
-      if (type == od::json_type::number) {
-        std::int64_t x;
-        if (is_str || is_aud || (!ten_digits(v.raw_json_token(), x) && v.get_int64().get(x) != simdjson::SUCCESS)) return false;
-        if (fp == f_exp || fp == f_nbf || fp == f_iat) {
-          if (x < 0 || x > max_numeric_date) return false;
-          (fp == f_exp ? t.exp_ : fp == f_nbf ? t.nbf_ : t.iat_) = x;
-        } else {
-          add(k, std::string_view{}, x, kind::integer, table);
-        }
-        continue;
-      }
-      if (fp == f_exp || fp == f_nbf || fp == f_iat) return false;
-      switch (type) {
-        case od::json_type::string: {
-          const std::string_view s = string_text(v.raw_json_token());
-          od::raw_json_string raw;
-          if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-          add(k, s, 0, kind::string, is_str || is_aud ? string_slot(fp) : table);
-          break;
-        }
-        case od::json_type::boolean: {
-          bool b;
-          if (v.get_bool().get(b) != simdjson::SUCCESS || is_str || is_aud) return false;
-          add(k, std::string_view{}, b ? 1 : 0, kind::boolean, table);
-          break;
-        }
-        case od::json_type::null: {
-          bool null = false;
-          if (v.is_null().get(null) != simdjson::SUCCESS || !null || is_str || is_aud) return false;
-          add(k, std::string_view{}, 0, kind::other, table);
-          break;
-        }
-        case od::json_type::array: {
-          od::array arr;
-          if (is_str || v.get_array().get(arr) != simdjson::SUCCESS) return false;
-          const std::size_t first = count;
-          for (auto element : arr) {
-            od::value e;
-            od::json_type et;
-            if (std::move(element).get(e) != simdjson::SUCCESS || e.type().get(et) != simdjson::SUCCESS ||
-                et != od::json_type::string || count >= thread_state::max_flat_items)
-              return false;
-            const std::string_view s = string_text(e.raw_json_token());
-            od::raw_json_string raw;
-            if (e.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-            add(k, s, 0, kind::string_element, table);
-          }
-          if (count == first) add(k, std::string_view{}, 0, kind::empty_list, table);
-          if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
-          break;
-        }
-        default:  // an object: the DOM walk reads those
-          return false;
-      }
-    }
-    // Nothing may follow the object.
-    items_out = count;
-    return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+    flat_reader r(st->flat.data(), t);
+    if (!flat_json::scan(text, n, r)) return false;
+    items_out = r.count;
+    return true;
   }
 
   // The DOM walk: checks every claim and records it in st->items. exp, nbf and iat go straight to

@@ -1,0 +1,216 @@
+// Tests for tessera/detail/flat_json.hpp: the flat-claims scanner accepts only JSON, reads every
+// value as a strict JSON parser does, and gives up (false) on everything outside its subset.
+// nlohmann_json is the oracle for "is this JSON, and what does it hold".
+#include "tessera/detail/flat_json.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "support/catch.hpp"
+
+namespace flat_json = tessera::detail::flat_json;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+// Records what the scanner reports, member by member, as JSON values.
+struct recorder {
+  std::vector<std::pair<std::string, ojson>> members;
+  std::string open;
+  ojson list;
+  bool member(std::string_view k, flat_json::scalar s, std::string_view text, std::int64_t x) {
+    ojson v;
+    switch (s) {
+      case flat_json::scalar::string: v = std::string(text); break;
+      case flat_json::scalar::integer: v = x; break;
+      case flat_json::scalar::boolean: v = x != 0; break;
+      case flat_json::scalar::null: v = nullptr; break;
+    }
+    members.emplace_back(std::string(k), std::move(v));
+    return true;
+  }
+  bool array(std::string_view k) {
+    open = std::string(k);
+    list = ojson::array();
+    return true;
+  }
+  bool element(std::string_view s) {
+    list.push_back(std::string(s));
+    return true;
+  }
+  bool end_array() {
+    members.emplace_back(open, list);
+    return true;
+  }
+};
+
+// Scans text with the zero padding the scanner needs.
+bool scan(const std::string& text, recorder& r) {
+  std::vector<char> buf(text.begin(), text.end());
+  buf.resize(text.size() + flat_json::padding, '\0');
+  return flat_json::scan(buf.data(), text.size(), r);
+}
+bool scans(const std::string& text) {
+  recorder r;
+  return scan(text, r);
+}
+
+// When the scanner accepts text, the oracle must read the same object: the same names in the
+// same order with equal values (texts with a repeated name are only required to be JSON).
+void check_against_oracle(const std::string& text) {
+  recorder r;
+  if (!scan(text, r)) return;
+  CAPTURE(text);
+  const ojson oracle = ojson::parse(text, nullptr, false);
+  REQUIRE_FALSE(oracle.is_discarded());
+  REQUIRE(oracle.is_object());
+  if (oracle.size() != r.members.size()) return;  // a repeated name
+  std::size_t i = 0;
+  for (const auto& [name, value] : oracle.items()) {
+    CHECK(r.members[i].first == name);
+    CHECK(r.members[i].second == value);
+    ++i;
+  }
+}
+}  // namespace
+
+TEST_CASE("string_stop finds what its bytewise reference finds", "[detail][flat_json]") {
+  // Every byte class the scan stops on, at every position of two SSE2 blocks.
+  const std::string stops = std::string("\"\\\x01\x1f\x7f\x80\xff", 7) + std::string(1, '\0');
+  std::mt19937 rng(20261124);
+  for (std::size_t len = 0; len < 40; ++len) {
+    for (char stop : stops) {
+      std::vector<char> buf(len + 1 + flat_json::padding, '\0');
+      for (std::size_t i = 0; i < len; ++i) buf[i] = static_cast<char>(0x20 + rng() % 0x5f);  // printable
+      for (std::size_t i = 0; i < len; ++i)
+        if (buf[i] == '"' || buf[i] == '\\') buf[i] = 'x';
+      buf[len] = stop;
+      CAPTURE(len, int(static_cast<unsigned char>(stop)));
+      // DEL is an ordinary character in a JSON string: the zero after it stops the scan.
+      const char* want = buf.data() + len + (stop == '\x7f' ? 1 : 0);
+      CHECK(flat_json::string_stop_bytewise(buf.data()) == want);
+      CHECK(flat_json::string_stop(buf.data()) == want);
+    }
+  }
+  // Random bytes: both must stop at the same place.
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<char> buf(64 + flat_json::padding, '\0');
+    for (std::size_t i = 0; i < 64; ++i) buf[i] = static_cast<char>(rng() % 8 == 0 ? rng() % 256 : 0x20 + rng() % 0x5f);
+    CHECK(flat_json::string_stop(buf.data()) == flat_json::string_stop_bytewise(buf.data()));
+  }
+}
+
+TEST_CASE("flat_json reads flat objects as JSON reads them", "[detail][flat_json]") {
+  for (const char* text :
+       {"{}", " { } ", "\n{\t\"a\"\r:\n1 ,\"b\" : \"x y\" }\r\n", R"({"":""})", R"({"a":0,"b":-1,"c":7})",
+        R"({"a":true,"b":false,"c":null})", R"({"a":[],"b":["x"],"c":[ "x" , "y" ,"" ]})", R"({"a":"~!@#$%^&*()_+{}[]:;',.<>/?"})",
+        "{\"del\":\"\x7f\"}", R"({"iss":"https://auth.example.com","sub":"client-7fb118fb","aud":"orders-api","org_id":"org_123","scope":"orders:read orders:write","iat":1790000000,"nbf":1790000000,"exp":1790003600,"jti":"4f1c2b7e-9a0d-4b8e-8f3a-1c2d3e4f5a6b"})"}) {
+    CAPTURE(text);
+    CHECK(scans(text));
+    check_against_oracle(text);
+  }
+}
+
+TEST_CASE("flat_json reads integers of every length exactly", "[detail][flat_json]") {
+  // 1 to 18 digits, on both sides of the eight-digit step, positive and negative.
+  std::mt19937_64 rng(7);
+  for (int digits = 1; digits <= 18; ++digits) {
+    for (int round = 0; round < 50; ++round) {
+      std::string n(1, static_cast<char>('1' + rng() % 9));
+      while (static_cast<int>(n.size()) < digits) n += static_cast<char>('0' + rng() % 10);
+      for (const std::string& v : {n, "-" + n}) {
+        recorder r;
+        const std::string text = R"({"n":)" + v + "}";
+        CAPTURE(text);
+        REQUIRE(scan(text, r));
+        CHECK(r.members.at(0).second == std::stoll(v));
+      }
+    }
+  }
+  CHECK(scans(R"({"n":999999999999999999})"));
+  CHECK(scans(R"({"n":-999999999999999999})"));
+}
+
+TEST_CASE("flat_json gives up on JSON outside its subset", "[detail][flat_json]") {
+  // Valid JSON that the full parser reads instead: escapes, non-ASCII, nesting, numbers that are
+  // not short integers, arrays of anything but strings.
+  for (const char* text :
+       {R"({"a":"\n"})", R"({"a\u0062":1})", R"({"a":"\\"})", "{\"a\":\"\xc3\xa9\"}", "{\"\xc3\xa9\":1}", R"({"a":{}})",
+        R"({"a":{"b":1}})", R"({"a":1.5})", R"({"a":1e5})", R"({"a":1E5})", R"({"a":-0})", R"({"a":-0.5})", R"({"a":0.0})",
+        R"({"a":1234567890123456789})", R"({"a":-1234567890123456789})", R"({"a":9223372036854775807})",
+        R"({"a":[1]})", R"({"a":[null]})", R"({"a":[[]]})", R"({"a":["x",{}]})", "[]", "\"a\"", "1", "null"}) {
+    CAPTURE(text);
+    CHECK_FALSE(scans(text));
+    CHECK_FALSE(ojson::parse(text, nullptr, false).is_discarded());  // it is JSON
+  }
+}
+
+TEST_CASE("flat_json refuses every text that is not JSON", "[detail][flat_json]") {
+  using namespace std::string_literals;
+  for (const std::string& text :
+       {""s, " "s, "{"s, "}"s, "{}}"s, "{}{}"s, "{} x"s, "{}\0"s, "\0{}"s, "{\"a\":1}\0"s, "{\"a\"\0:1}"s, R"({"a":1,})"s,
+        R"({,"a":1})"s, R"({"a":1 "b":2})"s, R"({"a" 1})"s, R"({"a";1})"s, R"({"a":1;"b":2})"s, R"({"a":1]})"s, R"({"a":["x"})"s, R"({a:1})"s, R"({'a':1})"s, R"({"a":1)"s, R"({"a":"x})"s,
+        R"({"a:1})"s, R"({"a":})"s, R"({"a":,"b":1})"s, R"({"a"::1})"s, R"({"a":01})"s, R"({"a":00})"s, R"({"a":-})"s,
+        R"({"a":-a})"s, R"({"a":+1})"s, R"({"a":.5})"s, R"({"a":1.})"s, R"({"a":1e})"s, R"({"a":0x1})"s, R"({"a":1-})"s,
+        R"({"a":tru})"s, R"({"a":truex})"s, R"({"a":True})"s, R"({"a":falsey})"s, R"({"a":nul})"s, R"({"a":nulll})"s,
+        R"({"a":true false})"s, R"({"a":"x" "y"})"s, R"({"a":["x",]})"s, R"({"a":[,"x"]})"s, R"({"a":["x" "y"]})"s,
+        R"({"a":["x",,"y"]})"s, R"({"a":["x")"s, R"({"a":["x"}})"s, R"({"a":[)"s, "{\"a\":\"x\x01y\"}"s,
+        "{\"a\":\"x\ty\"}"s, "{\"a\x1f\":1}"s, "{\"a\":1\x0b}"s, "{\"a\":1}\x1a"s, "\xef\xbb\xbf{}"s, "{\"a\":\"\xc3\"}"s}) {
+    CAPTURE(text);
+    CHECK_FALSE(scans(text));
+  }
+}
+
+TEST_CASE("flat_json stops when its visitor says so", "[detail][flat_json]") {
+  struct refuse_after : recorder {
+    std::size_t limit;
+    explicit refuse_after(std::size_t l) : limit(l) {}
+    bool member(std::string_view k, flat_json::scalar s, std::string_view t, std::int64_t x) {
+      return members.size() < limit && recorder::member(k, s, t, x);
+    }
+  };
+  const std::string text = R"({"a":1,"b":2,"c":3})";
+  std::vector<char> buf(text.begin(), text.end());
+  buf.resize(text.size() + flat_json::padding, '\0');
+  refuse_after all(3), two(2);
+  CHECK(flat_json::scan(buf.data(), text.size(), all));
+  CHECK_FALSE(flat_json::scan(buf.data(), text.size(), two));
+  CHECK(two.members.size() == 2);
+}
+
+TEST_CASE("flat_json accepts only JSON, over random mutations of claims", "[detail][flat_json]") {
+  // Seeds in the scanner's subset, changed one to three bytes at a time, mostly with bytes that
+  // matter to JSON, else with any byte. Whatever the scanner accepts, the oracle must read the same way.
+  const std::vector<std::string> seeds = {
+      R"({"iss":"https://auth.example.com","sub":"client-7fb118fb","aud":"orders-api","iat":1790000000,"exp":1790003600})",
+      R"({"aud":["a","b"],"n":-12,"t":true,"f":false,"z":null,"e":[],"s":"x y"})", R"({ "a" : 0 , "b" : [ "c" ] })"};
+  const std::string alphabet = std::string("\"\\{}[]:,-0123456789.eE+ \t\r\n\x01\x7f\x80\xc3\xa9tfnrulsa") + '\0';
+  std::mt19937 rng(1124);
+  std::size_t accepted = 0, refused = 0;
+  for (int round = 0; round < 30000; ++round) {
+    std::string text = seeds[rng() % seeds.size()];
+    for (int m = 1 + static_cast<int>(rng() % 3); m > 0 && !text.empty(); --m) {
+      const std::size_t at = rng() % text.size();
+      const char c = rng() % 4 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
+      switch (rng() % 3) {
+        case 0: text[at] = c; break;
+        case 1: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+        default: text.erase(at, 1 + rng() % 3); break;
+      }
+    }
+    recorder r;
+    if (scan(text, r)) {
+      ++accepted;
+      check_against_oracle(text);
+    } else {
+      ++refused;
+    }
+  }
+  // Both outcomes happen often, or the test proves little.
+  CHECK(accepted > 1000);
+  CHECK(refused > 1000);
+}
