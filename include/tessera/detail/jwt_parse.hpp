@@ -425,21 +425,22 @@ struct token_builder {
       it.name = name, it.text = s, it.number = x, it.kind = static_cast<std::uint8_t>(k), it.slot = sl;
       return true;
     }
-    // Records a member name. Gives its fingerprint with the top bit set (never 0, though the empty
-    // name's fingerprint is 0), or 0 to stop: a duplicate, too many members, too long a name.
-    // (A bool with the fingerprint in an out-parameter measured ~4% slower per verification.)
+    // Returned by name() to stop the scan; no fingerprint is this large.
+    static constexpr std::uint64_t stop = ~std::uint64_t{0};
+    // Records a member name and gives its fingerprint, or `stop`: a duplicate, too many members,
+    // too long a name. (A bool with the fingerprint in an out-parameter measured ~4% slower per
+    // verification.)
     std::uint64_t name(std::string_view k) noexcept {
-      if (seen.full() || k.size() > 0xffff) return 0;
+      if (seen.full() || k.size() > 0xffff) return stop;
       const std::uint64_t fp = name_fingerprint(k);
-      return seen.insert(k, fp) ? fp | std::uint64_t{1} << 63 : 0;  // the top bit: never 0
+      return seen.insert(k, fp) ? fp : stop;
     }
     static bool is_date(std::uint64_t fp) noexcept { return fp == f_exp || fp == f_nbf || fp == f_iat; }
     static bool is_string_claim(std::uint64_t fp) noexcept { return fp == f_iss || fp == f_sub || fp == f_jti || fp == f_aud; }
 
     bool member(std::string_view k, flat_json::scalar type, std::string_view s, std::int64_t x) noexcept {
-      std::uint64_t fp = name(k);
-      if (fp == 0) return false;
-      fp &= ~(std::uint64_t{1} << 63);
+      const std::uint64_t fp = name(k);
+      if (fp == stop) return false;
       switch (type) {
         case flat_json::scalar::integer:
           if (is_date(fp)) {
@@ -458,9 +459,8 @@ struct token_builder {
       }
     }
     bool array(std::string_view k) noexcept {
-      std::uint64_t fp = name(k);
-      if (fp == 0) return false;
-      fp &= ~(std::uint64_t{1} << 63);
+      const std::uint64_t fp = name(k);
+      if (fp == stop) return false;
       if (is_date(fp) || fp == f_iss || fp == f_sub || fp == f_jti) return false;
       array_fp = fp, array_name = k, array_first = count;
       return true;

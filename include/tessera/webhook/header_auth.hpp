@@ -3,7 +3,6 @@
 // sender was configured to send (a Bearer token, or an API key in a named header), instead of or
 // beside a signature, checked in constant time.
 
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -68,7 +67,7 @@ class header_credential {
     if (d.size != digest_bytes) return unexpected{errc::internal_error};
     unsigned match = 0;
     for (const auto& accepted : digests_)  // no early exit: every value is compared
-      match |= static_cast<unsigned>(core::ct_equal(core::bytes_view(accepted.data(), digest_bytes), d.view()));
+      match |= static_cast<unsigned>(core::ct_equal(accepted, d.view()));
     if (!match) return unexpected{errc::invalid_credentials};
     return core::ok();
   }
