@@ -1,5 +1,6 @@
 // Tests for tessera/crypto/signature.hpp: sign and verify for every scheme, key/scheme mismatches,
-// refusal of malformed signatures, and the fixed RSA-PSS salt length.
+// refusal of malformed signatures, the fixed RSA-PSS salt length, and the per-thread cache of
+// verify contexts.
 // Known answer: RFC 8037 Appendix A.4/A.5 (Ed25519 JWS signature).
 #include "tessera/crypto/signature.hpp"
 
@@ -250,4 +251,62 @@ TEST_CASE("verification from many threads", "[crypto][signature][concurrency]") 
   }
   for (auto& th : pool) th.join();
   CHECK(failures.load() == 0);
+}
+
+// verify() keeps per-thread contexts for the RSA and ECDSA schemes, keyed by key and scheme, in
+// a fixed number of slots: more keys than slots, and one key under several schemes, must each
+// still get their own answer whatever was verified before.
+TEST_CASE("cached verify contexts follow the key and the scheme", "[crypto][signature]") {
+  constexpr std::size_t n = 2 * crypto::detail::verify_ctx_cache::slots + 3;
+  std::vector<public_key> pubs;
+  std::vector<core::bytes> sigs;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto priv = private_key::generate(crypto::key_spec::p256).value();
+    pubs.push_back(priv.public_key().value());
+    sigs.push_back(crypto::sign(priv, signature_alg::ecdsa_p256_sha256, "rotating").value());
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < n; ++i) {
+      CAPTURE(round, i);
+      CHECK(crypto::verify(pubs[i], signature_alg::ecdsa_p256_sha256, "rotating", sigs[i]));
+      CHECK(crypto::verify(pubs[(i + 1) % n], signature_alg::ecdsa_p256_sha256, "rotating", sigs[i]).error() ==
+            errc::bad_signature);
+    }
+  }
+
+  // One RSA key under five schemes, verified in an interleaved order: only the scheme that made a
+  // signature accepts it.
+  const auto& rsa = pair_for(key_type::rsa);
+  const signature_alg rsa_algs[] = {signature_alg::rsa_pkcs1_sha256, signature_alg::rsa_pss_sha256,
+                                    signature_alg::rsa_pkcs1_sha384, signature_alg::rsa_pss_sha512,
+                                    signature_alg::rsa_pkcs1_sha512};
+  std::vector<core::bytes> rsa_sigs;
+  for (auto a : rsa_algs) rsa_sigs.push_back(crypto::sign(rsa.priv, a, "schemes").value());
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t s = 0; s < std::size(rsa_algs); ++s) {
+      for (std::size_t v = 0; v < std::size(rsa_algs); ++v) {
+        const auto a = rsa_algs[(v + static_cast<std::size_t>(round)) % std::size(rsa_algs)];
+        CAPTURE(round, alg_name(rsa_algs[s]), alg_name(a));
+        auto r = crypto::verify(rsa.pub, a, "schemes", rsa_sigs[s]);
+        if (a == rsa_algs[s]) CHECK(r);
+        else CHECK(r.error() == errc::bad_signature);
+      }
+    }
+  }
+}
+
+// A cached context holds a reference to its key, so a key freed by its owner is never mistaken
+// for a new key that OpenSSL happens to allocate at the same address.
+TEST_CASE("keys made and dropped one after another verify only their own signatures", "[crypto][signature]") {
+  core::bytes previous;
+  for (int i = 0; i < 40; ++i) {
+    CAPTURE(i);
+    auto priv = private_key::generate(crypto::key_spec::p256).value();
+    auto pub = priv.public_key().value();
+    auto sig = crypto::sign(priv, signature_alg::ecdsa_p256_sha256, "short-lived").value();
+    CHECK(crypto::verify(pub, signature_alg::ecdsa_p256_sha256, "short-lived", sig));
+    if (!previous.empty())
+      CHECK(crypto::verify(pub, signature_alg::ecdsa_p256_sha256, "short-lived", previous).error() == errc::bad_signature);
+    previous = sig;
+  }
 }

@@ -75,6 +75,73 @@ inline EVP_MD_CTX* thread_md_ctx() noexcept {
   if (ctx) EVP_MD_CTX_reset(ctx.get());
   return ctx.get();
 }
+
+// Sets a verify context's scheme parameters: the hash whose DigestInfo (RSA) or value (ECDSA) is
+// checked and, for PSS, the padding, MGF1 hash and a salt as long as the digest.
+inline bool set_verify_params(EVP_PKEY_CTX* pctx, signature_alg a) noexcept {
+  const EVP_MD* md = detail::md(signature_hash(a));
+  if (is_pss(a) && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+                    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1))
+    return false;
+  return EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
+}
+
+// Per-thread verify contexts for the RSA and ECDSA schemes, initialised once per key and scheme
+// and reused: EVP_PKEY_verify may run any number of times on one context with the same
+// parameters. A fresh EVP_DigestVerifyInit per call would fetch the signature algorithm and
+// digest again, under a lock every thread shares (OpenSSL 3.0), which kept verification from
+// scaling across cores. Each context holds a reference to its key, so a cached key pointer can
+// never be reused by another key; the cost is that a thread keeps up to `slots` recently used
+// public keys alive until it replaces them or exits.
+class verify_ctx_cache {
+ public:
+  static constexpr std::size_t slots = 8;
+
+  // The context for the key and scheme, made on first use; nullptr if OpenSSL fails.
+  EVP_PKEY_CTX* get(EVP_PKEY* pk, signature_alg a) noexcept {
+    for (auto& e : entries_)
+      if (e.key == pk && e.alg == a) return e.ctx.get();
+    tessera::detail::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
+    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || !set_verify_params(ctx.get(), a)) return nullptr;
+    entry& e = entries_[next_];
+    next_ = (next_ + 1) % slots;
+    e.ctx = std::move(ctx);
+    e.key = pk;
+    e.alg = a;
+    return e.ctx.get();
+  }
+
+ private:
+  struct entry {
+    EVP_PKEY* key = nullptr;
+    signature_alg alg = signature_alg::ed25519;  // never cached, so an empty slot matches nothing
+    tessera::detail::evp_pkey_ctx_ptr ctx;
+  };
+  std::array<entry, slots> entries_{};
+  std::size_t next_ = 0;
+};
+
+// The calling thread's verify contexts.
+inline verify_ctx_cache& thread_verify_ctxs() noexcept {
+  thread_local verify_ctx_cache cache;
+  return cache;
+}
+
+// Verifies a (DER, for ECDSA) signature over msg with an RSA or ECDSA scheme: the message is
+// hashed with the pre-fetched digest, then checked on the thread's cached context.
+inline result<void> verify_hashed(EVP_PKEY* pk, signature_alg a, core::bytes_view msg, core::bytes_view sig) noexcept {
+  EVP_PKEY_CTX* pctx = thread_verify_ctxs().get(pk, a);
+  EVP_MD_CTX* mctx = thread_md_ctx();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> hash;
+  unsigned hash_len = 0;
+  if (pctx == nullptr || mctx == nullptr || EVP_DigestInit_ex2(mctx, detail::md(signature_hash(a)), nullptr) != 1 ||
+      EVP_DigestUpdate(mctx, msg.data(), msg.size()) != 1 || EVP_DigestFinal_ex(mctx, hash.data(), &hash_len) != 1)
+    return tessera::detail::ossl_fail(errc::crypto_failure);
+  if (EVP_PKEY_verify(pctx, sig.data(), sig.size(), hash.data(), hash_len) != 1)
+    return tessera::detail::ossl_fail(errc::bad_signature);
+  return core::ok();
+}
 }  // namespace detail
 
 // Signs msg with the key under the scheme; ECDSA signatures come out as raw r‖s.
@@ -114,6 +181,8 @@ inline result<void> verify(const public_key& key, signature_alg a, core::bytes_v
     if (!n) return unexpected{errc::bad_signature};
     to_check = core::bytes_view(der.data(), *n);
   }
+  if (a != signature_alg::ed25519) return detail::verify_hashed(key.native_handle(), a, msg, to_check);
+  // Ed25519 signs the message itself (no prehash), so it keeps the one-shot EVP_DigestVerify.
   EVP_MD_CTX* ctx = detail::thread_md_ctx();
   if (!ctx || !detail::digest_sign_verify_init(ctx, key.native_handle(), a, false))
     return tessera::detail::ossl_fail(errc::crypto_failure);
