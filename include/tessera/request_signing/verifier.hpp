@@ -19,6 +19,7 @@
 #include "tessera/core/replay_store.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/signature.hpp"
+#include "tessera/detail/mutable_holder.hpp"
 #include "tessera/request_signing/client_registry.hpp"
 #include "tessera/request_signing/profile.hpp"
 #include "tessera/request_signing/replay.hpp"
@@ -70,19 +71,6 @@ struct verified_request_access {
   static verified_request make(client_handle c, std::size_t i, std::chrono::system_clock::time_point t) noexcept {
     return verified_request(std::move(c), i, t);
   }
-};
-
-// Holds a policy object for a const member function: by reference when T is a reference type,
-// else as a mutable member (replay stores change on every call).
-template <class T>
-struct mutable_holder {
-  mutable T value;
-  T& get() const noexcept { return value; }
-};
-template <class T>
-struct mutable_holder<T&> {
-  T& value;
-  T& get() const noexcept { return value; }
 };
 
 // The per-thread buffer a string to sign is built in, so a warm thread does not allocate.
@@ -205,7 +193,7 @@ class verifier {
 
   P profile_;
   Registry registry_;
-  detail::mutable_holder<Store> store_;
+  tessera::detail::mutable_holder<Store> store_;
   verifier_options options_;
   C clock_;
 };
