@@ -1,0 +1,119 @@
+#pragma once
+// Audit records: who did what, allowed or refused, and why. The authenticator records every
+// decision it makes; a server records its own actions (a delivery accepted, a stock change with
+// its actor and reason) through the same sink.
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/error.hpp"
+
+namespace tessera::http {
+
+// One audited event. Every view is valid only during the sink's record() call. No field ever
+// holds a credential: the actor is a subject, key id or client id, and the query string (which
+// may carry one) is never taken.
+struct audit_event {
+  std::chrono::system_clock::time_point at{};  // when it was decided
+  std::string_view action;       // "authenticate" for the authenticator; the server's own otherwise
+  bool allowed = false;          // the outcome
+  errc cause = errc{};           // why it was refused (errc{} when allowed)
+  std::string_view credential;   // "bearer_token", "api_key", "signed_request", or "" when none was read
+  std::string_view actor;        // who: subject, API key id or client id ("" when not authenticated)
+  std::string_view tenant;       // the actor's tenant ("" when none or unknown)
+  std::string_view method;       // the request method
+  std::string_view path;         // the request path, without the query
+  std::string_view reason;       // free text the server gives (e.g. why stock changed)
+};
+
+// Where audit events go.
+// Rules: record() is noexcept and thread-safe; it copies what it keeps (the event's views die
+// when it returns); it must not block for long, because it runs inside request handling; a sink
+// that cannot store an event drops it rather than fail the request.
+template <class S>
+concept audit_sink = requires(S& s, const audit_event& e) {
+  { s.record(e) } noexcept;
+};
+
+// The sink that keeps nothing (the default: auditing is opt-in).
+struct null_audit {
+  void record(const audit_event&) noexcept {}
+};
+static_assert(audit_sink<null_audit>);
+
+// An owned copy of an audit_event.
+struct audit_record {
+  std::chrono::system_clock::time_point at{};
+  std::string action;
+  bool allowed = false;
+  errc cause = errc{};
+  std::string credential;
+  std::string actor;
+  std::string tenant;
+  std::string method;
+  std::string path;
+  std::string reason;
+};
+
+// An in-memory sink keeping the latest `capacity` events, oldest dropped first: for tests, and
+// for a server that ships its audit trail elsewhere in batches (take() empties it).
+class memory_audit {
+ public:
+  explicit memory_audit(std::size_t capacity = 10'000) : capacity_(capacity == 0 ? 1 : capacity) {}
+
+  // Keeps a copy of the event (dropped if memory runs out).
+  void record(const audit_event& e) noexcept {
+    try {
+      audit_record r{e.at,
+                     std::string(e.action),
+                     e.allowed,
+                     e.cause,
+                     std::string(e.credential),
+                     std::string(e.actor),
+                     std::string(e.tenant),
+                     std::string(e.method),
+                     std::string(e.path),
+                     std::string(e.reason)};
+      std::lock_guard lock(mutex_);
+      if (events_.size() == capacity_) {
+        events_.pop_front();
+        ++dropped_;
+      }
+      events_.push_back(std::move(r));
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      ++dropped_;
+    }
+  }
+  // A copy of the kept events, oldest first.
+  std::vector<audit_record> events() const {
+    std::lock_guard lock(mutex_);
+    return {events_.begin(), events_.end()};
+  }
+  // The kept events, oldest first; the sink is empty afterwards.
+  std::vector<audit_record> take() {
+    std::lock_guard lock(mutex_);
+    std::vector<audit_record> out(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
+    events_.clear();
+    return out;
+  }
+  // How many events were dropped (capacity reached, or no memory).
+  std::size_t dropped() const {
+    std::lock_guard lock(mutex_);
+    return dropped_;
+  }
+
+ private:
+  std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::deque<audit_record> events_;
+  std::size_t dropped_ = 0;
+};
+static_assert(audit_sink<memory_audit>);
+
+}  // namespace tessera::http

@@ -1,0 +1,292 @@
+// Tests for tessera/http/authenticator.hpp: the whole pipeline through its public API, one test
+// per security model of the design notes, plus the order of checks, ambiguity, rate limits,
+// roles, route configuration errors and the audit trail it writes.
+#include "tessera/http/authenticator.hpp"
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/fixtures.hpp"
+#include "support/catch.hpp"
+#include "tessera/authz/rate_limit.hpp"
+#include "tessera/authz/roles.hpp"
+
+using namespace tessera;
+using http_fixture::make_request;
+using http_fixture::world;
+
+namespace {
+// The cause of a refusal, or errc{} when the request was let through.
+errc cause_of(const result<http::principal>& r) { return r ? errc{} : r.error(); }
+
+const http::route org_orders{"/v2/orgs/{orgId}/orders", "orgId", {"orders:read"}, ""};
+}  // namespace
+
+TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and scopes are per route",
+          "[http][authenticator]") {
+  world w;
+  http::memory_audit audit;
+  http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}));
+  const std::string tok = w.token({{"org_id", "org_123"}, {"scope", "orders:read stock:write"}});
+  const std::string bearer = "Bearer " + tok;
+
+  auto ok = auth.authenticate(make_request("GET", "/v2/orgs/org_123/orders", {{"Authorization", bearer}}), org_orders);
+  REQUIRE(ok);
+  CHECK(ok->kind == http::credential_kind::bearer_token);
+  CHECK(ok->subject == "integration-17");
+  CHECK(ok->tenant == "org_123");
+  CHECK(ok->scopes == std::vector<std::string>{"orders:read", "stock:write"});
+  REQUIRE(ok->token);
+  CHECK(ok->token->claim_string("org_id").value() == "org_123");
+
+  // Another org's path: 403 tenant_mismatch, after the token itself verified.
+  auto other = auth.authenticate(make_request("GET", "/v2/orgs/org_7/orders", {{"Authorization", bearer}}), org_orders);
+  CHECK(cause_of(other) == errc::tenant_mismatch);
+  CHECK(auth.respond(other.error()).status == 403);
+
+  // A route demanding a scope the token lacks: 403 missing_scope.
+  const http::route refunds{"/v2/orgs/{orgId}/refunds", "orgId", {"orders:read", "refunds:write"}, ""};
+  auto refund = auth.authenticate(make_request("POST", "/v2/orgs/org_123/refunds", {{"Authorization", bearer}}), refunds);
+  CHECK(cause_of(refund) == errc::missing_scope);
+
+  // A token without the org claim cannot be bound to an org: missing_claim (401).
+  const std::string no_org = "Bearer " + w.token({{"scope", "orders:read"}});
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_123/orders", {{"Authorization", no_org}}),
+                                   org_orders)) == errc::missing_claim);
+  // An org claim that is not a string, or a scope claim that is a number: invalid_claim.
+  for (const nlohmann::json& bad : {nlohmann::json{{"org_id", 123}, {"scope", "orders:read"}},
+                                    nlohmann::json{{"org_id", "org_123"}, {"scope", 5}},
+                                    nlohmann::json{{"org_id", "org_123"}, {"roles", {{"a", 1}}}}}) {
+    CAPTURE(bad.dump());
+    const std::string t = "Bearer " + w.token(bad);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_123/orders", {{"Authorization", t}}),
+                                     org_orders)) == errc::invalid_claim);
+  }
+
+  // Every decision was audited, without the token.
+  auto events = audit.events();
+  REQUIRE(events.size() == 7);
+  CHECK(events[0].allowed);
+  CHECK(events[0].credential == "bearer_token");
+  CHECK(events[0].actor == "integration-17");
+  CHECK(events[0].tenant == "org_123");
+  CHECK(events[0].method == "GET");
+  CHECK(events[0].path == "/v2/orgs/org_123/orders");
+  CHECK_FALSE(events[1].allowed);
+  CHECK(events[1].cause == errc::tenant_mismatch);
+  CHECK(events[2].cause == errc::missing_scope);
+  for (const auto& e : events) {
+    CHECK(e.action == "authenticate");
+    for (const std::string* field : {&e.actor, &e.tenant, &e.path, &e.reason, &e.credential})
+      CHECK(field->find(tok.substr(0, 20)) == std::string::npos);
+  }
+}
+
+TEST_CASE("multi-surface platform: Bearer is mandatory, API keys come from a case-insensitive ApiKey header",
+          "[http][authenticator]") {
+  world w;
+  http::authenticator_options opts;
+  opts.errors.legacy_code = http::api_key_legacy_code(-23);
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, opts,
+                           http::bearer_method(w.tokens, {.tenant = "tenant"}), http::api_key_method(w.keys));
+  const http::route customers{"/tenants/{tenant}/customers", "tenant", {"customers:read"}, ""};
+  const std::string tok = w.token({{"tenant", "acme"}, {"scope", "customers:read"}});
+  const std::string key = w.key("acme", {"customers:read"}, "key_erp");
+
+  // A raw token without "Bearer ": 401 malformed_credentials; nothing at all: missing_credentials.
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"Authorization", tok}}), customers)) ==
+        errc::malformed_credentials);
+  auto none = auth.authenticate(make_request("GET", "/tenants/acme/customers", {}), customers);
+  CHECK(cause_of(none) == errc::missing_credentials);
+  CHECK(auth.respond(none.error()).status == 401);
+
+  // The bearer surface and the API-key surface, each on its own.
+  auto by_token = auth.authenticate(
+      make_request("GET", "/tenants/acme/customers", {{"authorization", "Bearer " + tok}}), customers);
+  REQUIRE(by_token);
+  CHECK(by_token->kind == http::credential_kind::bearer_token);
+  auto by_key = auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"APIKEY", key}}), customers);
+  REQUIRE(by_key);
+  CHECK(by_key->kind == http::credential_kind::api_key);
+  CHECK(by_key->subject == "key_erp");
+  CHECK(by_key->tenant == "acme");
+  CHECK(by_key->has_scope("customers:read"));
+  REQUIRE(by_key->key);
+  CHECK(by_key->key->key_id() == "key_erp");
+
+  // Both credentials at once are ambiguous: refused, whichever would have passed.
+  CHECK(cause_of(auth.authenticate(
+            make_request("GET", "/tenants/acme/customers", {{"Authorization", "Bearer " + tok}, {"ApiKey", key}}),
+            customers)) == errc::malformed_credentials);
+
+  // An API key of another tenant is a 401 wrong_tenant, with the legacy code -23 in the body.
+  auto other = auth.authenticate(make_request("GET", "/tenants/globex/customers", {{"ApiKey", key}}), customers);
+  CHECK(cause_of(other) == errc::wrong_tenant);
+  auto answer = auth.respond(other.error());
+  CHECK(answer.status == 401);
+  CHECK(nlohmann::json::parse(answer.body)["code"] == -23);
+  CHECK(answer.body.find(key) == std::string::npos);
+
+  // A mistyped key, an empty header, and a revoked key: each its own cause.
+  std::string typo = key;
+  typo[10] = typo[10] == 'a' ? 'b' : 'a';
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"ApiKey", typo}}), customers)) ==
+        errc::api_key_bad_checksum);
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"ApiKey", ""}}), customers)) ==
+        errc::missing_credentials);
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"ApiKey", "a b"}}), customers)) ==
+        errc::malformed_credentials);
+  REQUIRE(w.key_store.revoke("key_erp", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/tenants/acme/customers", {{"ApiKey", key}}), customers)) ==
+        errc::api_key_revoked);
+}
+
+TEST_CASE("commerce platform: roles through a hierarchy, per-user rate limits", "[http][authenticator]") {
+  world w;
+  authz::role_hierarchy roles;
+  roles.include_all("ApiOwner").include("CommerceUser", "ApiUser").include("XAdmin", "XRead");
+  authz::token_bucket_limiter limiter(0.001, 2);  // two requests, then one every ~17 minutes
+  http::authenticator_options opts;
+  opts.roles = &roles;
+  opts.errors.retry_after_seconds = limiter.retry_after_seconds();
+  http::memory_audit audit;
+  http::authenticator auth(audit, limiter, opts, http::bearer_method(w.tokens));
+  const http::route reports{"/api/reports", "", {}, "XRead"};
+
+  const std::string admin = "Bearer " + w.token({{"roles", {"XAdmin"}}}, "user-admin");
+  const std::string owner = "Bearer " + w.token({{"roles", "ApiOwner"}}, "user-owner");
+  const std::string clerk = "Bearer " + w.token({{"roles", {"CommerceUser"}}}, "user-clerk");
+
+  CHECK(auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", admin}}), reports));
+  CHECK(auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", owner}}), reports));
+  auto clerk_try = auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", clerk}}), reports);
+  CHECK(cause_of(clerk_try) == errc::forbidden);
+
+  // The admin's third request within the burst is rate limited (429, with Retry-After); the
+  // owner, another principal, still has one left.
+  CHECK(auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", admin}}), reports));
+  auto limited = auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", admin}}), reports);
+  CHECK(cause_of(limited) == errc::rate_limited);
+  auto answer = auth.respond(limited.error());
+  CHECK(answer.status == 429);
+  bool retry_after = false;
+  for (const auto& [n, v] : answer.headers) retry_after = retry_after || n == "Retry-After";
+  CHECK(retry_after);
+  CHECK(auth.authenticate(make_request("GET", "/api/reports", {{"Authorization", owner}}), reports));
+
+  // The clerk's refused request counted against its own limit (limits come before the role
+  // check), and the audit trail names each actor.
+  auto events = audit.events();
+  REQUIRE(events.size() == 6);
+  CHECK(events[2].actor == "user-clerk");
+  CHECK(events[2].cause == errc::forbidden);
+  CHECK(events[4].actor == "user-admin");
+  CHECK(events[4].cause == errc::rate_limited);
+
+  // Without a hierarchy, a role is only itself.
+  http::authenticator flat(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens));
+  CHECK(cause_of(flat.authenticate(make_request("GET", "/api/reports", {{"Authorization", admin}}), reports)) ==
+        errc::forbidden);
+  const std::string reader = "Bearer " + w.token({{"roles", {"XRead"}}});
+  CHECK(flat.authenticate(make_request("GET", "/api/reports", {{"Authorization", reader}}), reports));
+}
+
+TEST_CASE("signed partner orders: a bearer token and a request signature by the same client",
+          "[http][authenticator]") {
+  world w;
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {},
+                           http::signed_request_method(w.tokens, w.signatures));
+  const http::route orders{"/api/v1/orders", "", {}, ""};
+  const std::string bearer = "Bearer " + w.token({{"client_id", "partner-42"}}, "partner-42");
+
+  auto order = make_request("POST", "/api/v1/orders", {{"Authorization", bearer}});
+  w.sign(order);
+  auto ok = auth.authenticate(order, orders);
+  REQUIRE(ok);
+  CHECK(ok->kind == http::credential_kind::signed_request);
+  CHECK(ok->subject == "partner-42");
+  REQUIRE(ok->request);
+  CHECK(ok->request->client_id() == "partner-42");
+  REQUIRE(ok->token);
+
+  // The same signed request again: replayed.
+  CHECK(cause_of(auth.authenticate(order, orders)) == errc::replayed);
+
+  // The token alone is not enough: the signature headers are required.
+  CHECK(cause_of(auth.authenticate(make_request("POST", "/api/v1/orders", {{"Authorization", bearer}}), orders)) ==
+        errc::missing_header);
+
+  // A token issued to another client, with partner-42's signature: client_mismatch.
+  const std::string stranger = "Bearer " + w.token({{"client_id", "partner-7"}}, "partner-7");
+  auto mixed = make_request("POST", "/api/v1/orders", {{"Authorization", stranger}});
+  w.sign(mixed);
+  CHECK(cause_of(auth.authenticate(mixed, orders)) == errc::client_mismatch);
+
+  // A bad token is refused before the signature is checked, so the signature is not spent.
+  auto bad_token = make_request("POST", "/api/v1/orders", {{"Authorization", "Bearer a.b.c"}});
+  w.sign(bad_token);
+  CHECK(cause_of(auth.authenticate(bad_token, orders)) == errc::token_malformed);
+  bad_token.set_header("Authorization", bearer);
+  CHECK(auth.authenticate(bad_token, orders));
+}
+
+TEST_CASE("route patterns: a path that does not fit is 404, a route naming no capture is a server error",
+          "[http][authenticator]") {
+  world w;
+  http::memory_audit audit;
+  http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}));
+  const std::string bearer = "Bearer " + w.token({{"org_id", "org_1"}, {"scope", "orders:read"}});
+
+  for (std::string_view path : {"/v2/orgs/org_1/stock", "/v2/orgs//orders", "/v2/orgs/org_1/orders/x", "/v2/orgs/org%2F1/orders", "/"}) {
+    CAPTURE(path);
+    auto r = auth.authenticate(make_request("GET", path, {{"Authorization", bearer}}), org_orders);
+    CHECK(cause_of(r) == errc::route_not_found);
+    CHECK(auth.respond(r.error()).status == 404);
+  }
+  // Route checks come before credentials: a wrong path without credentials is still a 404.
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/nowhere", {}), org_orders)) == errc::route_not_found);
+
+  const http::route no_capture{"/v2/orgs/{orgId}/orders", "org", {}, ""};
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
+                                   no_capture)) == errc::internal_error);
+  const http::route no_pattern{"", "orgId", {}, ""};
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
+                                   no_pattern)) == errc::internal_error);
+  // An empty pattern fits any path (the handler routed already).
+  const http::route any{"", "", {}, ""};
+  CHECK(auth.authenticate(make_request("GET", "/whatever?x=1", {{"Authorization", bearer}}), any));
+  // The audit keeps the path, never the query (it may carry credentials).
+  auto events = audit.events();
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().path == "/whatever");
+}
+
+TEST_CASE("the authenticator is shared by threads, with a shared audit sink and limiter",
+          "[http][authenticator][concurrency]") {
+  world w;
+  http::memory_audit audit(100'000);
+  authz::token_bucket_limiter limiter(1e9, 1e9);
+  http::authenticator auth(audit, limiter, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}),
+                           http::api_key_method(w.keys));
+  const std::string bearer = "Bearer " + w.token({{"org_id", "org_1"}, {"scope", "orders:read"}});
+  const std::string key = w.key("org_1", {"orders:read"});
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 4; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        auto req = (i + t) % 2 == 0 ? make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}})
+                                    : make_request("GET", "/v2/orgs/org_1/orders", {{"ApiKey", key}});
+        if (!auth.authenticate(req, org_orders)) ++wrong;
+        auto foreign = make_request("GET", "/v2/orgs/org_2/orders", {{"Authorization", bearer}});
+        if (auth.authenticate(foreign, org_orders)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  CHECK(wrong.load() == 0);
+  CHECK(audit.events().size() == 1600);
+  CHECK(audit.dropped() == 0);
+}

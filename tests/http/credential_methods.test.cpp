@@ -1,0 +1,128 @@
+// Tests for tessera/http/credential_methods.hpp: each method on its own (what it says it is
+// offered, what it verifies, the principal it reads), custom claim names, and a method written
+// outside the library plugged into the authenticator.
+#include "tessera/http/credential_methods.hpp"
+
+#include <string>
+
+#include "http/fixtures.hpp"
+#include "support/catch.hpp"
+#include "tessera/core/ct_equal.hpp"
+#include "tessera/http/authenticator.hpp"
+
+using namespace tessera;
+using http_fixture::make_request;
+using http_fixture::world;
+
+static_assert(http::token_verifier<http_fixture::token_verifier_t>);
+static_assert(http::key_verifier<api_key::verifier<>>);
+static_assert(http::signature_verifier<http_fixture::signature_verifier_t, request_signing::request>);
+static_assert(http::credential_method<http::bearer_jwt<const http_fixture::token_verifier_t&>, request_signing::request>);
+static_assert(http::credential_method<http::api_key_header<const api_key::verifier<>&>, request_signing::request>);
+static_assert(http::credential_method<
+              http::signed_bearer<const http_fixture::token_verifier_t&, const http_fixture::signature_verifier_t&>,
+              request_signing::request>);
+
+TEST_CASE("bearer_jwt: offered by any Authorization header, reads claims by the names given", "[http][credential_methods]") {
+  world w;
+  auto m = http::bearer_method(w.tokens, {.tenant = "tid", .scopes = "scp", .roles = "groups"});
+  const std::string tok = w.token({{"tid", "t-1"}, {"scp", {"a:read", "b:write"}}, {"groups", "admins ops"}});
+
+  CHECK_FALSE(m.offered(make_request("GET", "/", {})));
+  CHECK(m.offered(make_request("GET", "/", {{"Authorization", "Basic dXNlcjpwYXNz"}})));
+  CHECK(m.authenticate(make_request("GET", "/", {{"Authorization", "Basic dXNlcjpwYXNz"}}), std::nullopt).error() ==
+        errc::malformed_credentials);
+
+  auto p = m.authenticate(make_request("GET", "/", {{"Authorization", "Bearer " + tok}}), std::nullopt);
+  REQUIRE(p);
+  CHECK(p->tenant == "t-1");
+  CHECK(p->scopes == std::vector<std::string>{"a:read", "b:write"});
+  CHECK(p->roles == std::vector<std::string>{"admins", "ops"});
+  CHECK(p->has_role("ops"));
+  CHECK_FALSE(p->has_role("op"));
+
+  // Bound to a tenant: equal passes, anything else (including a prefix) is tenant_mismatch.
+  CHECK(m.authenticate(make_request("GET", "/", {{"Authorization", "Bearer " + tok}}), "t-1"));
+  for (std::string_view t : {"t-2", "t-", "t-10", "T-1", ""}) {
+    CAPTURE(t);
+    CHECK(m.authenticate(make_request("GET", "/", {{"Authorization", "Bearer " + tok}}), t).error() ==
+          errc::tenant_mismatch);
+  }
+  // A token whose claims lack scopes and roles has none; one with no tenant claim name set has no tenant.
+  auto plain = http::bearer_method(w.tokens);
+  auto q = plain.authenticate(make_request("GET", "/", {{"Authorization", "Bearer " + w.token({})}}), std::nullopt);
+  REQUIRE(q);
+  CHECK(q->tenant.empty());
+  CHECK(q->scopes.empty());
+  CHECK(q->roles.empty());
+  // ...and so cannot be bound to a route's tenant.
+  CHECK(plain.authenticate(make_request("GET", "/", {{"Authorization", "Bearer " + w.token({})}}), "t-1").error() ==
+        errc::tenant_mismatch);
+  // Token failures pass through with their own cause.
+  CHECK(plain.authenticate(make_request("GET", "/", {{"Authorization", "Bearer x.y.z"}}), std::nullopt).error() ==
+        errc::token_malformed);
+}
+
+TEST_CASE("api_key_header: offered by the verifier's header, bound to the route's tenant", "[http][credential_methods]") {
+  world w;
+  auto m = http::api_key_method(w.keys);
+  const std::string key = w.key("org_1", {"x:read", "y:write"}, "key_one");
+  CHECK_FALSE(m.offered(make_request("GET", "/", {{"Authorization", "Bearer abc"}})));
+  CHECK(m.offered(make_request("GET", "/", {{"apikey", "anything"}})));
+
+  auto p = m.authenticate(make_request("GET", "/", {{"ApiKey", key}}), "org_1");
+  REQUIRE(p);
+  CHECK(p->kind == http::credential_kind::api_key);
+  CHECK(p->subject == "key_one");
+  CHECK(p->tenant == "org_1");
+  CHECK(p->scopes == std::vector<std::string>{"x:read", "y:write"});
+  CHECK(p->roles.empty());
+  CHECK(m.authenticate(make_request("GET", "/", {{"ApiKey", key}}), std::nullopt));
+  CHECK(m.authenticate(make_request("GET", "/", {{"ApiKey", key}}), "org_2").error() == errc::wrong_tenant);
+  for (std::string_view bad : {" leading", "trailing ", "a,b", "tab\there"}) {
+    CAPTURE(bad);
+    CHECK(m.authenticate(make_request("GET", "/", {{"ApiKey", bad}}), std::nullopt).error() == errc::malformed_credentials);
+  }
+  CHECK(m.authenticate(make_request("GET", "/", {{"ApiKey", "ak_test_short"}}), std::nullopt).error() ==
+        errc::api_key_malformed);
+}
+
+namespace {
+// A credential method written by a server author: a shared service password in X-Service-Token,
+// compared in constant time. It shows that the authenticator takes any credential_method.
+struct service_token {
+  static constexpr http::credential_kind kind = http::credential_kind::api_key;
+  std::string expected;
+  template <class R>
+  bool offered(const R& r) const noexcept {
+    return r.header("X-Service-Token").has_value();
+  }
+  template <class R>
+  result<http::principal> authenticate(const R& r, std::optional<std::string_view>) const noexcept {
+    auto v = http::credential_value(r.header("X-Service-Token"));
+    if (!v) return unexpected{v.error()};
+    if (!core::ct_equal(*v, expected)) return unexpected{errc::invalid_credentials};
+    http::principal p;
+    p.kind = kind;
+    p.subject = "billing-service";
+    p.scopes = {"invoices:write"};
+    return p;
+  }
+};
+static_assert(http::credential_method<service_token, request_signing::request>);
+}  // namespace
+
+TEST_CASE("a server's own credential method composes with the library's", "[http][credential_methods]") {
+  world w;
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens),
+                           service_token{"s3rvice-passw0rd"});
+  const http::route invoices{"/invoices", "", {"invoices:write"}, ""};
+  auto p = auth.authenticate(make_request("POST", "/invoices", {{"X-Service-Token", "s3rvice-passw0rd"}}), invoices);
+  REQUIRE(p);
+  CHECK(p->subject == "billing-service");
+  CHECK(auth.authenticate(make_request("POST", "/invoices", {{"X-Service-Token", "guess"}}), invoices).error() ==
+        errc::invalid_credentials);
+  // A bearer token without the scope is refused by the same route.
+  CHECK(auth.authenticate(make_request("POST", "/invoices", {{"Authorization", "Bearer " + w.token({})}}), invoices)
+            .error() == errc::missing_scope);
+}
