@@ -51,6 +51,13 @@ TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and sc
   auto refund = auth.authenticate(make_request("POST", "/v2/orgs/org_123/refunds", {{"Authorization", bearer}}), refunds);
   CHECK(cause_of(refund) == errc::missing_scope);
 
+  // Tenant binding is exact: a prefix, a longer id or another case is another org.
+  for (std::string_view org : {"org_12", "org_1234", "ORG_123"}) {
+    CAPTURE(org);
+    const std::string path = "/v2/orgs/" + std::string(org) + "/orders";
+    CHECK(cause_of(auth.authenticate(make_request("GET", path, {{"Authorization", bearer}}), org_orders)) ==
+          errc::tenant_mismatch);
+  }
   // A token without the org claim cannot be bound to an org: missing_claim (401).
   const std::string no_org = "Bearer " + w.token({{"scope", "orders:read"}});
   CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_123/orders", {{"Authorization", no_org}}),
@@ -67,7 +74,7 @@ TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and sc
 
   // Every decision was audited, without the token.
   auto events = audit.events();
-  REQUIRE(events.size() == 7);
+  REQUIRE(events.size() == 10);
   CHECK(events[0].allowed);
   CHECK(events[0].credential == "bearer_token");
   CHECK(events[0].actor == "integration-17");
@@ -76,6 +83,9 @@ TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and sc
   CHECK(events[0].path == "/v2/orgs/org_123/orders");
   CHECK_FALSE(events[1].allowed);
   CHECK(events[1].cause == errc::tenant_mismatch);
+  CHECK(events[1].actor == "integration-17");  // a valid token on another org's path: who tried
+  CHECK(events[1].tenant == "org_123");
+  CHECK(events[1].path == "/v2/orgs/org_7/orders");
   CHECK(events[2].cause == errc::missing_scope);
   for (const auto& e : events) {
     CHECK(e.action == "authenticate");
@@ -247,6 +257,11 @@ TEST_CASE("route patterns: a path that does not fit is 404, a route naming no ca
   }
   // Route checks come before credentials: a wrong path without credentials is still a 404.
   CHECK(cause_of(auth.authenticate(make_request("GET", "/nowhere", {}), org_orders)) == errc::route_not_found);
+
+  // A method reading no tenant claim gives principals without a tenant, which fit no tenant route.
+  http::authenticator untenanted(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens));
+  CHECK(cause_of(untenanted.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
+                                         org_orders)) == errc::tenant_mismatch);
 
   const http::route no_capture{"/v2/orgs/{orgId}/orders", "org", {}, ""};
   CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),

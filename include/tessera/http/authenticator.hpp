@@ -30,8 +30,10 @@ namespace tessera::http {
 
 // One way of proving identity, for requests of type R.
 // Rules: offered() says, from the headers alone, whether the request carries this credential;
-// authenticate() verifies it and, when the route names a tenant, binds the principal to it;
-// both are noexcept and thread-safe; `kind` names the credential for audit records.
+// authenticate() verifies it and reports the principal with the tenant its credential belongs
+// to; it receives the route's tenant and may refuse a credential of another tenant itself, but
+// need not: the authenticator binds every principal to the route's tenant afterwards. Both are
+// noexcept and thread-safe; `kind` names the credential for audit records.
 template <class M, class R>
 concept credential_method = request_view<R> && requires(const M& m, const R& r, std::optional<std::string_view> tenant) {
   { M::kind } -> std::convertible_to<credential_kind>;
@@ -70,10 +72,12 @@ struct authenticator_options {
 // malformed_credentials (ambiguous). Checks, in order, each with its own errc:
 //   1. the path fits the route's pattern: route_not_found (404); a route naming a tenant
 //      parameter its pattern does not capture is a server bug: internal_error (500);
-//   2. the credential, verified by its method (401s; tenant binding: tenant_mismatch 403 for
-//      tokens, wrong_tenant 401 for API keys);
-//   3. the principal's rate limit: rate_limited (429), store_unavailable (500);
-//   4. the route's role: forbidden (403); 5. its scopes: missing_scope (403).
+//   2. the credential, verified by its method (401s);
+//   3. the principal belongs to the route's tenant: wrong_tenant (401) for an API key, as the
+//      multi-surface model has it, tenant_mismatch (403) for any other credential; a principal
+//      with no tenant never fits a route that has one;
+//   4. the principal's rate limit: rate_limited (429), store_unavailable (500);
+//   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403).
 // Every decision, allowed or refused, is recorded in the audit sink.
 template <class Audit, class Limiter, class Clock, class... Methods>
   requires audit_sink<std::remove_cvref_t<Audit>> && authz::rate_limiter<std::remove_cvref_t<Limiter>> &&
@@ -115,6 +119,8 @@ class authenticator {
     if (!who) return refuse(d, who.error());
     d.actor = who->subject;
     d.tenant = who->tenant;
+    if (tenant && !authz::require_tenant(*tenant, who->tenant))
+      return refuse(d, who->kind == credential_kind::api_key ? errc::wrong_tenant : errc::tenant_mismatch);
 
     if (auto admitted = limit(*who, d.at); !admitted) return refuse(d, admitted.error());
     if (!rt.role.empty() && !holds_role(*who, rt.role)) return refuse(d, errc::forbidden);

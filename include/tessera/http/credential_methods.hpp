@@ -13,7 +13,6 @@
 #include <string_view>
 #include <utility>
 
-#include "tessera/authz/tenant.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/http/headers.hpp"
 #include "tessera/http/principal.hpp"
@@ -61,9 +60,8 @@ inline result<std::vector<std::string>> optional_list(const jwt::verified_token&
   return t.claim_strings(claim);
 }
 
-// The principal of a verified token, bound to the route's tenant (tenant_mismatch, 403).
-inline result<principal> token_principal(jwt::verified_token&& t, const claim_names& names, credential_kind kind,
-                                         std::optional<std::string_view> route_tenant) {
+// The principal of a verified token (the authenticator binds it to the route's tenant).
+inline result<principal> token_principal(jwt::verified_token&& t, const claim_names& names, credential_kind kind) {
   principal p;
   p.kind = kind;
   p.subject = std::string(t.subject());
@@ -71,9 +69,6 @@ inline result<principal> token_principal(jwt::verified_token&& t, const claim_na
     auto tenant = t.claim_string(names.tenant);
     if (!tenant) return unexpected{tenant.error()};
     p.tenant = std::string(*tenant);
-  }
-  if (route_tenant) {
-    if (auto bound = authz::require_tenant(*route_tenant, p.tenant); !bound) return unexpected{bound.error()};
   }
   auto scopes = optional_list(t, names.scopes);
   if (!scopes) return unexpected{scopes.error()};
@@ -96,8 +91,9 @@ result<principal> guarded(Fn&& fn) noexcept {
 }
 }  // namespace detail
 
-// Authorization: Bearer <JWT>. The "Bearer " prefix is mandatory (RFC 6750); the token is
-// verified, then its tenant claim must equal the route's tenant (tenant_mismatch, 403).
+// Authorization: Bearer <JWT>. The "Bearer " prefix is mandatory (RFC 6750). The principal's
+// tenant is the claim names.tenant; the authenticator then requires it to equal the route's
+// tenant (tenant_mismatch, 403), so the refusal is audited with the token's subject.
 template <class V>
   requires token_verifier<std::remove_cvref_t<V>>
 class bearer_jwt {
@@ -112,14 +108,14 @@ class bearer_jwt {
   bool offered(const R& req) const noexcept {
     return req.header("Authorization").has_value();
   }
-  // Verifies the bearer token and reads its principal.
+  // Verifies the bearer token and reads its principal (the route's tenant is bound by the caller).
   template <request_view R>
-  result<principal> authenticate(const R& req, std::optional<std::string_view> route_tenant) const noexcept {
+  result<principal> authenticate(const R& req, std::optional<std::string_view>) const noexcept {
     auto token = bearer_token(req.header("Authorization"));
     if (!token) return unexpected{token.error()};
     auto verified = verifier_.verify(*token);
     if (!verified) return unexpected{verified.error()};
-    return detail::guarded([&] { return detail::token_principal(std::move(*verified), names_, kind, route_tenant); });
+    return detail::guarded([&] { return detail::token_principal(std::move(*verified), names_, kind); });
   }
 
  private:
@@ -128,8 +124,9 @@ class bearer_jwt {
 };
 
 // An API key in its header ("ApiKey" unless the verifier says otherwise; name matched
-// case-insensitively). On a route with a tenant the key must belong to it: wrong_tenant (401),
-// as api_key::verifier reports it, so every API-key failure shares one status.
+// case-insensitively). On a route with a tenant the verifier checks that the key belongs to it:
+// wrong_tenant (401), refused like an unknown key so a key learns nothing of other tenants, and
+// every API-key failure shares one status.
 template <class V>
   requires key_verifier<std::remove_cvref_t<V>>
 class api_key_header {
@@ -189,7 +186,7 @@ class signed_bearer {
   // Verifies the token, then the signature, then that both name the same client.
   template <request_view R>
     requires signature_verifier<std::remove_cvref_t<SV>, R>
-  result<principal> authenticate(const R& req, std::optional<std::string_view> route_tenant) const noexcept {
+  result<principal> authenticate(const R& req, std::optional<std::string_view>) const noexcept {
     auto token = bearer_token(req.header("Authorization"));
     if (!token) return unexpected{token.error()};
     auto verified = tokens_.verify(*token);
@@ -199,7 +196,7 @@ class signed_bearer {
     if (auto same = request_signing::check_client_id(signature->client_id(), *verified, names_.client_id); !same)
       return unexpected{same.error()};
     return detail::guarded([&]() -> result<principal> {
-      auto p = detail::token_principal(std::move(*verified), names_, kind, route_tenant);
+      auto p = detail::token_principal(std::move(*verified), names_, kind);
       if (!p) return p;
       p->subject = std::string(signature->client_id());
       p->request.emplace(std::move(*signature));
