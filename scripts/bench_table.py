@@ -21,6 +21,7 @@ FLOORS = [
     (r"^peer/libjwt/(.+)$", r"floor/\1"),
     (r"^reject/bad_signature/(.+)$", r"floor/\1"),
     (r"^api_key/verify$", "floor/api_key"),
+    (r"^authenticate/bearer/(.+)$", r"floor/\1"),
     (r"^webhook/verify/(.+)$", r"floor/webhook/\1"),
     (r"^request_signature/verify/(.+)$", r"floor/request_signature/\1"),
     (r"^request_signature/verify_canonical/(.+)$", r"floor/request_signature_canonical/\1"),
@@ -46,13 +47,15 @@ TARGETS = [
 ]
 
 # Row order: by area, then in the suite's registration order.
-AREAS = ["verify/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "floor/", "hmac_method/"]
+AREAS = ["verify/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "authenticate/", "floor/",
+         "hmac_method/"]
 
 # Order within an area (a run with random interleaving lists benchmarks in random order).
 ALGS = ["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"]
 ORDER = ([f"verify/{a}" for a in ALGS] + ["peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
          "reject/bad_signature/HS256", "issue/HS256", "issue/RS256", "api_key/verify", "webhook/verify/1KiB",
-         "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256"]
+         "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256",
+         "authenticate/bearer/HS256"]
          + [f"floor/{a}" for a in ALGS] + ["floor/api_key", "floor/webhook/1KiB", "floor/webhook/1MiB",
          "floor/request_signature/RS256", "floor/request_signature_canonical/RS256"])
 
