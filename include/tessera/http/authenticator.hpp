@@ -41,6 +41,9 @@ concept credential_method = request_view<R> && requires(const M& m, const R& r, 
   { m.authenticate(r, tenant) } noexcept -> std::same_as<result<principal>>;
 };
 
+static_assert(credential_method<bearer_jwt<const jwt::verifier<jwt::single_key>&>, request_signing::request>);
+static_assert(credential_method<api_key_header<const api_key::verifier<>&>, request_signing::request>);
+
 // What a route demands of a request. Built once at start-up, then shared by every request.
 struct route {
   std::string pattern;              // an authz::match_path pattern ("/v2/orgs/{orgId}/*"); "" fits any path

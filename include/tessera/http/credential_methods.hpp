@@ -16,7 +16,12 @@
 #include "tessera/core/result.hpp"
 #include "tessera/http/headers.hpp"
 #include "tessera/http/principal.hpp"
+#include "tessera/jwt/key_set.hpp"
+#include "tessera/jwt/verifier.hpp"
+#include "tessera/core/replay_store.hpp"
 #include "tessera/request_signing/client_id.hpp"
+#include "tessera/request_signing/client_registry.hpp"
+#include "tessera/request_signing/client_timestamp.hpp"
 #include "tessera/request_signing/request.hpp"
 
 namespace tessera::http {
@@ -39,11 +44,18 @@ concept key_verifier = requires(const V& v, std::string_view key) {
   { v.options().header_name } -> std::convertible_to<std::string_view>;
 };
 
+static_assert(token_verifier<jwt::verifier<jwt::single_key>>);
+static_assert(key_verifier<api_key::verifier<>>);
+
 // A request-signature verifier for requests of type R (request_signing::verifier is one).
 template <class V, class R>
 concept signature_verifier = requires(const V& v, const R& r) {
   { v.verify(r) } noexcept -> std::same_as<result<request_signing::verified_request>>;
 };
+static_assert(signature_verifier<request_signing::verifier<request_signing::client_timestamp,
+                                                           request_signing::memory_client_registry&,
+                                                           core::memory_replay_store&>,
+                                 request_signing::request>);
 
 // How a verified token's claims become a principal's tenant, scopes and roles.
 struct claim_names {
