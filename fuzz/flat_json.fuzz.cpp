@@ -10,41 +10,14 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
+#include "support/flat_json_recorder.hpp"
 #include "tessera/detail/flat_json.hpp"
 
 namespace {
 namespace flat_json = tessera::detail::flat_json;
 using ojson = nlohmann::ordered_json;
 
-struct recorder {
-  std::vector<std::pair<std::string, ojson>> members;
-  std::string open;
-  ojson list;
-  bool member(std::string_view k, flat_json::scalar s, std::string_view text, std::int64_t x) {
-    ojson v;
-    switch (s) {
-      case flat_json::scalar::string: v = std::string(text); break;
-      case flat_json::scalar::integer: v = x; break;
-      case flat_json::scalar::boolean: v = x != 0; break;
-      case flat_json::scalar::null: v = nullptr; break;
-    }
-    members.emplace_back(std::string(k), std::move(v));
-    return true;
-  }
-  bool array(std::string_view k) {
-    open = std::string(k);
-    list = ojson::array();
-    return true;
-  }
-  bool element(std::string_view s) {
-    list.push_back(std::string(s));
-    return true;
-  }
-  bool end_array() {
-    members.emplace_back(open, list);
-    return true;
-  }
-};
+using recorder = tessera_test::flat_json_recorder;
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
