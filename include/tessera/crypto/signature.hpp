@@ -54,19 +54,19 @@ constexpr key_type required_key_type(signature_alg a) noexcept {
 }
 
 namespace detail {
+// For the PSS schemes, sets the padding, the MGF1 hash and a salt as long as the digest.
+inline bool set_pss_params(EVP_PKEY_CTX* pctx, signature_alg a, const EVP_MD* md) noexcept {
+  return !is_pss(a) || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1);
+}
+
 // Prepares ctx for a sign or verify with the scheme's hash and padding.
 inline bool digest_sign_verify_init(EVP_MD_CTX* ctx, EVP_PKEY* pk, signature_alg a, bool sign) noexcept {
   const EVP_MD* md = a == signature_alg::ed25519 ? nullptr : detail::md(signature_hash(a));
   EVP_PKEY_CTX* pctx = nullptr;
   int rc = sign ? EVP_DigestSignInit(ctx, &pctx, md, nullptr, pk) : EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, pk);
-  if (rc != 1) return false;
-  if (is_pss(a)) {
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
-      return false;
-  }
-  return true;
+  return rc == 1 && set_pss_params(pctx, a, md);
 }
 
 // A per-thread digest context, reset before each use, so verification allocates no EVP_MD_CTX.
@@ -77,14 +77,10 @@ inline EVP_MD_CTX* thread_md_ctx() noexcept {
 }
 
 // Sets a verify context's scheme parameters: the hash whose DigestInfo (RSA) or value (ECDSA) is
-// checked and, for PSS, the padding, MGF1 hash and a salt as long as the digest.
+// checked and, for PSS, the PSS parameters.
 inline bool set_verify_params(EVP_PKEY_CTX* pctx, signature_alg a) noexcept {
   const EVP_MD* md = detail::md(signature_hash(a));
-  if (is_pss(a) && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-                    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-                    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1))
-    return false;
-  return EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
+  return set_pss_params(pctx, a, md) && EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
 }
 
 // Per-thread verify contexts for the RSA and ECDSA schemes, initialised once per key and scheme
