@@ -115,9 +115,6 @@ class authenticator {
       return refuse(d, errc::internal_error);
     }
 
-    const std::size_t offered = offered_count(req, std::index_sequence_for<Methods...>{});
-    if (offered == 0) return refuse(d, errc::missing_credentials);
-    if (offered > 1) return refuse(d, errc::malformed_credentials);
     auto who = run_offered(req, tenant, d, std::index_sequence_for<Methods...>{});
     if (!who) return refuse(d, who.error());
     d.actor = who->subject;
@@ -166,23 +163,21 @@ class authenticator {
     return unexpected{e};
   }
 
-  template <class R, std::size_t... I>
-  std::size_t offered_count(const R& req, std::index_sequence<I...>) const noexcept {
-    return (std::size_t{0} + ... + (std::get<I>(methods_).offered(req) ? 1u : 0u));
-  }
-
-  // Runs the one method the request offers.
+  // Runs the one method the request offers: missing_credentials when it offers none,
+  // malformed_credentials when it offers more than one (each method is asked once).
   template <class R, std::size_t... I>
   result<principal> run_offered(const R& req, std::optional<std::string_view> tenant, decision& d,
                                 std::index_sequence<I...>) const noexcept {
+    std::size_t offered = 0, which = 0;
+    ((std::get<I>(methods_).offered(req) ? (void)(++offered, which = I) : void()), ...);
+    if (offered == 0) return unexpected{errc::missing_credentials};
+    if (offered > 1) return unexpected{errc::malformed_credentials};
     result<principal> out = unexpected{errc::missing_credentials};
-    auto try_one = [&](const auto& m) noexcept {
-      if (!m.offered(req)) return false;
+    auto run = [&](const auto& m) noexcept {
       d.credential = name(std::remove_cvref_t<decltype(m)>::kind);
       out = m.authenticate(req, tenant);
-      return true;
     };
-    (try_one(std::get<I>(methods_)) || ...);
+    ((I == which ? run(std::get<I>(methods_)) : void()), ...);
     return out;
   }
 

@@ -68,8 +68,10 @@ struct claim_names {
 namespace detail {
 // An optional list claim: absent is an empty list; any other type is invalid_claim.
 inline result<std::vector<std::string>> optional_list(const jwt::verified_token& t, std::string_view claim) {
-  if (claim.empty() || !t.has_claim(claim)) return std::vector<std::string>{};
-  return t.claim_strings(claim);
+  if (claim.empty()) return std::vector<std::string>{};
+  auto list = t.claim_strings(claim);
+  if (!list && list.error() == errc::missing_claim) return std::vector<std::string>{};
+  return list;
 }
 
 // The principal of a verified token (the authenticator binds it to the route's tenant).
@@ -123,7 +125,7 @@ class bearer_jwt {
   // Verifies the bearer token and reads its principal (the route's tenant is bound by the caller).
   template <request_view R>
   result<principal> authenticate(const R& req, std::optional<std::string_view>) const noexcept {
-    auto token = bearer_token(req.header("Authorization"));
+    auto token = bearer_token_of(req);
     if (!token) return unexpected{token.error()};
     auto verified = verifier_.verify(*token);
     if (!verified) return unexpected{verified.error()};
@@ -199,7 +201,7 @@ class signed_bearer {
   template <request_view R>
     requires signature_verifier<std::remove_cvref_t<SV>, R>
   result<principal> authenticate(const R& req, std::optional<std::string_view>) const noexcept {
-    auto token = bearer_token(req.header("Authorization"));
+    auto token = bearer_token_of(req);
     if (!token) return unexpected{token.error()};
     auto verified = tokens_.verify(*token);
     if (!verified) return unexpected{verified.error()};
