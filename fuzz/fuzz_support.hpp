@@ -10,6 +10,10 @@
 
 namespace tessera_fuzz {
 
+// The fuzzing HMAC key, 32 bytes: the HS256 verifiers of the JWT and authenticator targets use
+// it, and their token seeds are signed with it.
+inline constexpr std::string_view hs256_key = "tessera-fuzz-hs256-key-012345678";
+
 // The input as text.
 inline std::string_view text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

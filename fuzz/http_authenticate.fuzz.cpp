@@ -17,14 +17,14 @@
 namespace {
 using namespace tessera;
 
-constexpr std::string_view key_text = "tessera-fuzz-hs256-key-012345678";  // as in jwt_verify
+using tessera_fuzz::hs256_key;
 
 struct world {
   jwt::verifier<jwt::single_key> tokens{
-      jwt::single_key(jwt::verification_key::hmac(jwt::alg::hs256, core::bytes_view(key_text)).value()),
+      jwt::single_key(jwt::verification_key::hmac(jwt::alg::hs256, core::bytes_view(hs256_key)).value()),
       jwt::rules::builder{}.issuer("https://auth.example.com").audience("orders-api").build().value()};
   api_key::memory_key_store store;
-  api_key::pepper_ring peppers = api_key::pepper_ring::create(1, core::bytes_view(key_text)).value();
+  api_key::pepper_ring peppers = api_key::pepper_ring::create(1, core::bytes_view(hs256_key)).value();
   api_key::verifier<> keys = api_key::verifier<>::create(api_key::key_format{}, peppers, store).value();
   http::authenticator<http::null_audit, http::no_rate_limit, core::coarse_clock,
                       http::bearer_jwt<const jwt::verifier<jwt::single_key>&>, http::api_key_header<const api_key::verifier<>&>>

@@ -18,12 +18,11 @@
 namespace {
 using namespace tessera;
 
-// The fuzzing key, 32 bytes (the seeds are signed with it).
-constexpr std::string_view key_text = "tessera-fuzz-hs256-key-012345678";
+using tessera_fuzz::hs256_key;
 
 const jwt::verifier<jwt::single_key>& verifier() {
   static const jwt::verifier<jwt::single_key> v(
-      jwt::single_key(jwt::verification_key::hmac(jwt::alg::hs256, core::bytes_view(key_text)).value()),
+      jwt::single_key(jwt::verification_key::hmac(jwt::alg::hs256, core::bytes_view(hs256_key)).value()),
       jwt::rules::builder{}.issuer("https://auth.example.com").audience("orders-api").build().value());
   return v;
 }
@@ -52,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)check(in);
 
   // The input as claims, in a token signed with the verifier's key.
-  static const auto key = crypto::hmac_key::create(crypto::hash_alg::sha256, core::bytes_view(key_text)).value();
+  static const auto key = crypto::hmac_key::create(crypto::hash_alg::sha256, core::bytes_view(hs256_key)).value();
   std::string token = core::base64url_encode(core::bytes_view(std::string_view(R"({"alg":"HS256","typ":"JWT"})")));
   token += '.';
   token += core::base64url_encode(core::bytes_view(in));
