@@ -8,6 +8,7 @@
 #include <openssl/rsa.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -309,4 +310,70 @@ TEST_CASE("keys made and dropped one after another verify only their own signatu
       CHECK(crypto::verify(pub, signature_alg::ecdsa_p256_sha256, "short-lived", previous).error() == errc::bad_signature);
     previous = sig;
   }
+}
+
+// A key's last owner frees it, not a thread's leftover OpenSSL context. verify() keeps per-thread
+// contexts; if one of them held the last reference, the key would be freed at that thread's exit
+// through OpenSSL's own reference count, which orders nothing that ThreadSanitizer (or the C++
+// memory model) can see against another thread's earlier reads of the key. Here two threads
+// verify with their own copies of fresh keys, drop the copies and exit, with no ordering between
+// them; the keys' owner in this thread is gone before either exits. Under the tsan preset, this
+// reported a race (free in a thread's exit against the other's read) before the fix.
+TEST_CASE("keys dropped by every owner are freed by their last owner and not at a thread's exit",
+          "[crypto][signature][concurrency]") {
+  struct job {
+    signature_alg alg;
+    public_key pub;
+    core::bytes sig;
+  };
+  for (int round = 0; round < 4; ++round) {
+    auto jobs = std::make_optional<std::vector<job>>();
+    for (auto a : all_algs) {
+      const auto& kp = pair_for(crypto::required_key_type(a));
+      // A fresh key object (its own EVP_PKEY) each round, so only this round's owners hold it.
+      jobs->push_back({a, public_key::from_der(kp.pub.to_der().value()).value(), crypto::sign(kp.priv, a, "drop").value()});
+    }
+    std::atomic<bool> owner_gone{false};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 2; ++t) {
+      pool.emplace_back([&failures, &owner_gone, mine = std::make_optional(*jobs)]() mutable {
+        for (const auto& j : *mine)
+          if (!crypto::verify(j.pub, j.alg, "drop", j.sig)) ++failures;
+        mine.reset();
+        while (!owner_gone.load(std::memory_order_acquire)) std::this_thread::yield();
+      });
+    }
+    jobs.reset();
+    owner_gone.store(true, std::memory_order_release);
+    for (auto& th : pool) th.join();
+    CHECK(failures.load() == 0);
+  }
+}
+
+// Each slot of the verify-context cache holds a copy of its key's owner (besides OpenSSL's own
+// reference inside the context), so the key outlives the slot's context and is freed by the
+// owner's last release.
+TEST_CASE("a cached verify context keeps its key's owner until it is replaced", "[crypto][signature]") {
+  const auto& kp = pair_for(key_type::ec_p256);
+  const auto pub = public_key::from_der(kp.pub.to_der().value()).value();
+  const auto& owner = crypto::detail::pkey_access::of(pub);
+  const auto alone = owner.use_count();
+  {
+    crypto::detail::verify_ctx_cache cache;
+    REQUIRE(cache.get(owner, signature_alg::ecdsa_p256_sha256) != nullptr);
+    CHECK(owner.use_count() == alone + 1);
+    // The same key and scheme again: the same slot, no second copy.
+    REQUIRE(cache.get(owner, signature_alg::ecdsa_p256_sha256) != nullptr);
+    CHECK(owner.use_count() == alone + 1);
+    // Enough other keys to replace every slot: the first key's slot lets go of it.
+    std::vector<public_key> others;
+    for (std::size_t i = 0; i < crypto::detail::verify_ctx_cache::slots; ++i) {
+      others.push_back(public_key::from_der(kp.pub.to_der().value()).value());
+      REQUIRE(cache.get(crypto::detail::pkey_access::of(others.back()), signature_alg::ecdsa_p256_sha256) != nullptr);
+    }
+    CHECK(owner.use_count() == alone);
+    CHECK(crypto::detail::pkey_access::of(others.front()).use_count() == 2);
+  }
+  CHECK(owner.use_count() == alone);
 }

@@ -14,6 +14,10 @@
 
 namespace tessera::crypto {
 
+namespace detail {
+struct pkey_access;
+}
+
 // A public key, parsed once and shared cheaply between copies and threads.
 class public_key {
  public:
@@ -81,6 +85,7 @@ class public_key {
 
  private:
   friend class private_key;
+  friend struct detail::pkey_access;
   public_key(tessera::detail::shared_pkey k, key_type t) noexcept : pkey_(std::move(k)), type_(t) {}
 
   static result<public_key> adopt(result<EVP_PKEY*> pk, const key_policy& policy) {

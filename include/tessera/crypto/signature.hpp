@@ -83,34 +83,43 @@ inline bool set_verify_params(EVP_PKEY_CTX* pctx, signature_alg a) noexcept {
   return set_pss_params(pctx, a, md) && EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
 }
 
+// Lends verify() the shared owner of a public key's EVP_PKEY.
+struct pkey_access {
+  static const tessera::detail::shared_pkey& of(const public_key& k) noexcept { return k.pkey_; }
+};
+
 // Per-thread verify contexts for the RSA and ECDSA schemes, initialised once per key and scheme
 // and reused: EVP_PKEY_verify may run any number of times on one context with the same
 // parameters. A fresh EVP_DigestVerifyInit per call would fetch the signature algorithm and
 // digest again, under a lock every thread shares (OpenSSL 3.0), which kept verification from
-// scaling across cores. Each context holds a reference to its key, so a cached key pointer can
+// scaling across cores. Each slot holds a copy of its key's owner, so a cached key pointer can
 // never be reused by another key; the cost is that a thread keeps up to `slots` recently used
-// public keys alive until it replaces them or exits.
+// public keys alive until it replaces them or exits. A slot frees its context (and the key
+// reference OpenSSL keeps inside it) before it lets go of the owner, so the key is always freed
+// by the owner's last release, whose ordering C++ (and ThreadSanitizer) sees, and never by
+// OpenSSL's internal reference count at some thread's exit.
 class verify_ctx_cache {
  public:
   static constexpr std::size_t slots = 8;
 
   // The context for the key and scheme, made on first use; nullptr if OpenSSL fails.
-  EVP_PKEY_CTX* get(EVP_PKEY* pk, signature_alg a) noexcept {
+  EVP_PKEY_CTX* get(const tessera::detail::shared_pkey& pk, signature_alg a) noexcept {
     for (auto& e : entries_)
-      if (e.key == pk && e.alg == a) return e.ctx.get();
-    tessera::detail::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
+      if (e.key.get() == pk.get() && e.alg == a) return e.ctx.get();
+    tessera::detail::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk.get(), nullptr));
     if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || !set_verify_params(ctx.get(), a)) return nullptr;
     entry& e = entries_[next_];
     next_ = (next_ + 1) % slots;
-    e.ctx = std::move(ctx);
+    e.ctx.reset();  // the old context first, then its key's owner
     e.key = pk;
     e.alg = a;
+    e.ctx = std::move(ctx);
     return e.ctx.get();
   }
 
  private:
   struct entry {
-    EVP_PKEY* key = nullptr;
+    tessera::detail::shared_pkey key;  // declared before ctx, so destroyed after it
     signature_alg alg = signature_alg::ed25519;  // never cached, so an empty slot matches nothing
     tessera::detail::evp_pkey_ctx_ptr ctx;
   };
@@ -126,8 +135,9 @@ inline verify_ctx_cache& thread_verify_ctxs() noexcept {
 
 // Verifies a (DER, for ECDSA) signature over msg with an RSA or ECDSA scheme: the message is
 // hashed with the pre-fetched digest, then checked on the thread's cached context.
-inline result<void> verify_hashed(EVP_PKEY* pk, signature_alg a, core::bytes_view msg, core::bytes_view sig) noexcept {
-  EVP_PKEY_CTX* pctx = thread_verify_ctxs().get(pk, a);
+inline result<void> verify_hashed(const public_key& key, signature_alg a, core::bytes_view msg,
+                                  core::bytes_view sig) noexcept {
+  EVP_PKEY_CTX* pctx = thread_verify_ctxs().get(pkey_access::of(key), a);
   EVP_MD_CTX* mctx = thread_md_ctx();
   std::array<unsigned char, EVP_MAX_MD_SIZE> hash;
   unsigned hash_len = 0;
@@ -177,12 +187,16 @@ inline result<void> verify(const public_key& key, signature_alg a, core::bytes_v
     if (!n) return unexpected{errc::bad_signature};
     to_check = core::bytes_view(der.data(), *n);
   }
-  if (a != signature_alg::ed25519) return detail::verify_hashed(key.native_handle(), a, msg, to_check);
+  if (a != signature_alg::ed25519) return detail::verify_hashed(key, a, msg, to_check);
   // Ed25519 signs the message itself (no prehash), so it keeps the one-shot EVP_DigestVerify.
   EVP_MD_CTX* ctx = detail::thread_md_ctx();
-  if (!ctx || !detail::digest_sign_verify_init(ctx, key.native_handle(), a, false))
-    return tessera::detail::ossl_fail(errc::crypto_failure);
-  int rc = EVP_DigestVerify(ctx, to_check.data(), to_check.size(), msg.data(), msg.size());
+  if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
+  const bool ready = detail::digest_sign_verify_init(ctx, key.native_handle(), a, false);
+  const int rc = ready ? EVP_DigestVerify(ctx, to_check.data(), to_check.size(), msg.data(), msg.size()) : 0;
+  // The context holds a reference to the key: let go of it now, while the caller still owns the
+  // key, so the thread's context never keeps it alive (see verify_ctx_cache).
+  EVP_MD_CTX_reset(ctx);
+  if (!ready) return tessera::detail::ossl_fail(errc::crypto_failure);
   if (rc != 1) return tessera::detail::ossl_fail(errc::bad_signature);
   return core::ok();
 }
