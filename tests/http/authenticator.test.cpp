@@ -153,6 +153,49 @@ TEST_CASE("multi-surface platform: Bearer is mandatory, API keys come from a cas
         errc::api_key_revoked);
 }
 
+// RFC 9110 §11.6.1: a 401 carries a challenge for a scheme the server takes. The authenticator
+// names its methods' schemes unless the options name others.
+TEST_CASE("401 answers challenge the schemes of the authenticator's methods", "[http][authenticator]") {
+  world w;
+  auto challenges = [](const http::error_response& r) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : r.headers)
+      if (k == "WWW-Authenticate") out.push_back(v);
+    return out;
+  };
+  const http::route any{"", "", {}, ""};
+
+  // API keys only: a bad key is challenged with ApiKey, never with Bearer.
+  http::authenticator keys_only(http::null_audit{}, http::no_rate_limit{}, {}, http::api_key_method(w.keys));
+  auto refused = keys_only.authenticate(make_request("GET", "/x", {{"ApiKey", "tk_live_unknown"}}), any);
+  REQUIRE_FALSE(refused);
+  CHECK(challenges(keys_only.respond(refused.error())) == std::vector<std::string>{"ApiKey realm=\"api\""});
+  CHECK(challenges(keys_only.respond(errc::missing_credentials)) == std::vector<std::string>{"ApiKey realm=\"api\""});
+
+  // Bearer tokens only: RFC 6750's invalid_token once a token was presented.
+  http::authenticator tokens_only(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens));
+  auto bad = tokens_only.authenticate(make_request("GET", "/x", {{"Authorization", "Bearer a.b.c"}}), any);
+  REQUIRE_FALSE(bad);
+  CHECK(challenges(tokens_only.respond(bad.error())) ==
+        std::vector<std::string>{"Bearer realm=\"api\", error=\"invalid_token\""});
+
+  // Both: one challenge each; an API key's failure does not call the token invalid.
+  http::authenticator both(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens),
+                           http::api_key_method(w.keys));
+  CHECK(challenges(both.respond(errc::api_key_revoked)) ==
+        std::vector<std::string>{"Bearer realm=\"api\"", "ApiKey realm=\"api\""});
+  CHECK(challenges(both.respond(errc::token_expired)) ==
+        std::vector<std::string>{"Bearer realm=\"api\", error=\"invalid_token\"", "ApiKey realm=\"api\""});
+
+  // Schemes and realm named by the server are kept as given; a 403 challenges nothing.
+  http::authenticator_options named;
+  named.errors.schemes = {"Key"};
+  named.errors.realm = "partners";
+  http::authenticator custom(http::null_audit{}, http::no_rate_limit{}, named, http::api_key_method(w.keys));
+  CHECK(challenges(custom.respond(errc::api_key_unknown)) == std::vector<std::string>{"Key realm=\"partners\""});
+  CHECK(challenges(custom.respond(errc::missing_scope)).empty());
+}
+
 TEST_CASE("commerce platform: roles through a hierarchy, per-user rate limits", "[http][authenticator]") {
   world w;
   authz::role_hierarchy roles;

@@ -1,6 +1,9 @@
 // Tests for tessera/http/error_response.hpp: errc -> status, JSON body and headers in one place.
 #include "tessera/http/error_response.hpp"
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "support/catch.hpp"
@@ -30,6 +33,44 @@ TEST_CASE("error responses carry the stable name and status", "[http][error]") {
   CHECK(http::make_error_response(errc::missing_field).status == 400);
   CHECK(http::make_error_response(errc::internal_error).status == 500);
   CHECK(header(http::make_error_response(errc::missing_credentials), "WWW-Authenticate") == "Bearer realm=\"api\"");
+}
+
+TEST_CASE("401 challenges: one per scheme, a quoted realm, and nothing that could split a header",
+          "[http][error]") {
+  auto challenges = [](const http::error_response& r) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : r.headers)
+      if (k == "WWW-Authenticate") out.push_back(v);
+    return out;
+  };
+  http::error_options o;
+  o.schemes = {"Bearer", "ApiKey"};
+  CHECK(challenges(http::make_error_response(errc::bad_signature, o)) ==
+        std::vector<std::string>{"Bearer realm=\"api\", error=\"invalid_token\"", "ApiKey realm=\"api\""});
+  // An API key's failure, or no credential at all: the Bearer challenge carries no error.
+  for (errc e : {errc::api_key_unknown, errc::wrong_tenant, errc::missing_credentials})
+    CHECK(challenges(http::make_error_response(e, o)) ==
+          std::vector<std::string>{"Bearer realm=\"api\"", "ApiKey realm=\"api\""});
+  // Only 401s challenge.
+  CHECK(challenges(http::make_error_response(errc::missing_scope, o)).empty());
+  CHECK(challenges(http::make_error_response(errc::rate_limited, o)).empty());
+  // An empty realm omits every challenge.
+  o.realm.clear();
+  CHECK(challenges(http::make_error_response(errc::bad_signature, o)).empty());
+
+  // The realm is a quoted-string: quotes and backslashes escaped, CR, LF and other controls dropped.
+  http::error_options odd;
+  odd.realm = "a\"b\\c\r\nSet-Cookie: x=1\x7f";
+  const auto got = challenges(http::make_error_response(errc::missing_credentials, odd));
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == "Bearer realm=\"a\\\"b\\\\cSet-Cookie: x=1\"");
+  CHECK(got[0].find_first_of("\r\n") == std::string::npos);
+
+  // A scheme that is not an RFC 9110 token is left out, not sent half-formed.
+  http::error_options bad;
+  bad.schemes = {"Api Key", "", "Bearer\r\nX: y", "ApiKey"};
+  CHECK(challenges(http::make_error_response(errc::api_key_unknown, bad)) ==
+        std::vector<std::string>{"ApiKey realm=\"api\""});
 }
 
 TEST_CASE("rate limiting answers 429 with Retry-After", "[http][error]") {

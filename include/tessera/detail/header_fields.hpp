@@ -1,12 +1,23 @@
 #pragma once
 // The element types of header containers, shared by every area that reads request headers from a
 // container (webhook verification, API-key extraction): (name, value) pairs such as std::map's
-// value_type, and {name, value} fields such as webhook::header.
+// value_type, and {name, value} fields such as webhook::header; and the token syntax of header
+// names and auth-schemes.
 
 #include <string_view>
 #include <utility>
 
 namespace tessera::detail {
+
+// True for an RFC 9110 §5.6.2 token (the syntax of a header name or an auth-scheme).
+constexpr bool is_token(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
 
 // An element of a header container that is a (name, value) pair, e.g. std::map's value_type.
 template <class T>

@@ -61,7 +61,8 @@ static_assert(authz::rate_limiter<no_rate_limit>);
 // Settings of an authenticator.
 struct authenticator_options {
   const authz::role_hierarchy* roles = nullptr;  // role inclusion; null: a role is only itself
-  error_options errors;                          // how respond() renders a refusal
+  error_options errors;                          // how respond() renders a refusal; empty
+                                                 // errors.schemes: the methods' (see authenticator)
 };
 
 // The authenticator: credential methods tried by what the request carries, then the route's
@@ -81,7 +82,10 @@ struct authenticator_options {
 //      with no tenant never fits a route that has one;
 //   4. the principal's rate limit: rate_limited (429), store_unavailable (500);
 //   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403).
-// Every decision, allowed or refused, is recorded in the audit sink.
+// Every decision, allowed or refused, is recorded in the audit sink. A 401 from respond()
+// challenges the schemes of the methods, unless options.errors.schemes names others: "Bearer"
+// for bearer tokens and signed requests, "ApiKey" for API keys, so an API-key-only server never
+// invites a bearer token.
 template <class Audit, class Limiter, class Clock, class... Methods>
   requires audit_sink<std::remove_cvref_t<Audit>> && authz::rate_limiter<std::remove_cvref_t<Limiter>> &&
            core::clock<std::remove_cvref_t<Clock>> && (sizeof...(Methods) > 0)
@@ -90,13 +94,14 @@ class authenticator {
   // An authenticator over these methods, on the default clock.
   authenticator(std::type_identity_t<Audit> audit, std::type_identity_t<Limiter> limiter, authenticator_options options,
                 Methods... methods)
-      : audit_{std::forward<Audit>(audit)}, limiter_{std::forward<Limiter>(limiter)}, options_(std::move(options)),
-        clock_(), methods_(std::move(methods)...) {}
+      : audit_{std::forward<Audit>(audit)}, limiter_{std::forward<Limiter>(limiter)},
+        options_(with_challenges(std::move(options))), clock_(), methods_(std::move(methods)...) {}
   // An authenticator over these methods, on a given clock (e.g. core::manual_clock& in tests).
   authenticator(std::type_identity_t<Audit> audit, std::type_identity_t<Limiter> limiter, authenticator_options options,
                 std::type_identity_t<Clock> clock, Methods... methods)
-      : audit_{std::forward<Audit>(audit)}, limiter_{std::forward<Limiter>(limiter)}, options_(std::move(options)),
-        clock_(std::forward<Clock>(clock)), methods_(std::move(methods)...) {}
+      : audit_{std::forward<Audit>(audit)}, limiter_{std::forward<Limiter>(limiter)},
+        options_(with_challenges(std::move(options))), clock_(std::forward<Clock>(clock)),
+        methods_(std::move(methods)...) {}
 
   // Authenticates and authorises a request for a route.
   template <request_view R>
@@ -138,6 +143,14 @@ class authenticator {
   const authenticator_options& options() const noexcept { return options_; }
 
  private:
+  // The options, with the methods' auth-schemes when the caller named none.
+  static authenticator_options with_challenges(authenticator_options o) {
+    if (!o.errors.schemes.empty()) return o;
+    if (((std::remove_cvref_t<Methods>::kind != credential_kind::api_key) || ...)) o.errors.schemes.emplace_back("Bearer");
+    if (((std::remove_cvref_t<Methods>::kind == credential_kind::api_key) || ...)) o.errors.schemes.emplace_back("ApiKey");
+    return o;
+  }
+
   // What is known of a request while it is decided, for its audit record.
   struct decision {
     std::chrono::system_clock::time_point at;

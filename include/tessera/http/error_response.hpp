@@ -8,12 +8,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tessera/core/error.hpp"
+#include "tessera/detail/header_fields.hpp"
 
 namespace tessera::http {
 
@@ -24,8 +26,11 @@ using legacy_code_map = std::function<std::optional<int>(errc)>;
 struct error_options {
   // Optional legacy numeric codes, added to the body as "code".
   legacy_code_map legacy_code;
-  // Realm for WWW-Authenticate on 401 answers ("" to omit the header).
+  // Realm of the WWW-Authenticate challenges on 401 answers ("" to omit them).
   std::string realm = "api";
+  // Auth-schemes challenged on 401 answers, one WWW-Authenticate field each; empty means
+  // {"Bearer"}. An authenticator left with the empty list names the schemes of its methods.
+  std::vector<std::string> schemes;
   // Seconds for Retry-After on 429 answers (0 to omit).
   int retry_after_seconds = 0;
 };
@@ -51,7 +56,26 @@ inline legacy_code_map api_key_legacy_code(int code = -23) {
   };
 }
 
-// Renders the answer for a cause.
+namespace detail {
+// A challenge parameter value as an RFC 9110 quoted-string: '"' and '\' escaped, control
+// characters (CR and LF among them) dropped, so configuration can never split a header.
+inline std::string quoted(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+}  // namespace detail
+
+// Renders the answer for a cause. A 401 challenges each scheme (RFC 9110 §11.6.1); the Bearer
+// challenge adds error="invalid_token" (RFC 6750 §3.1) when a token was presented and failed,
+// not when nothing was presented or the failure was an API key's. Schemes that are not valid
+// tokens are left out.
 inline error_response make_error_response(errc e, const error_options& opts = {}) {
   error_response r;
   r.status = core::http_status(e);
@@ -65,10 +89,14 @@ inline error_response make_error_response(errc e, const error_options& opts = {}
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("Cache-Control", "no-store");
   if (r.status == 401 && !opts.realm.empty()) {
-    // RFC 6750 §3: invalid_token for token failures, bare challenge when nothing was presented.
-    std::string challenge = "Bearer realm=\"" + opts.realm + "\"";
-    if (e != errc::missing_credentials) challenge += ", error=\"invalid_token\"";
-    r.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+    static const std::vector<std::string> bearer_only{"Bearer"};
+    const bool token_failed = e != errc::missing_credentials && !is_api_key_error(e);
+    for (const auto& scheme : opts.schemes.empty() ? bearer_only : opts.schemes) {
+      if (!tessera::detail::is_token(scheme)) continue;
+      std::string challenge = scheme + " realm=" + detail::quoted(opts.realm);
+      if (scheme == "Bearer" && token_failed) challenge += ", error=\"invalid_token\"";
+      r.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+    }
   }
   if (r.status == 429 && opts.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(opts.retry_after_seconds));

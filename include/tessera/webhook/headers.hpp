@@ -23,15 +23,7 @@ namespace tessera::webhook {
 namespace detail {
 using core::iequals;  // header names are case-insensitive (RFC 9110 §5.1)
 
-// True for an RFC 9110 §5.6.2 token (the syntax of a header name).
-constexpr bool is_token(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (char c : s) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
+using tessera::detail::is_token;  // header names are RFC 9110 tokens
 
 // Splits the next item off a list separated by `sep`, dropping spaces and tabs around the item.
 // Returns false when the list is exhausted. Empty items are returned as empty views.
