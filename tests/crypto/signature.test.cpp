@@ -50,6 +50,9 @@ struct key_pair {
   private_key priv;
   public_key pub;
 };
+// A new key object with the same key (its own EVP_PKEY, through its DER), so only the caller's
+// copies own it.
+public_key fresh_copy(const public_key& k) { return public_key::from_der(k.to_der().value()).value(); }
 // The fixture key pair for each key kind, parsed once.
 const key_pair& pair_for(key_type t) {
   static const key_pair rsa{private_key::from_pem(keys::rsa2048_private_pkcs8).value(),
@@ -331,7 +334,7 @@ TEST_CASE("keys dropped by every owner are freed by their last owner and not at 
     for (auto a : all_algs) {
       const auto& kp = pair_for(crypto::required_key_type(a));
       // A fresh key object (its own EVP_PKEY) each round, so only this round's owners hold it.
-      jobs->push_back({a, public_key::from_der(kp.pub.to_der().value()).value(), crypto::sign(kp.priv, a, "drop").value()});
+      jobs->push_back({a, fresh_copy(kp.pub), crypto::sign(kp.priv, a, "drop").value()});
     }
     std::atomic<bool> owner_gone{false};
     std::atomic<int> failures{0};
@@ -356,7 +359,7 @@ TEST_CASE("keys dropped by every owner are freed by their last owner and not at 
 // owner's last release.
 TEST_CASE("a cached verify context keeps its key's owner until it is replaced", "[crypto][signature]") {
   const auto& kp = pair_for(key_type::ec_p256);
-  const auto pub = public_key::from_der(kp.pub.to_der().value()).value();
+  const auto pub = fresh_copy(kp.pub);
   const auto& owner = crypto::detail::pkey_access::of(pub);
   const auto alone = owner.use_count();
   {
@@ -369,7 +372,7 @@ TEST_CASE("a cached verify context keeps its key's owner until it is replaced", 
     // Enough other keys to replace every slot: the first key's slot lets go of it.
     std::vector<public_key> others;
     for (std::size_t i = 0; i < crypto::detail::verify_ctx_cache::slots; ++i) {
-      others.push_back(public_key::from_der(kp.pub.to_der().value()).value());
+      others.push_back(fresh_copy(kp.pub));
       REQUIRE(cache.get(crypto::detail::pkey_access::of(others.back()), signature_alg::ecdsa_p256_sha256) != nullptr);
     }
     CHECK(owner.use_count() == alone);

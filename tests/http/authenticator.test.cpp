@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/challenges.hpp"
 #include "http/fixtures.hpp"
 #include "support/catch.hpp"
 #include "tessera/authz/rate_limit.hpp"
@@ -15,6 +16,7 @@
 
 using namespace tessera;
 using http_fixture::make_request;
+using http_fixture::challenges;
 using http_fixture::world;
 
 namespace {
@@ -157,12 +159,6 @@ TEST_CASE("multi-surface platform: Bearer is mandatory, API keys come from a cas
 // names its methods' schemes unless the options name others.
 TEST_CASE("401 answers challenge the schemes of the authenticator's methods", "[http][authenticator]") {
   world w;
-  auto challenges = [](const http::error_response& r) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : r.headers)
-      if (k == "WWW-Authenticate") out.push_back(v);
-    return out;
-  };
   const http::route any{"", "", {}, ""};
 
   // API keys only: a bad key is challenged with ApiKey, never with Bearer.

@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/challenges.hpp"
 #include "support/catch.hpp"
 
 using namespace tessera;
+using http_fixture::challenges;
 
 namespace {
 std::string header(const http::error_response& r, std::string_view name) {
@@ -37,12 +39,6 @@ TEST_CASE("error responses carry the stable name and status", "[http][error]") {
 
 TEST_CASE("401 challenges: one per scheme, a quoted realm, and nothing that could split a header",
           "[http][error]") {
-  auto challenges = [](const http::error_response& r) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : r.headers)
-      if (k == "WWW-Authenticate") out.push_back(v);
-    return out;
-  };
   http::error_options o;
   o.schemes = {"Bearer", "ApiKey"};
   CHECK(challenges(http::make_error_response(errc::bad_signature, o)) ==
