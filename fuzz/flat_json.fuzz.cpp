@@ -11,10 +11,10 @@
 
 #include "fuzz_support.hpp"
 #include "support/flat_json_recorder.hpp"
-#include "tessera/detail/flat_json.hpp"
+#include "tessera/jwt/detail/flat_json.hpp"
 
 namespace {
-namespace flat_json = tessera::detail::flat_json;
+namespace flat_json = tessera::jwt::detail::flat_json;
 using ojson = nlohmann::ordered_json;
 
 using recorder = tessera_test::flat_json_recorder;

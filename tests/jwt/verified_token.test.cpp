@@ -2,7 +2,7 @@
 // missing_claim versus invalid_claim, escaped strings, scope lists and audiences.
 #include "tessera/jwt/verified_token.hpp"
 
-#include "tessera/detail/jwt_parse.hpp"
+#include "tessera/jwt/detail/parse.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

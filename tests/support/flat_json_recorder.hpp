@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "tessera/detail/flat_json.hpp"
+#include "tessera/jwt/detail/flat_json.hpp"
 
 namespace tessera_test {
 
@@ -18,8 +18,8 @@ struct flat_json_recorder {
   std::string open;
   ojson list;
 
-  bool member(std::string_view k, tessera::detail::flat_json::scalar s, std::string_view text, std::int64_t x) {
-    namespace fj = tessera::detail::flat_json;
+  bool member(std::string_view k, tessera::jwt::detail::flat_json::scalar s, std::string_view text, std::int64_t x) {
+    namespace fj = tessera::jwt::detail::flat_json;
     ojson v;
     switch (s) {
       case fj::scalar::string: v = std::string(text); break;

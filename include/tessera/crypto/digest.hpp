@@ -8,7 +8,7 @@
 
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto {
 
@@ -30,7 +30,7 @@ constexpr std::string_view hash_name(hash_alg h) noexcept {
 
 namespace detail {
 inline const EVP_MD* md(hash_alg h) noexcept {
-  const auto& a = tessera::detail::algs();
+  const auto& a = crypto::detail::algs();
   return h == hash_alg::sha256 ? a.sha256.get() : h == hash_alg::sha384 ? a.sha384.get() : a.sha512.get();
 }
 }  // namespace detail
@@ -60,7 +60,7 @@ class hasher {
     unsigned len = 0;
     if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), d.bytes.data(), &len) != 1) {
       ok_ = false;
-      return tessera::detail::ossl_fail(errc::crypto_failure);
+      return crypto::detail::ossl_fail(errc::crypto_failure);
     }
     ok_ = false;
     d.size = len;
@@ -70,7 +70,7 @@ class hasher {
 
  private:
   hash_alg alg_;
-  tessera::detail::evp_md_ctx_ptr ctx_;
+  crypto::detail::evp_md_ctx_ptr ctx_;
   bool ok_ = false;
 };
 

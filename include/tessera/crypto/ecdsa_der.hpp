@@ -11,7 +11,7 @@
 
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto {
 
@@ -49,22 +49,22 @@ inline result<std::size_t> ecdsa_raw_to_der(core::bytes_view raw, std::span<std:
 // Refuses non-canonical DER, trailing bytes and integers that do not fit.
 inline result<core::bytes> ecdsa_der_to_raw(core::bytes_view der, std::size_t field_size) {
   const unsigned char* p = der.data();
-  std::unique_ptr<ECDSA_SIG, tessera::detail::ossl_deleter<ECDSA_SIG_free>> sig(
+  std::unique_ptr<ECDSA_SIG, crypto::detail::ossl_deleter<ECDSA_SIG_free>> sig(
       d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (!sig || p != der.data() + der.size()) return tessera::detail::ossl_fail(errc::bad_signature);
+  if (!sig || p != der.data() + der.size()) return crypto::detail::ossl_fail(errc::bad_signature);
   // Re-encode and compare, so only the canonical DER form is accepted.
   unsigned char* re = nullptr;
   int relen = i2d_ECDSA_SIG(sig.get(), &re);
   bool canonical = relen == static_cast<int>(der.size()) && std::memcmp(re, der.data(), der.size()) == 0;
   OPENSSL_free(re);
-  if (!canonical) return tessera::detail::ossl_fail(errc::bad_signature);
+  if (!canonical) return crypto::detail::ossl_fail(errc::bad_signature);
   const BIGNUM* r = nullptr;
   const BIGNUM* s = nullptr;
   ECDSA_SIG_get0(sig.get(), &r, &s);
   core::bytes raw(2 * field_size);
   if (BN_bn2binpad(r, raw.data(), static_cast<int>(field_size)) < 0 ||
       BN_bn2binpad(s, raw.data() + field_size, static_cast<int>(field_size)) < 0)
-    return tessera::detail::ossl_fail(errc::bad_signature);
+    return crypto::detail::ossl_fail(errc::bad_signature);
   return raw;
 }
 

@@ -13,7 +13,7 @@
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/digest.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto {
 
@@ -26,7 +26,7 @@ namespace detail {
 struct hmac_state {
   hash_alg alg;
   std::size_t key_size;
-  tessera::detail::evp_md_ctx_ptr inner, outer;  // never updated; only copied from
+  crypto::detail::evp_md_ctx_ptr inner, outer;  // never updated; only copied from
 };
 
 // Each thread keeps one working digest context per hash, so computing a tag allocates no
@@ -37,7 +37,7 @@ inline EVP_MD_CTX* thread_work_ctx(hash_alg h) noexcept {
   thread_local EVP_MD_CTX* fast[3] = {};
   EVP_MD_CTX*& f = fast[static_cast<int>(h)];
   if (f) [[likely]] return f;
-  thread_local tessera::detail::evp_md_ctx_ptr owned[3];
+  thread_local crypto::detail::evp_md_ctx_ptr owned[3];
   auto& c = owned[static_cast<int>(h)];
   if (!c) c.reset(EVP_MD_CTX_new());
   f = c.get();
@@ -60,7 +60,7 @@ class hmac_key {
     if (key.empty()) return core::unexpected{errc::invalid_key};
     const EVP_MD* md = detail::md(h);
     const int block = md ? EVP_MD_get_block_size(md) : 0;
-    if (block <= 0 || block > 128) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (block <= 0 || block > 128) return crypto::detail::ossl_fail(errc::crypto_failure);
     const auto b = static_cast<std::size_t>(block);
     // K0 (RFC 2104 / FIPS 198-1): the key hashed when longer than a block, then zero-padded.
     std::array<unsigned char, 128> k0{}, pad{};
@@ -72,7 +72,7 @@ class hmac_key {
       std::memcpy(k0.data(), key.data(), key.size());
     }
     auto keyed = [&](unsigned char x) {
-      tessera::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+      crypto::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
       for (std::size_t i = 0; i < b; ++i) pad[i] = static_cast<unsigned char>(k0[i] ^ x);
       if (!ok || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), pad.data(), b) != 1)
         ctx.reset();
@@ -82,7 +82,7 @@ class hmac_key {
     auto outer = keyed(0x5c);
     OPENSSL_cleanse(k0.data(), k0.size());
     OPENSSL_cleanse(pad.data(), pad.size());
-    if (!inner || !outer) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (!inner || !outer) return crypto::detail::ossl_fail(errc::crypto_failure);
     try {
       auto st = std::make_shared<detail::hmac_state>();
       st->alg = h;
@@ -129,7 +129,7 @@ class hmac_key {
   result<digest_value> sign_range(const core::bytes_view* b, const core::bytes_view* e) const noexcept {
     // The tag is written straight into the result: no copy of the 72-byte digest_value on return.
     result<digest_value> r(core::from_call, [] { return digest_value{}; });
-    if (!tag_into(*r, b, e)) r = tessera::detail::ossl_fail(errc::crypto_failure);
+    if (!tag_into(*r, b, e)) r = crypto::detail::ossl_fail(errc::crypto_failure);
     return r;
   }
   bool tag_into(digest_value& d, const core::bytes_view* b, const core::bytes_view* e) const noexcept {

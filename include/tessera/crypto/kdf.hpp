@@ -9,7 +9,7 @@
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/digest.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto {
 
@@ -29,11 +29,11 @@ inline void* octets(core::bytes_view b) noexcept {
   return b.empty() ? &empty_input : const_cast<std::uint8_t*>(b.data());
 }
 inline result<secret> run_kdf(EVP_KDF* kdf, OSSL_PARAM* params, std::size_t out_len) {
-  tessera::detail::evp_kdf_ctx_ptr ctx(EVP_KDF_CTX_new(kdf));
-  if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
+  crypto::detail::evp_kdf_ctx_ptr ctx(EVP_KDF_CTX_new(kdf));
+  if (!ctx) return crypto::detail::ossl_fail(errc::crypto_failure);
   secret out(out_len);
   if (EVP_KDF_derive(ctx.get(), out.writable_bytes(), out_len, params) != 1)
-    return tessera::detail::ossl_fail(errc::crypto_failure);
+    return crypto::detail::ossl_fail(errc::crypto_failure);
   return out;
 }
 }  // namespace detail
@@ -52,7 +52,7 @@ inline result<secret> pbkdf2(hash_alg h, core::bytes_view password, core::bytes_
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(md), 0),
       OSSL_PARAM_construct_int(OSSL_KDF_PARAM_PKCS5, &pkcs5),
       OSSL_PARAM_construct_end()};
-  return detail::run_kdf(tessera::detail::algs().pbkdf2.get(), params, out_len);
+  return detail::run_kdf(crypto::detail::algs().pbkdf2.get(), params, out_len);
 }
 
 // scrypt; refuses N that is not a power of two above 1, zero r or p, and outputs outside 1..1024
@@ -82,7 +82,7 @@ inline result<secret> scrypt(core::bytes_view password, core::bytes_view salt, s
       OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
       OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
       OSSL_PARAM_construct_end()};
-  return detail::run_kdf(tessera::detail::algs().scrypt.get(), params, out_len);
+  return detail::run_kdf(crypto::detail::algs().scrypt.get(), params, out_len);
 }
 
 }  // namespace tessera::crypto

@@ -9,7 +9,7 @@
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/key_type.hpp"
 #include "tessera/crypto/public_key.hpp"
-#include "tessera/detail/pkey.hpp"
+#include "tessera/crypto/detail/pkey.hpp"
 
 namespace tessera::crypto {
 
@@ -22,22 +22,22 @@ class private_key {
   // Loads PEM "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC1).
   // Encrypted keys are refused (unsupported_key_type): decrypt them before they reach a server.
   static result<private_key> from_pem(std::string_view pem, const key_policy& policy = {}) {
-    auto block = tessera::detail::read_single_pem(pem);
+    auto block = crypto::detail::read_single_pem(pem);
     if (!block) return unexpected{block.error()};
     result<EVP_PKEY*> pk = unexpected{errc::invalid_key};
-    if (block->label == "PRIVATE KEY") pk = tessera::detail::decode_der(block->der, "PrivateKeyInfo", nullptr, EVP_PKEY_KEYPAIR);
-    else if (block->label == "RSA PRIVATE KEY") pk = tessera::detail::decode_der(block->der, "type-specific", "RSA", EVP_PKEY_KEYPAIR);
-    else if (block->label == "EC PRIVATE KEY") pk = tessera::detail::decode_der(block->der, "type-specific", "EC", EVP_PKEY_KEYPAIR);
+    if (block->label == "PRIVATE KEY") pk = crypto::detail::decode_der(block->der, "PrivateKeyInfo", nullptr, EVP_PKEY_KEYPAIR);
+    else if (block->label == "RSA PRIVATE KEY") pk = crypto::detail::decode_der(block->der, "type-specific", "RSA", EVP_PKEY_KEYPAIR);
+    else if (block->label == "EC PRIVATE KEY") pk = crypto::detail::decode_der(block->der, "type-specific", "EC", EVP_PKEY_KEYPAIR);
     OPENSSL_cleanse(block->der.data(), block->der.size());
     return adopt(pk, policy);
   }
   // Loads DER PKCS#8 PrivateKeyInfo.
   static result<private_key> from_pkcs8_der(core::bytes_view der, const key_policy& policy = {}) {
-    return adopt(tessera::detail::decode_der(der, "PrivateKeyInfo", nullptr, EVP_PKEY_KEYPAIR), policy);
+    return adopt(crypto::detail::decode_der(der, "PrivateKeyInfo", nullptr, EVP_PKEY_KEYPAIR), policy);
   }
   // Loads a private JWK (RSA with d and optionally all CRT members; EC with d; OKP Ed25519 with d).
   static result<private_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {}) {
-    return adopt(tessera::detail::pkey_from_jwk(jwk, true), policy);
+    return adopt(crypto::detail::pkey_from_jwk(jwk, true), policy);
   }
   // Generates a fresh key.
   static result<private_key> generate(key_spec spec) {
@@ -50,7 +50,7 @@ class private_key {
       case key_spec::p384: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
       case key_spec::ed25519: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
     }
-    if (!pk) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (!pk) return crypto::detail::ossl_fail(errc::crypto_failure);
     return adopt(pk, key_policy{});
   }
 
@@ -61,7 +61,7 @@ class private_key {
   result<crypto::public_key> public_key() const {
     unsigned char* der = nullptr;
     int len = i2d_PUBKEY(pkey_.get(), &der);
-    if (len <= 0) return tessera::detail::ossl_fail(errc::crypto_failure);
+    if (len <= 0) return crypto::detail::ossl_fail(errc::crypto_failure);
     auto pk = crypto::public_key::from_der(core::bytes_view(der, static_cast<std::size_t>(len)),
                                            key_policy::dangerously_allow_rsa_bits(0));
     OPENSSL_free(der);
@@ -69,7 +69,7 @@ class private_key {
   }
   // Unencrypted PKCS#8 PEM, returned as a secret.
   result<secret> to_pem() const {
-    return tessera::detail::write_bio([&](BIO* b) {
+    return crypto::detail::write_bio([&](BIO* b) {
       return PEM_write_bio_PKCS8PrivateKey(b, pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
     });
   }
@@ -78,16 +78,16 @@ class private_key {
   EVP_PKEY* native_handle() const noexcept { return pkey_.get(); }
 
  private:
-  private_key(tessera::detail::shared_pkey k, key_type t) noexcept : pkey_(std::move(k)), type_(t) {}
+  private_key(crypto::detail::shared_pkey k, key_type t) noexcept : pkey_(std::move(k)), type_(t) {}
   static result<private_key> adopt(result<EVP_PKEY*> pk, const key_policy& policy) {
     if (!pk) return unexpected{pk.error()};
-    auto owned = tessera::detail::share(*pk);
-    auto t = tessera::detail::classify(owned.get(), policy);
+    auto owned = crypto::detail::share(*pk);
+    auto t = crypto::detail::classify(owned.get(), policy);
     if (!t) return unexpected{t.error()};
-    if (auto pair = tessera::detail::check_keypair(owned.get(), *t); !pair) return unexpected{pair.error()};
+    if (auto pair = crypto::detail::check_keypair(owned.get(), *t); !pair) return unexpected{pair.error()};
     return private_key(std::move(owned), *t);
   }
-  tessera::detail::shared_pkey pkey_;
+  crypto::detail::shared_pkey pkey_;
   key_type type_;
 };
 

@@ -13,7 +13,7 @@
 #include "tessera/crypto/ecdsa_der.hpp"
 #include "tessera/crypto/private_key.hpp"
 #include "tessera/crypto/public_key.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto {
 
@@ -71,7 +71,7 @@ inline bool digest_sign_verify_init(EVP_MD_CTX* ctx, EVP_PKEY* pk, signature_alg
 
 // A per-thread digest context, reset before each use, so verification allocates no EVP_MD_CTX.
 inline EVP_MD_CTX* thread_md_ctx() noexcept {
-  thread_local tessera::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+  thread_local crypto::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
   if (ctx) EVP_MD_CTX_reset(ctx.get());
   return ctx.get();
 }
@@ -85,7 +85,7 @@ inline bool set_verify_params(EVP_PKEY_CTX* pctx, signature_alg a) noexcept {
 
 // Lends verify() the shared owner of a public key's EVP_PKEY.
 struct pkey_access {
-  static const tessera::detail::shared_pkey& of(const public_key& k) noexcept { return k.pkey_; }
+  static const crypto::detail::shared_pkey& of(const public_key& k) noexcept { return k.pkey_; }
 };
 
 // Per-thread verify contexts for the RSA and ECDSA schemes, initialised once per key and scheme
@@ -103,10 +103,10 @@ class verify_ctx_cache {
   static constexpr std::size_t slots = 8;
 
   // The context for the key and scheme, made on first use; nullptr if OpenSSL fails.
-  EVP_PKEY_CTX* get(const tessera::detail::shared_pkey& pk, signature_alg a) noexcept {
+  EVP_PKEY_CTX* get(const crypto::detail::shared_pkey& pk, signature_alg a) noexcept {
     for (auto& e : entries_)
       if (e.key.get() == pk.get() && e.alg == a) return e.ctx.get();
-    tessera::detail::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk.get(), nullptr));
+    crypto::detail::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk.get(), nullptr));
     if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || !set_verify_params(ctx.get(), a)) return nullptr;
     entry& e = entries_[next_];
     next_ = (next_ + 1) % slots;
@@ -119,9 +119,9 @@ class verify_ctx_cache {
 
  private:
   struct entry {
-    tessera::detail::shared_pkey key;  // declared before ctx, so destroyed after it
+    crypto::detail::shared_pkey key;  // declared before ctx, so destroyed after it
     signature_alg alg = signature_alg::ed25519;  // never cached, so an empty slot matches nothing
-    tessera::detail::evp_pkey_ctx_ptr ctx;
+    crypto::detail::evp_pkey_ctx_ptr ctx;
   };
   std::array<entry, slots> entries_{};
   std::size_t next_ = 0;
@@ -143,9 +143,9 @@ inline result<void> verify_hashed(const public_key& key, signature_alg a, core::
   unsigned hash_len = 0;
   if (pctx == nullptr || mctx == nullptr || EVP_DigestInit_ex2(mctx, detail::md(signature_hash(a)), nullptr) != 1 ||
       EVP_DigestUpdate(mctx, msg.data(), msg.size()) != 1 || EVP_DigestFinal_ex(mctx, hash.data(), &hash_len) != 1)
-    return tessera::detail::ossl_fail(errc::crypto_failure);
+    return crypto::detail::ossl_fail(errc::crypto_failure);
   if (EVP_PKEY_verify(pctx, sig.data(), sig.size(), hash.data(), hash_len) != 1)
-    return tessera::detail::ossl_fail(errc::bad_signature);
+    return crypto::detail::ossl_fail(errc::bad_signature);
   return core::ok();
 }
 }  // namespace detail
@@ -153,18 +153,18 @@ inline result<void> verify_hashed(const public_key& key, signature_alg a, core::
 // Signs msg with the key under the scheme; ECDSA signatures come out as raw r‖s.
 inline result<core::bytes> sign(const private_key& key, signature_alg a, core::bytes_view msg) {
   if (key.type() != required_key_type(a)) return unexpected{errc::key_type_mismatch};
-  tessera::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+  crypto::detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
   if (!ctx || !detail::digest_sign_verify_init(ctx.get(), key.native_handle(), a, true))
-    return tessera::detail::ossl_fail(errc::crypto_failure);
+    return crypto::detail::ossl_fail(errc::crypto_failure);
   std::size_t len = 0;
   if (EVP_DigestSign(ctx.get(), nullptr, &len, msg.data(), msg.size()) != 1)
-    return tessera::detail::ossl_fail(errc::crypto_failure);
+    return crypto::detail::ossl_fail(errc::crypto_failure);
   core::bytes sig(len);
   if (EVP_DigestSign(ctx.get(), sig.data(), &len, msg.data(), msg.size()) != 1)
-    return tessera::detail::ossl_fail(errc::crypto_failure);
+    return crypto::detail::ossl_fail(errc::crypto_failure);
   sig.resize(len);
   if (a == signature_alg::ecdsa_p256_sha256 || a == signature_alg::ecdsa_p384_sha384)
-    return ecdsa_der_to_raw(sig, tessera::detail::ec_field_size(key.type()));
+    return ecdsa_der_to_raw(sig, crypto::detail::ec_field_size(key.type()));
   return sig;
 }
 
@@ -172,7 +172,7 @@ inline result<core::bytes> sign(const private_key& key, signature_alg a, core::b
 inline std::size_t signature_size(const public_key& key, signature_alg a) noexcept {
   if (required_key_type(a) == key_type::rsa) return static_cast<std::size_t>(EVP_PKEY_get_size(key.native_handle()));
   if (a == signature_alg::ed25519) return 64;
-  return 2 * tessera::detail::ec_field_size(required_key_type(a));
+  return 2 * crypto::detail::ec_field_size(required_key_type(a));
 }
 
 // Verifies sig over msg. Errors: key_type_mismatch (key does not fit the scheme),
@@ -190,14 +190,14 @@ inline result<void> verify(const public_key& key, signature_alg a, core::bytes_v
   if (a != signature_alg::ed25519) return detail::verify_hashed(key, a, msg, to_check);
   // Ed25519 signs the message itself (no prehash), so it keeps the one-shot EVP_DigestVerify.
   EVP_MD_CTX* ctx = detail::thread_md_ctx();
-  if (!ctx) return tessera::detail::ossl_fail(errc::crypto_failure);
+  if (!ctx) return crypto::detail::ossl_fail(errc::crypto_failure);
   const bool ready = detail::digest_sign_verify_init(ctx, key.native_handle(), a, false);
   const int rc = ready ? EVP_DigestVerify(ctx, to_check.data(), to_check.size(), msg.data(), msg.size()) : 0;
   // The context holds a reference to the key: let go of it now, while the caller still owns the
   // key, so the thread's context never keeps it alive (see verify_ctx_cache).
   EVP_MD_CTX_reset(ctx);
-  if (!ready) return tessera::detail::ossl_fail(errc::crypto_failure);
-  if (rc != 1) return tessera::detail::ossl_fail(errc::bad_signature);
+  if (!ready) return crypto::detail::ossl_fail(errc::crypto_failure);
+  if (rc != 1) return crypto::detail::ossl_fail(errc::bad_signature);
   return core::ok();
 }
 

@@ -16,7 +16,7 @@
 #include "tessera/core/base64.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/jwt_parse.hpp"
+#include "tessera/jwt/detail/parse.hpp"
 #include "tessera/jwt/key_set.hpp"
 #include "tessera/jwt/revocation.hpp"
 #include "tessera/jwt/rules.hpp"

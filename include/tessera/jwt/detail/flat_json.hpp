@@ -1,5 +1,5 @@
 #pragma once
-// tessera::detail::flat_json — a strict scanner for the common shape of JWT claims: one JSON object
+// tessera::jwt::detail::flat_json — a strict scanner for the common shape of JWT claims: one JSON object
 // whose members are strings, integers, booleans, nulls and arrays of strings, in ASCII text with
 // no escape. It accepts only text that is JSON (RFC 8259) and gives up on anything else, valid or
 // not, so that a full parser decides; it never reports an error of its own.
@@ -14,7 +14,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace tessera::detail::flat_json {
+namespace tessera::jwt::detail::flat_json {
 
 // Bytes after the text that scan() reads: they must be readable, and the first must be zero.
 inline constexpr std::size_t padding = 16;
@@ -180,4 +180,4 @@ bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
   return skip_whitespace(p + 1) == text + n;
 }
 
-}  // namespace tessera::detail::flat_json
+}  // namespace tessera::jwt::detail::flat_json

@@ -15,7 +15,7 @@
 
 #include "tessera/core/result.hpp"
 
-namespace tessera::detail {
+namespace tessera::crypto::detail {
 
 template <auto Fn>
 struct ossl_deleter {
@@ -67,4 +67,4 @@ inline bio_ptr mem_bio(const void* data, std::size_t n) noexcept {
   return bio_ptr(BIO_new_mem_buf(data, n > static_cast<std::size_t>(INT_MAX) ? -1 : static_cast<int>(n)));
 }
 
-}  // namespace tessera::detail
+}  // namespace tessera::crypto::detail

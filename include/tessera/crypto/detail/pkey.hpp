@@ -18,9 +18,9 @@
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/key_type.hpp"
-#include "tessera/detail/ossl.hpp"
+#include "tessera/crypto/detail/ossl.hpp"
 
-namespace tessera::detail {
+namespace tessera::crypto::detail {
 
 using shared_pkey = std::shared_ptr<EVP_PKEY>;
 inline shared_pkey share(EVP_PKEY* p) { return shared_pkey(p, [](EVP_PKEY* k) { EVP_PKEY_free(k); }); }
@@ -334,4 +334,4 @@ inline core::result<core::secret> write_bio(Fn&& fn) {
   return out;
 }
 
-}  // namespace tessera::detail
+}  // namespace tessera::crypto::detail

@@ -20,13 +20,11 @@
 #include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/flat_json.hpp"
+#include "tessera/jwt/detail/flat_json.hpp"
 #include "tessera/jwt/algorithm.hpp"
 #include "tessera/jwt/verified_token.hpp"
 
 namespace tessera::jwt::detail {
-
-namespace flat_json = tessera::detail::flat_json;
 
 // Latest NumericDate accepted: 9999-12-31T23:59:59Z. Later or negative values are invalid_claim.
 inline constexpr std::int64_t max_numeric_date = 253402300799;

@@ -1,7 +1,7 @@
-// Tests for tessera/detail/flat_json.hpp: the flat-claims scanner accepts only JSON, reads every
+// Tests for tessera/jwt/detail/flat_json.hpp: the flat-claims scanner accepts only JSON, reads every
 // value as a strict JSON parser does, and gives up (false) on everything outside its subset.
 // nlohmann_json is the oracle for "is this JSON, and what does it hold".
-#include "tessera/detail/flat_json.hpp"
+#include "tessera/jwt/detail/flat_json.hpp"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@
 #include "support/catch.hpp"
 #include "support/flat_json_recorder.hpp"
 
-namespace flat_json = tessera::detail::flat_json;
+namespace flat_json = tessera::jwt::detail::flat_json;
 using ojson = nlohmann::ordered_json;
 
 namespace {
