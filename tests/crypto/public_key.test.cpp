@@ -4,6 +4,15 @@
 // Known answers: RFC 7638 §3.1 (RSA JWK thumbprint) and RFC 8037 Appendix A.3 (Ed25519 thumbprint).
 #include "tessera/crypto/public_key.hpp"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -388,4 +397,210 @@ TEST_CASE("JWK text that is not JSON is refused with invalid_key", "[crypto][key
   CHECK(public_key::from_jwk(std::string_view(deep)).error() == errc::invalid_key);
   const std::string deep_member = R"({"kty":"EC","crv":"P-256","x":)" + deep + "}";
   CHECK(public_key::from_jwk(std::string_view(deep_member)).error() == errc::invalid_key);
+}
+
+// ---- validation where a key enters -------------------------------------------------------------
+
+namespace {
+// The bytes of an even-length hex string.
+core::bytes hex_bytes(std::string_view hex) {
+  REQUIRE(hex.size() % 2 == 0);
+  core::bytes out;
+  for (std::size_t i = 0; i < hex.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
+  return out;
+}
+
+// An RSA public key's SPKI DER built straight from n and e (no validation on the way).
+core::bytes rsa_spki(const core::bytes& n, const core::bytes& e) {
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  BIGNUM* bn_n = BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr);
+  BIGNUM* bn_e = BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr);
+  REQUIRE(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) == 1);
+  REQUIRE(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) == 1);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY* pk = nullptr;
+  REQUIRE(EVP_PKEY_fromdata_init(ctx) == 1);
+  REQUIRE(EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) == 1);
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(pk, &der);
+  REQUIRE(len > 0);
+  core::bytes out(der, der + len);
+  OPENSSL_free(der);
+  EVP_PKEY_free(pk);
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  BN_free(bn_e);
+  BN_free(bn_n);
+  OSSL_PARAM_BLD_free(bld);
+  return out;
+}
+
+// A PEM text of a DER body under a label.
+std::string to_pem(const core::bytes& der, std::string_view label) {
+  std::string b64 = core::base64_encode(der), out = "-----BEGIN " + std::string(label) + "-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  return out + "-----END " + std::string(label) + "-----\n";
+}
+
+// An RSA public JWK with the given modulus and exponent.
+nlohmann::json rsa_jwk(const core::bytes& n, const core::bytes& e) {
+  return {{"kty", "RSA"}, {"n", core::base64url_encode(n)}, {"e", core::base64url_encode(e)}};
+}
+
+// The verdict of every RSA import path for (n, e): JWK, SPKI DER and PEM must agree.
+errc rsa_verdict(const core::bytes& n, const core::bytes& e, const crypto::key_policy& policy = {}) {
+  auto from_jwk = public_key::from_jwk(rsa_jwk(n, e), policy);
+  const auto der = rsa_spki(n, e);
+  auto from_der = public_key::from_der(der, policy);
+  auto from_pem = public_key::from_pem(to_pem(der, "PUBLIC KEY"), policy);
+  const errc v = from_jwk ? errc{} : from_jwk.error();
+  CHECK((from_der ? errc{} : from_der.error()) == v);
+  CHECK((from_pem ? errc{} : from_pem.error()) == v);
+  return v;
+}
+
+// The modulus of the fixed RSA-2048 test key.
+core::bytes test_modulus() {
+  auto jwk = public_key::from_pem(keys::rsa2048_public_spki)->to_jwk();
+  return core::base64url_decode(jwk["n"].get<std::string>()).value();
+}
+
+// Ed25519 SPKI DER around a raw 32-byte public key (RFC 8410 §4).
+core::bytes ed25519_spki(const std::array<std::uint8_t, 32>& raw) {
+  core::bytes der = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  der.insert(der.end(), raw.begin(), raw.end());
+  return der;
+}
+
+// The verdict of every Ed25519 import path for a raw public key: JWK, SPKI DER and PEM must agree.
+errc ed25519_verdict(const std::array<std::uint8_t, 32>& raw) {
+  const nlohmann::json jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", core::base64url_encode(raw)}};
+  auto from_jwk = public_key::from_jwk(jwk);
+  auto from_der = public_key::from_der(ed25519_spki(raw));
+  auto from_pem = public_key::from_pem(to_pem(ed25519_spki(raw), "PUBLIC KEY"));
+  const errc v = from_jwk ? errc{} : from_jwk.error();
+  CHECK((from_der ? errc{} : from_der.error()) == v);
+  CHECK((from_pem ? errc{} : from_pem.error()) == v);
+  return v;
+}
+
+// A raw Ed25519 encoding from a little-endian hex string.
+std::array<std::uint8_t, 32> ed_raw(std::string_view hex) {
+  auto b = hex_bytes(hex);
+  REQUIRE(b.size() == 32);
+  std::array<std::uint8_t, 32> out{};
+  std::copy(b.begin(), b.end(), out.begin());
+  return out;
+}
+
+// True when OpenSSL itself verifies sig over msg under the raw Ed25519 public key.
+bool openssl_ed25519_verifies(const std::array<std::uint8_t, 32>& pub, const std::array<std::uint8_t, 64>& sig,
+                              std::string_view msg) {
+  EVP_PKEY* pk = EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, pub.data(), pub.size());
+  if (pk == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = EVP_DigestVerifyInit_ex(ctx, nullptr, nullptr, nullptr, nullptr, pk, nullptr) == 1 &&
+                  EVP_DigestVerify(ctx, sig.data(), sig.size(), reinterpret_cast<const unsigned char*>(msg.data()),
+                                   msg.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pk);
+  ERR_clear_error();
+  return ok;
+}
+
+// An RSA-2048 modulus 1471 * 17317 * 17807 * q (q a 2010-bit prime): trivially factorable.
+constexpr std::string_view small_factor_modulus =
+    "e224789fffa0d12c81f383533c1ef1272d984fc83f13ed007cc0272e5328821c016de349846783d855cf1d4ca6c9484d"
+    "4a08041fbf39262189055a7cdc53de05c2e093933b9c7d6b2554df8a15ec096f797f5b2c0432efa479815cb225b718ad"
+    "e6fa318b82342e3db61db164e24d16304a9e3b12a127588621ab95144498dace63ee6c073362049cd0c0b4997f5e0a56"
+    "54372b5c0cf16729363f11f6fb2a8d394afa921582012f6b2c1fed2e658823e90f4adcf044f73b3e546ed7cb5ae90948"
+    "543e0c7adaa70ed5365cc85a561acf086cb620d0c6e27f1e2b9be6bf20b6befabe7a62a89a358c906983886755328165"
+    "d970b7e5dc019d9e2dd919315fe39a6f";
+// A 2048-bit prime (a "modulus" with no factorisation to hide).
+constexpr std::string_view prime_modulus =
+    "e7c832a4837837fdfaf82c56499712d4a264bb7b2beb5820ae04afb03c97b9f3addb5b9569b68465b0eef457b7a3631d"
+    "f8dba32b10e8c09cabdb75ca2d34dba195b5e8534f88da5155df36c8c045b5f2179a1e3800d9c89a9dc57e0f3bc95950"
+    "f242a10b0f4507d6f2532d78756040466e37bfcf81a067792e975d9bd20ae263d6bf81337f42a66d0877a5813246781e"
+    "f0eb6571ef8b9004d5bf93fccc1b08ed043f96256953ff86bbbf9f2683cae36f79911c921e20a1917cfec3801a85ab40"
+    "2da23c8e6fac3e7c7507ae7881d212e3e6f3f268f41ea73b127f0074c06dc2fba1936925b80a8872a96409b3b0ee15e5"
+    "7167ed8a8b579cf63ae64b6f318d2e2d";
+// The square of a 1024-bit prime.
+constexpr std::string_view prime_square_modulus =
+    "cf3bb3e188773c428b1075de659ec914064cba311796cd8d5b3e093ae3995f63c7838d7e15db1bb5ea675fa09b882482"
+    "891ec8b9b843df9e6e18d345f6f4a9716f35ca82e5910aeab32755abb5d6d4dc0823e8078ce708f47a8eb057de061090"
+    "f3258fc2657a1341d22b25ac3a2586c643e4d68d212441356874722e66c6ca27fd7d7ed1eab8e7b240f14c4ccc81f236"
+    "e0ac15b0bf5eba8c59edaf8d5562bcacb1d8fbd83d45d11409e238099d2fdbe9e597c3ec3f41b0a96d0752ac28a5d83a"
+    "228c456ee31227cf3dc9820fc946fec0cfc86b2a419334c4a093f56485f96b498e60c34eca9446f4d29c3f39d271c567"
+    "1fa520ae4ed45f8b52d437d34478a901";
+}  // namespace
+
+TEST_CASE("RSA public exponents are bounded on every import path", "[crypto][keys][validation]") {
+  const core::bytes n = test_modulus();
+  CHECK(rsa_verdict(n, {0x01, 0x00, 0x01}) == errc{});  // 65537
+  CHECK(rsa_verdict(n, {0x03}) == errc{});              // 3 is the smallest accepted
+  CHECK(rsa_verdict(n, {0x01, 0x00, 0x03}) == errc::unsupported_key_type);  // 65539 > the default bound
+  CHECK(rsa_verdict(n, {0x01}) == errc::invalid_key);                       // 1
+  CHECK(rsa_verdict(n, {0x01, 0x00, 0x00}) == errc::invalid_key);           // even
+  // A 3072-bit exponent (an odd number just below the modulus) would make each verification
+  // about 150 times dearer: refused.
+  core::bytes huge = n;
+  huge.back() = static_cast<std::uint8_t>(huge.back() - 2);
+  CHECK(rsa_verdict(n, huge) == errc::unsupported_key_type);
+
+  crypto::key_policy raised;
+  raised.max_rsa_exponent = 1u << 20;
+  CHECK(rsa_verdict(n, {0x01, 0x00, 0x03}, raised) == errc{});
+  CHECK(rsa_verdict(n, {0x10, 0x00, 0x01}, raised) == errc::unsupported_key_type);  // 2^20 + 1
+  raised.max_rsa_exponent = ~std::uint64_t{0};  // never beyond 2^32 - 1
+  CHECK(raised.effective_max_rsa_exponent() == 0xffffffffu);
+  CHECK(rsa_verdict(n, {0xff, 0xff, 0xff, 0xfd}, raised) == errc{});
+  CHECK(rsa_verdict(n, {0x01, 0x00, 0x00, 0x00, 0x01}, raised) == errc::unsupported_key_type);  // 2^32 + 1
+}
+
+TEST_CASE("RSA moduli with small factors, primes and prime powers are refused, the same way every time",
+          "[crypto][keys][validation]") {
+  const core::bytes e = {0x01, 0x00, 0x01};
+  for (auto hex : {small_factor_modulus, prime_modulus, prime_square_modulus}) {
+    const core::bytes n = hex_bytes(hex);
+    REQUIRE(n.size() == 256);
+    for (int i = 0; i < 20; ++i) REQUIRE(rsa_verdict(n, e) == errc::weak_key);
+  }
+  const core::bytes good = test_modulus();
+  for (int i = 0; i < 20; ++i) REQUIRE(rsa_verdict(good, e) == errc{});
+}
+
+TEST_CASE("Ed25519 small-order and non-canonical public keys are refused on every import path",
+          "[crypto][keys][validation]") {
+  // The y coordinates of the eight points of order 1, 2, 4 and 8, little-endian.
+  const std::array<std::string_view, 5> small_order = {
+      "0100000000000000000000000000000000000000000000000000000000000000",
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+      "0000000000000000000000000000000000000000000000000000000000000000",
+      "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+      "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+  };
+  for (auto hex : small_order) {
+    for (std::uint8_t sign : {std::uint8_t{0x00}, std::uint8_t{0x80}}) {
+      auto raw = ed_raw(hex);
+      raw[31] |= sign;
+      CHECK(ed25519_verdict(raw) == errc::weak_key);
+    }
+  }
+
+  // Why: under the identity key, R = identity and S = 0 is a signature OpenSSL accepts for every message.
+  std::array<std::uint8_t, 64> forged{};
+  forged[0] = 0x01;
+  for (std::string_view msg : {"", "pay 100 to mallory", "anything at all"})
+    CHECK(openssl_ed25519_verifies(ed_raw(small_order[0]), forged, msg));
+
+  // y >= p = 2^255 - 19 is not a canonical encoding.
+  CHECK(ed25519_verdict(ed_raw("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) == errc::invalid_key);
+  CHECK(ed25519_verdict(ed_raw("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) == errc::invalid_key);
+  CHECK(ed25519_verdict(ed_raw("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")) == errc::invalid_key);
+  // y = 2 has no x on the curve.
+  CHECK(ed25519_verdict(ed_raw("0200000000000000000000000000000000000000000000000000000000000000")) == errc::invalid_key);
+  // An ordinary key is still accepted (RFC 8032 §7.1, test 1).
+  CHECK(ed25519_verdict(ed_raw("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")) == errc{});
 }

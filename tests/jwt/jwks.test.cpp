@@ -57,6 +57,16 @@ TEST_CASE("import_jwk binds each key type to one algorithm", "[jwt][jwks]") {
   CHECK(a2->kid() == "2011-04-29");
 }
 
+TEST_CASE("weak public keys are refused on import", "[jwt][jwks]") {
+  // The Ed25519 identity point (small order) and a non-canonical y (= p).
+  CHECK(jwt::import_jwk(json{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}).error() ==
+        errc::weak_key);
+  CHECK(jwt::import_jwk(json{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", "7f_______________________________________38"}}).error() ==
+        errc::invalid_key);
+  // An RSA key whose exponent is far above 65537.
+  CHECK(jwt::import_jwk(with(pub_jwk(jwt::alg::rs256), {{"e", "AQAAAAE"}})).error() == errc::unsupported_key_type);
+}
+
 TEST_CASE("oct keys are imported only when allowed, and only long enough", "[jwt][jwks]") {
   const json oct = {{"kty", "oct"}, {"alg", "HS256"}, {"kid", "h"}, {"k", rfc7515::a1_jwk_k}};
   CHECK(jwt::import_jwk(oct).error() == errc::key_type_mismatch);

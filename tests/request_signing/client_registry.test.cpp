@@ -48,6 +48,10 @@ TEST_CASE("registration refuses what could not be verified safely", "[request_si
         errc::unsupported_key_type);
   CHECK(r.add_key("p", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").error() == errc::invalid_key);
   CHECK(r.add_key("p", "").error() == errc::invalid_key);
+  // The Ed25519 identity point: under it, one fixed signature verifies every message.
+  CHECK(r.add_key("p", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n-----END PUBLIC KEY-----\n",
+                  signature_alg::ed25519)
+            .error() == errc::weak_key);
   CHECK_FALSE(r.add_key("p", tessera_test::keys::rsa2048_private_pkcs8));  // never a private key
   CHECK(r.add_key("bad id", tessera_test::keys::rsa2048_public_spki).error() == errc::invalid_argument);
   CHECK(r.add_key("", tessera_test::keys::rsa2048_public_spki).error() == errc::invalid_argument);

@@ -2,6 +2,8 @@
 // opt-out, and a captured request raced from many threads (exactly one may pass).
 #include "tessera/request_signing/replay.hpp"
 
+#include <openssl/bn.h>
+
 #include <atomic>
 #include <set>
 #include <string>
@@ -22,7 +24,7 @@ using crypto::signature_alg;
 TEST_CASE("replay keys are short, fixed-size hashes, distinct per client and kind", "[request_signing][replay]") {
   std::set<std::string> keys;
   for (auto [kind, client, material] : {std::tuple{'n', "a", "nonce-0123456789ab"}, std::tuple{'n', "b", "nonce-0123456789ab"},
-                                        std::tuple{'s', "a", "nonce-0123456789ab"}, std::tuple{'n', "ab", "nonce-0123456789a"},
+                                        std::tuple{'m', "a", "nonce-0123456789ab"}, std::tuple{'n', "ab", "nonce-0123456789a"},
                                         std::tuple{'n', "a", "bnonce-0123456789a"}}) {
     auto k = request_signing::detail::make_replay_key(kind, client, material);
     REQUIRE(k);
@@ -51,6 +53,64 @@ TEST_CASE("no_replay_protection is the explicit opt-out for client_timestamp", "
   verifier strict(client_timestamp{}, clients, seen, verifier_options{}, clock);
   CHECK(strict.verify(r));
   CHECK(strict.verify(r).error() == errc::replayed);
+}
+
+namespace {
+// The P-256 group order (SEC 2 v2, §2.4.2).
+constexpr const char* p256_order_hex = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+
+// The other valid form (r, n - s) of a raw P-256 signature r || s, as padded base64.
+std::string malleated_p256(std::string_view signature_b64) {
+  auto raw = core::base64_decode(signature_b64).value();
+  REQUIRE(raw.size() == 64);
+  BIGNUM* n = nullptr;
+  REQUIRE(BN_hex2bn(&n, p256_order_hex) > 0);
+  BIGNUM* sv = BN_bin2bn(raw.data() + 32, 32, nullptr);
+  REQUIRE(BN_sub(sv, n, sv) == 1);
+  REQUIRE(BN_bn2binpad(sv, raw.data() + 32, 32) == 32);
+  BN_free(sv);
+  BN_free(n);
+  return core::base64_encode(raw);
+}
+}  // namespace
+
+TEST_CASE("a rewritten signature over the same signed string is a replay", "[request_signing][replay]") {
+  memory_client_registry clients;
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  const client_timestamp profile(timestamp_format::unix_seconds);
+
+  SECTION("ECDSA: (r, n - s) verifies too, and is refused as the same request") {
+    REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::p256()), signature_alg::ecdsa_p256_sha256));
+    verifier v(profile, clients, seen, verifier_options{}, clock);
+    auto s = signer<client_timestamp, core::manual_clock&>::create("partner-1", rs_test::p256(),
+                                                                   signature_alg::ecdsa_p256_sha256, profile, {}, clock);
+    request r("POST", "/api/v1/orders");
+    s->sign()->apply_to(r);
+    request twin = r;
+    twin.set_header("X-SIGNATURE", malleated_p256(*r.header("X-SIGNATURE")));
+    REQUIRE(*twin.header("X-SIGNATURE") != *r.header("X-SIGNATURE"));
+    CHECK(v.verify(r));
+    CHECK(v.verify(twin).error() == errc::replayed);
+
+    // The twin is a valid signature: a verifier that never saw the original accepts it once.
+    core::memory_replay_store fresh;
+    verifier other(profile, clients, fresh, verifier_options{}, clock);
+    CHECK(other.verify(twin));
+    CHECK(other.verify(r).error() == errc::replayed);
+  }
+  SECTION("RSA-PSS: a second signature of the same string is refused") {
+    REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::rsa_a()), signature_alg::rsa_pss_sha256));
+    verifier v(profile, clients, seen, verifier_options{}, clock);
+    auto s = signer<client_timestamp, core::manual_clock&>::create("partner-1", rs_test::rsa_a(),
+                                                                   signature_alg::rsa_pss_sha256, profile, {}, clock);
+    request first("POST", "/api/v1/orders"), second("POST", "/api/v1/orders");
+    s->sign()->apply_to(first);
+    s->sign()->apply_to(second);
+    REQUIRE(*first.header("X-SIGNATURE") != *second.header("X-SIGNATURE"));  // PSS is randomised
+    CHECK(v.verify(first));
+    CHECK(v.verify(second).error() == errc::replayed);
+  }
 }
 
 TEST_CASE("a failed verification never consumes a nonce", "[request_signing][replay]") {

@@ -27,6 +27,7 @@ namespace tessera::core {
   X(unsupported_key_type, "unsupported_key_type", 400, "the key type or curve is not supported") \
   X(key_type_mismatch, "key_type_mismatch", 400, "the key does not fit the algorithm")          \
   X(key_too_small, "key_too_small", 400, "the key is smaller than the allowed minimum")         \
+  X(weak_key, "weak_key", 400, "the key is weak (small factors or a small-order point)")       \
   X(invalid_signature_length, "invalid_signature_length", 401, "the signature has the wrong length") \
   X(bad_signature, "bad_signature", 401, "the signature does not verify")                       \
   X(invalid_kdf_parameters, "invalid_kdf_parameters", 400, "key derivation parameters are invalid") \

@@ -1,6 +1,7 @@
 #pragma once
 // Which asymmetric keys tessera accepts, and the policy that bounds their sizes.
 
+#include <cstdint>
 #include <string_view>
 
 namespace tessera::crypto {
@@ -26,6 +27,14 @@ struct key_policy {
   unsigned min_rsa_bits = 2048;
   // Largest RSA modulus accepted, in bits: bounds the cost of a verification an attacker can force.
   unsigned max_rsa_bits = 8192;
+  // Largest RSA public exponent accepted (65537 by default). The exponent's size bounds the cost
+  // of a verification too; values above 2^32 - 1 count as 2^32 - 1 (effective_max_rsa_exponent).
+  std::uint64_t max_rsa_exponent = 65537;
+
+  // The exponent bound in force: max_rsa_exponent, never above 2^32 - 1.
+  constexpr std::uint64_t effective_max_rsa_exponent() const noexcept {
+    return max_rsa_exponent < 0xffffffffull ? max_rsa_exponent : 0xffffffffull;
+  }
 
   // The explicit, visible opt-in for RSA moduli below 2048 bits (legacy partners only).
   static constexpr key_policy dangerously_allow_rsa_bits(unsigned min_bits) noexcept {

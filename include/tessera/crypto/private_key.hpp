@@ -62,8 +62,10 @@ class private_key {
     unsigned char* der = nullptr;
     int len = i2d_PUBKEY(pkey_.get(), &der);
     if (len <= 0) return crypto::detail::ossl_fail(errc::crypto_failure);
-    auto pk = crypto::public_key::from_der(core::bytes_view(der, static_cast<std::size_t>(len)),
-                                           key_policy::dangerously_allow_rsa_bits(0));
+    // This key passed its own policy when it was loaded; its public half is not judged again.
+    key_policy any = key_policy::dangerously_allow_rsa_bits(0);
+    any.max_rsa_exponent = ~std::uint64_t{0};
+    auto pk = crypto::public_key::from_der(core::bytes_view(der, static_cast<std::size_t>(len)), any);
     OPENSSL_free(der);
     return pk;
   }

@@ -11,9 +11,9 @@
 //
 // What it does not protect: nothing of the request is signed, so a captured signature verifies
 // against any endpoint, with any body, until its timestamp leaves the window. The verifier's
-// replay store refuses the same signature twice (for deterministic algorithms such as RSA
-// PKCS#1 v1.5 and Ed25519 that also means one call per client per timestamp value, i.e. per
-// second). Use canonical_request wherever the partner can implement it.
+// replay store refuses the same signed string twice, whatever the signature's bytes, so a client
+// makes one call per timestamp value (per second with unix seconds). Use canonical_request
+// wherever the partner can implement it.
 
 #include <string>
 

@@ -101,7 +101,7 @@ class signed_headers {
 //  - format() is the one timestamp format both sides use, parsed strictly (timestamp.hpp);
 //  - uses_nonce(): when true the nonce header is required and part of the string, and the
 //    verifier remembers (client id, nonce) in its replay store; when false the verifier
-//    remembers (client id, signature) instead;
+//    remembers (client id, string to sign) instead;
 //  - headers() names the headers; the profile is cheap to copy;
 //  - binds_request is a constant: false when the string ignores the request (sign() then needs
 //    no request);

@@ -6,7 +6,11 @@
 // What is remembered (never the raw value: the store sees a SHA-256 of it):
 //  - profiles with a nonce: (client id, nonce); any second use of the nonce is refused, even
 //    with a fresh signature over another request;
-//  - profiles without a nonce: (client id, signature); the exact captured request is refused.
+//  - profiles without a nonce: (client id, string to sign), i.e. what was signed, never the
+//    signature's bytes (an ECDSA signature has a second valid form, (r, n - s), that anyone can
+//    compute, and randomised schemes such as PSS sign one message many ways). A captured request
+//    is refused however its signature is rewritten; so is a second request of the same client
+//    that signs the same string (for client_timestamp: the same timestamp value).
 // Entries live for the verifier's replay TTL, at least twice its timestamp window plus one
 // second: a timestamp is accepted during 2 × window of wall-clock time, both ends included, so
 // the store must outlive that.
@@ -43,7 +47,7 @@ struct replay_key {
   std::string_view view() const noexcept { return {text.data(), size}; }
 };
 
-// The key for (client id, material): kind 'n' for a nonce, 's' for a signature. The client id
+// The key for (client id, material): kind 'n' for a nonce, 'm' for a signed message. The client id
 // is length-prefixed so that no two (client, material) pairs share a key. Fails with
 // crypto_failure when hashing fails (the verifier then refuses the request).
 inline result<replay_key> make_replay_key(char kind, std::string_view client_id, core::bytes_view material) noexcept {

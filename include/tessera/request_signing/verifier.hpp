@@ -112,7 +112,8 @@ class verifier {
   //     malformed_header (bound bearer token);
   //  5. signature verified by one of the client's keys, each with its own algorithm:
   //     bad_signature (invalid_signature_length when no key has that signature size);
-  //  6. not seen before: replayed (store_unavailable when the store cannot answer).
+  //  6. not seen before: replayed (store_unavailable when the store cannot answer). With a nonce
+  //     the key is (client id, nonce); without one it is (client id, string to sign).
   template <request_view R>
   result<verified_request> verify(const R& req) const noexcept {
     const header_names& names = profile_.headers();
@@ -149,7 +150,9 @@ class verifier {
     auto index = verify_with_any_key(**client, to_sign, sig_bytes);
     if (!index) return unexpected{index.error()};
 
-    auto key = nonce ? detail::make_replay_key('n', *client_id, *nonce) : detail::make_replay_key('s', *client_id, sig_bytes);
+    // Keyed on what was signed, never on the signature's bytes: an ECDSA signature (r, s) has a
+    // twin (r, n - s) that verifies too, and a randomised scheme signs one message many ways.
+    auto key = nonce ? detail::make_replay_key('n', *client_id, *nonce) : detail::make_replay_key('m', *client_id, to_sign);
     if (!key) return unexpected{key.error()};
     auto first = store_.get().remember(key->view(), now, options_.replay_ttl);
     if (!first) return unexpected{first.error()};

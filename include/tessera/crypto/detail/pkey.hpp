@@ -18,6 +18,7 @@
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/key_type.hpp"
+#include "tessera/crypto/detail/key_checks.hpp"
 #include "tessera/crypto/detail/ossl.hpp"
 
 namespace tessera::crypto::detail {
@@ -28,16 +29,13 @@ inline shared_pkey share(EVP_PKEY* p) { return shared_pkey(p, [](EVP_PKEY* k) { 
 // Coordinate / scalar size in bytes of an EC key kind.
 constexpr std::size_t ec_field_size(crypto::key_type t) noexcept { return t == crypto::key_type::ec_p384 ? 48 : 32; }
 
-// Classifies a key and applies the size policy; the EC point and RSA parameters are validated.
+// Classifies a key and applies the key policy. RSA and Ed25519 keys are checked deterministically
+// (key_checks.hpp); an EC point is checked by OpenSSL (on the curve, not the identity), which
+// draws nothing at random for it.
 inline core::result<crypto::key_type> classify(EVP_PKEY* pk, const crypto::key_policy& policy) noexcept {
   if (pk == nullptr) return ossl_fail(core::errc::invalid_key);
   if (EVP_PKEY_is_a(pk, "RSA")) {
-    int bits = EVP_PKEY_get_bits(pk);
-    if (bits <= 0) return ossl_fail(core::errc::invalid_key);
-    if (static_cast<unsigned>(bits) < policy.min_rsa_bits) return ossl_fail(core::errc::key_too_small);
-    if (static_cast<unsigned>(bits) > policy.max_rsa_bits) return ossl_fail(core::errc::unsupported_key_type);
-    evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
-    if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) return ossl_fail(core::errc::invalid_key);
+    if (auto r = check_rsa_public(pk, policy); !r) return core::unexpected{r.error()};
     return crypto::key_type::rsa;
   }
   if (EVP_PKEY_is_a(pk, "EC")) {
@@ -54,7 +52,10 @@ inline core::result<crypto::key_type> classify(EVP_PKEY* pk, const crypto::key_p
     if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) return ossl_fail(core::errc::invalid_key);
     return t;
   }
-  if (EVP_PKEY_is_a(pk, "ED25519")) return crypto::key_type::ed25519;
+  if (EVP_PKEY_is_a(pk, "ED25519")) {
+    if (auto r = check_ed25519_public(pk); !r) return core::unexpected{r.error()};
+    return crypto::key_type::ed25519;
+  }
   return ossl_fail(core::errc::unsupported_key_type);
 }
 
