@@ -119,3 +119,16 @@ TEST_CASE("a new current pepper stores new keys under its version", "[api_key][g
   CHECK(k->record.digest.pepper_version == 2);
   CHECK(k->record.digest == *r.digest(k->key.expose_secret_text(), 2));
 }
+
+TEST_CASE("a key's scopes are scope-tokens: one with a space is refused", "[api_key][generator]") {
+  auto gen = api_key::generator<>::create({}, ring());
+  REQUIRE(gen);
+  api_key::memory_key_store store;
+  auto s = spec();
+  s.scopes = {"orders:read stock:write"};  // in a token's "scope" claim this would grant stock:write
+  CHECK(gen->issue(store, s).error() == errc::invalid_scope);
+  s.scopes = {"orders:read", ""};
+  CHECK(gen->issue(store, s).error() == errc::invalid_scope);
+  s.scopes = {"orders:read", "stock:write"};
+  CHECK(gen->issue(store, s));
+}

@@ -96,7 +96,8 @@ TEST_CASE("deactivation is observable: flag, time, listener, and the next find",
   CHECK(before->active);  // snapshots already handed out do not change
   CHECK(told == std::vector<std::string>{"acme"});
   CHECK(after->issued_before_deactivation(t0 + 59s));
-  CHECK_FALSE(after->issued_before_deactivation(t0 + 60s));
+  CHECK(after->issued_before_deactivation(t0 + 60s));  // the same second cannot prove it came after
+  CHECK_FALSE(after->issued_before_deactivation(t0 + 61s));
 
   // Idempotent: no second notification, the first time stays.
   REQUIRE(reg.deactivate("acme", t0 + 120s));
@@ -242,4 +243,18 @@ TEST_CASE("a deactivation is seen by every find that starts after it, on every t
   CHECK(violations.load() == 0);
   CHECK(told.load() == n);
   for (int i = 0; i < n; ++i) CHECK_FALSE((*reg.find("c" + std::to_string(i)))->active);
+}
+
+TEST_CASE("a client's scopes are scope-tokens, at registration and on every edit", "[credentials][registry]") {
+  memory_client_registry reg;
+  auto bad = client("spaced");
+  bad.scopes = {"orders:read stock:write"};
+  CHECK(reg.add(bad).error() == errc::invalid_scope);
+  CHECK(reg.find("spaced").error() == errc::unknown_client);
+  REQUIRE(reg.add(client("acme")));
+  CHECK(reg.modify("acme", [](client_record& c) { c.scopes.push_back("stock:write orders:delete"); }).error() ==
+        errc::invalid_scope);
+  CHECK((*reg.find("acme"))->scopes == std::vector<std::string>{"orders:read"});  // unchanged
+  REQUIRE(reg.modify("acme", [](client_record& c) { c.scopes.push_back("stock:write"); }));
+  CHECK((*reg.find("acme"))->has_scope("stock:write"));
 }

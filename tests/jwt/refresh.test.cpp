@@ -93,7 +93,7 @@ TEST_CASE("refresh refuses revoked tokens and deactivated principals, and bad to
   s.clock.advance(13h);
   s.revoked.revoke_token(a.jwt_id);
   s.revoked.deactivate("partner-2");
-  s.revoked.revoke_issued_before("partner-3", t0 + 1);
+  s.revoked.revoke_issued_at_or_before("partner-3", t0 + 1);
   CHECK(refresher.refresh(a.token).error() == errc::token_revoked);
   CHECK(refresher.refresh(b.token).error() == errc::principal_deactivated);
   CHECK(refresher.refresh(c.token).error() == errc::token_revoked);

@@ -63,7 +63,7 @@ TEST_CASE("revoke_token: that jti fails on the very next verify, others do not",
   CHECK(s.verifier.verify(no_jti));
 }
 
-TEST_CASE("revoke_issued_before: every token of that principal issued before T", "[jwt][revocation]") {
+TEST_CASE("revoke_issued_at_or_before: every token of that principal issued up to T", "[jwt][revocation]") {
   setup s;
   auto old_alice = s.issue("alice");
   auto bob = s.issue("bob");
@@ -71,14 +71,15 @@ TEST_CASE("revoke_issued_before: every token of that principal issued before T",
   auto new_alice = s.issue("alice");
   REQUIRE(s.verifier.verify(old_alice.token));
 
-  s.revoked.revoke_issued_before("alice", t0 + 10);
+  s.revoked.revoke_issued_at_or_before("alice", t0 + 9);
   CHECK(s.verifier.verify(old_alice.token).error() == errc::token_revoked);
-  CHECK(s.verifier.verify(new_alice.token));  // iat == T is not before T
+  CHECK(s.verifier.verify(new_alice.token));  // iat after the cutoff
   CHECK(s.verifier.verify(bob.token));
-  // A later cutoff moves forward; an earlier one never moves it back.
-  s.revoked.revoke_issued_before("alice", t0 + 11);
+  // A token issued in the cutoff's own second may predate it: refused.
+  s.revoked.revoke_issued_at_or_before("alice", t0 + 10);
   CHECK(s.verifier.verify(new_alice.token).error() == errc::token_revoked);
-  s.revoked.revoke_issued_before("alice", t0);
+  // A cutoff never moves back.
+  s.revoked.revoke_issued_at_or_before("alice", t0);
   CHECK(s.verifier.verify(new_alice.token).error() == errc::token_revoked);
   // A token of that principal with no iat cannot prove it is recent.
   auto no_iat = make_token(R"({"alg":"HS256","kid":"k1"})", R"({"sub":"alice","exp":)" + std::to_string(t0 + 600) + "}",
@@ -137,7 +138,7 @@ TEST_CASE("the principal can be a claim other than sub (client_id)", "[jwt][revo
   s.revoked.deactivate("partner-17");
   CHECK(s.verifier.verify(tok.token).error() == errc::principal_deactivated);
   s.revoked.reactivate("partner-17");
-  s.revoked.revoke_issued_before("partner-17", t0 + 1);
+  s.revoked.revoke_issued_at_or_before("partner-17", t0);
   CHECK(s.verifier.verify(tok.token).error() == errc::token_revoked);
 }
 

@@ -33,6 +33,25 @@ result<void> require_any_scope(const T& holder, std::initializer_list<std::strin
   return unexpected{errc::missing_scope};
 }
 
+// True when s is one RFC 6749 §3.3 scope-token: 1*( %x21 / %x23-5B / %x5D-7E ), i.e. one or more
+// visible ASCII characters other than '"' and '\\'. A space would split it into two scopes once
+// it travels in a token's space-separated "scope" claim, so no scope may contain one.
+constexpr bool valid_scope(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+
+// Succeeds when every scope is a valid scope-token (valid_scope); invalid_scope (400) otherwise.
+// Called wherever scopes enter: API-key issue, client registration, token claims, route declarations.
+template <class Range>
+result<void> validate_scopes(const Range& scopes) noexcept {
+  for (const auto& s : scopes)
+    if (!valid_scope(std::string_view(s))) return unexpected{errc::invalid_scope};
+  return core::ok();
+}
+
 // True when a space-separated scope string (OAuth "scope") contains the scope exactly.
 constexpr bool scope_string_has(std::string_view scopes, std::string_view scope) noexcept {
   std::size_t i = 0;

@@ -82,6 +82,7 @@ namespace tessera::core {
   X(too_many_requests, "too_many_requests", 429, "too many concurrent requests")                \
   X(missing_field, "missing_field", 400, "a required field is missing")                         \
   /* authorization */                                                                           \
+  X(invalid_scope, "invalid_scope", 400, "a scope is not an RFC 6749 scope-token")             \
   X(missing_scope, "missing_scope", 403, "the credential lacks a required scope")               \
   X(forbidden, "forbidden", 403, "the credential may not access this resource")                 \
   X(tenant_mismatch, "tenant_mismatch", 403, "the resource belongs to another tenant")          \

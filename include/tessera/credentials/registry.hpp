@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/authz/scopes.hpp"
 #include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/config.hpp"
@@ -77,9 +78,10 @@ struct client_record {
       if (k.key_id == id) return &k;
     return nullptr;
   }
-  // True when a token issued at `issued_at` predates the last deactivation.
+  // True when a token issued at `issued_at` may predate the last deactivation: issued before it or
+  // in its second (iat has whole seconds, so a same-second token cannot prove it came after).
   bool issued_before_deactivation(sys_seconds issued_at) const noexcept {
-    return deactivated_at && issued_at < *deactivated_at;
+    return deactivated_at && issued_at <= *deactivated_at;
   }
 
  private:
@@ -150,9 +152,11 @@ class memory_client_registry {
     }
   }
 
-  // Registers a client.
+  // Registers a client (invalid_argument without an id or for a taken one; invalid_scope when a
+  // scope is not an RFC 6749 scope-token).
   result<void> add(const client_record& c) noexcept {
     if (c.client_id.empty()) return unexpected{errc::invalid_argument};
+    if (auto v = authz::validate_scopes(c.scopes); !v) return v;
     try {
       auto rec = std::make_shared<const client_record>(c);
       shard& s = shard_of(c.client_id);
@@ -233,18 +237,21 @@ class memory_client_registry {
     return r;
   }
   // Edits a client's record (roles, scopes, stores, markets, description...) with
-  // edit(client_record&); the client id cannot change (invalid_argument), and a throwing edit
-  // changes nothing (internal_error). Use deactivate() to deactivate, so the listener runs.
+  // edit(client_record&); the client id cannot change (invalid_argument), scopes must stay
+  // scope-tokens (invalid_scope), and a throwing edit changes nothing (internal_error). Use
+  // deactivate() to deactivate, so the listener runs.
   template <class Edit>
   result<void> modify(std::string_view client_id, Edit edit) noexcept {
-    bool renamed = false, deactivated = false;
+    bool renamed = false, deactivated = false, bad_scope = false;
     auto r = modify_impl(client_id, [&](client_record& c) {
       const bool was_active = c.active;
       edit(c);
       renamed = c.client_id != client_id;
       deactivated = was_active && !c.active;
-      return !renamed && !deactivated;
+      bad_scope = !authz::validate_scopes(c.scopes);
+      return !renamed && !deactivated && !bad_scope;
     });
+    if (r && bad_scope) return unexpected{errc::invalid_scope};
     if (r && (renamed || deactivated)) return unexpected{errc::invalid_argument};
     return r;
   }

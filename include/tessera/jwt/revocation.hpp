@@ -1,6 +1,6 @@
 #pragma once
 // Revocation: the check a verifier runs after the signature, and a thread-safe in-memory list
-// that revokes single tokens (jti), every token of a principal issued before a time, whole
+// that revokes single tokens (jti), every token of a principal issued up to a time, whole
 // principals (deactivation), and withdrawn signing keys.
 
 #include <algorithm>
@@ -60,9 +60,11 @@ class memory_revocation_list {
 
   // Revokes one token by its jti.
   void revoke_token(std::string_view jti) { put(tokens_, jti, 0); }
-  // Revokes every token of the principal issued before `before` (Unix seconds); tokens without iat too.
-  void revoke_issued_before(std::string_view principal, std::int64_t before) {
-    put(before_, principal, before, [](std::int64_t& cur, std::int64_t v) { cur = std::max(cur, v); });
+  // Revokes every token of the principal issued at or before `cutoff` (Unix seconds), and tokens
+  // without iat. iat has whole seconds, so a token issued in the cutoff's own second may predate
+  // it: it is refused too (call it with the current time when a principal's credential changes).
+  void revoke_issued_at_or_before(std::string_view principal, std::int64_t cutoff) {
+    put(before_, principal, cutoff, [](std::int64_t& cur, std::int64_t v) { cur = std::max(cur, v); });
   }
   // Deactivates a principal: all its tokens fail with principal_deactivated until reactivated.
   void deactivate(std::string_view principal) { put(deactivated_, principal, 0); }
@@ -78,7 +80,7 @@ class memory_revocation_list {
       if (!f.jwt_id.empty() && contains(tokens_, f.jwt_id)) return unexpected{errc::token_revoked};
       if (!f.principal.empty()) {
         if (auto t = lookup(before_, f.principal)) {
-          if (!f.issued_at || *f.issued_at < *t) return unexpected{errc::token_revoked};
+          if (!f.issued_at || *f.issued_at <= *t) return unexpected{errc::token_revoked};
         }
       }
       return core::ok();
