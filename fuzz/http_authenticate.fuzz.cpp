@@ -1,8 +1,15 @@
 // Fuzzes the authenticator pipeline (http/authenticator.hpp) with a bearer method and an API-key
 // method on an org route: the input is cut into method, target, Authorization and ApiKey values.
 // Properties: never crashes; the SSE2 b64token check agrees with its bytewise reference; an
-// accepted request names the org of its path; match_path captures only what the path holds.
+// accepted request names the org of its path; match_path captures only what the path holds and
+// agrees with a reference matcher written here (split both at '/', compare segment by segment, a
+// final "*" takes any rest): whatever match_path accepts, the reference accepts with the same
+// captures, and it accepts whatever the reference accepts with at most eight captures on a plain
+// path (no empty, "." or ".." segment, no '%'), the paths whose meaning no normalisation changes.
+// The patterns are fixed ones and, as an arbitrary pattern, the ApiKey field.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fuzz_support.hpp"
 #include "tessera/api_key/generator.hpp"
@@ -39,8 +46,70 @@ struct world {
     tessera_fuzz::require(gen.issue(store, spec).has_value(), "a key is stored");
   }
 };
+// The pieces of s between '/' separators, empty ones included.
+std::vector<std::string_view> segments(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t start = 0;;) {
+    const std::size_t at = s.find('/', start);
+    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
+using captures = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// Reference path matching: the captures, or nullopt when the path does not fit the pattern.
+std::optional<captures> ref_match(std::string_view pattern, std::string_view path) {
+  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return std::nullopt;
+  auto pat = segments(pattern.substr(1));
+  const auto segs = segments(path.substr(1));
+  const bool rest = pat.back() == "*";
+  if (rest) pat.pop_back();
+  if (rest ? segs.size() < pat.size() : segs.size() != pat.size()) return std::nullopt;
+  captures out;
+  for (std::size_t i = 0; i < pat.size(); ++i) {
+    const bool capture = pat[i].size() >= 2 && pat[i].front() == '{' && pat[i].back() == '}';
+    if (!capture) {
+      if (pat[i] != segs[i]) return std::nullopt;
+    } else {
+      if (segs[i].empty() || segs[i].find('%') != std::string_view::npos) return std::nullopt;
+      out.emplace_back(pat[i].substr(1, pat[i].size() - 2), segs[i]);
+    }
+  }
+  return out;
+}
+
+// True for a path whose segments are all non-empty, none "." or "..", and no '%' anywhere.
+bool plain_path(std::string_view path) {
+  if (path.empty() || path[0] != '/' || path.find('%') != std::string_view::npos) return false;
+  for (auto seg : segments(path.substr(1)))
+    if (seg.empty() || seg == "." || seg == "..") return false;
+  return true;
+}
+
+// match_path against the reference for one pattern and path.
+void check_match(std::string_view pattern, std::string_view path) {
+  auto got = authz::match_path(pattern, path);
+  const auto want = ref_match(pattern, path);
+  if (got) {
+    tessera_fuzz::require(want.has_value() && got->size() == want->size(), "match_path accepts only what the reference accepts");
+    for (const auto& [name, value] : *want) {
+      std::string_view first = value;  // get() answers with the first capture of a repeated name
+      for (const auto& [n, v] : *want)
+        if (n == name) {
+          first = v;
+          break;
+        }
+      tessera_fuzz::require(got->get(name) == std::optional<std::string_view>(first), "match_path captures what the reference captures");
+    }
+  } else if (want && want->size() <= 8 && plain_path(path)) {
+    tessera_fuzz::require(false, "match_path accepts a plain path the reference accepts");
+  }
+}
 }  // namespace
 
+// One input: method, target, Authorization and ApiKey, cut at '\n'.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static world w;
   auto f = tessera_fuzz::fields(tessera_fuzz::text(data, size), 4);
@@ -66,5 +135,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                             "a capture is one non-empty segment without '%'");
     }
   }
+  const std::string_view path = f[1].substr(0, f[1].find('?'));
+  for (std::string_view pattern : {"/a/{x}/b/{y}", "/v2/orgs/{orgId}/orders/*", "/*", "/x//{y}/", "/s/{}/{s}/*",
+                                   "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}"})
+    check_match(pattern, path);
+  check_match(f[3], path);
   return 0;
 }
