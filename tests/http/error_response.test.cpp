@@ -90,6 +90,28 @@ TEST_CASE("legacy numeric codes are mappable", "[http][error]") {
   CHECK_FALSE(nlohmann::json::parse(http::make_error_response(errc::missing_scope, o).body).contains("code"));
 }
 
+TEST_CASE("the API-key legacy code covers every API-key cause in the table, and nothing else", "[http][error]") {
+  http::error_options o;
+  o.legacy_code = http::api_key_legacy_code(-23);
+  int covered = 0;
+  for (int i = 1; i < static_cast<int>(errc::count_); ++i) {
+    const auto e = static_cast<errc>(i);
+    CAPTURE(core::name(e));
+    const bool api_key_cause = core::name(e).starts_with("api_key_") || e == errc::wrong_tenant ||
+                               e == errc::missing_credentials || e == errc::malformed_credentials;
+    auto body = nlohmann::json::parse(http::make_error_response(e, o).body);
+    if (api_key_cause) {
+      ++covered;
+      CHECK(core::http_status(e) == 401);
+      CHECK(body["code"] == -23);
+    } else {
+      CHECK_FALSE(body.contains("code"));
+    }
+  }
+  CHECK(covered == 9);  // the six api_key_* causes, wrong_tenant, missing_ and malformed_credentials
+  CHECK(nlohmann::json::parse(http::make_error_response(errc::api_key_wrong_environment, o).body)["code"] == -23);
+}
+
 TEST_CASE("bodies never echo input", "[http][error]") {
   // Every cause renders from fixed text only: the body's strings are the name and the fixed message.
   for (int i = 1; i < static_cast<int>(errc::count_); ++i) {
