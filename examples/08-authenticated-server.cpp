@@ -9,8 +9,7 @@
 // Every refusal is one errc, rendered by authenticator::respond() as a status and JSON body.
 // The program starts the server on a free local port, calls it as a partner would, prints what
 // happened and the audit trail, and exits 0 when every answer was the expected one.
-#include <httplib.h>
-
+#include <tessera/adapters/httplib.hpp>
 #include <tessera/api_key.hpp>
 #include <tessera/authz.hpp>
 #include <tessera/credentials.hpp>
@@ -24,33 +23,10 @@
 namespace {
 using namespace tessera;
 
-// The adapter a server writes once: tessera's request view over httplib's request. The path
-// and query come from the raw request target, still percent-encoded.
-struct httplib_request {
-  const httplib::Request& r;
-  std::string_view target() const noexcept { return r.target.empty() ? std::string_view(r.path) : r.target; }
-  std::string_view method() const noexcept { return r.method; }
-  std::string_view path() const noexcept { return target().substr(0, target().find('?')); }
-  std::string_view query() const noexcept {
-    auto q = target().find('?');
-    return q == std::string_view::npos ? std::string_view() : target().substr(q + 1);
-  }
-  core::bytes_view body() const noexcept { return core::bytes_view(std::string_view(r.body)); }
-  std::optional<std::string_view> header(std::string_view name) const noexcept {
-    for (const auto& [k, v] : r.headers)
-      if (core::iequals(k, name)) return std::string_view(v);
-    return std::nullopt;
-  }
-};
-static_assert(http::request_view<httplib_request>);
-
-// Writes a tessera refusal into an httplib response.
-void send(httplib::Response& res, const http::error_response& e) {
-  res.status = e.status;
-  for (const auto& [k, v] : e.headers)
-    if (k != "Content-Type") res.set_header(k, v);
-  res.set_content(e.body, "application/json");
-}
+// The request view and error writer come with tessera (tessera::httplib): the path and query
+// come from the raw request target, and a header sent twice is refused, never read as its first.
+using adapters::httplib::request;
+using adapters::httplib::write;
 
 // The org segment of a /v2/orgs/{orgId}/... path.
 std::string_view org_of(std::string_view path) {
@@ -99,22 +75,23 @@ int main() {
 
   // ---- The handlers ---------------------------------------------------------------------------
   httplib::Server server;
+  adapters::httplib::prepare(server, options.errors);  // TCP_NODELAY, and JSON bodies on the framework's own errors
   server.Post(R"(/v2/orgs/([^/]+)/token)", [&](const httplib::Request& req, httplib::Response& res) {
-    httplib_request view{req};
+    request view(req);
     auto key = http::credential_value(view.header("ApiKey"));
     auto token = key ? exchange.exchange(*key, org_of(view.path())) : result<credentials::exchange_result>(unexpected{key.error()});
-    if (!token) return send(res, auth.respond(token.error()));
+    if (!token) return write(res, auth.respond(token.error()));
     res.set_content(credentials::oauth_token_response(*token).dump(), "application/json");
   });
   server.Get(R"(/v2/orgs/([^/]+)/orders)", [&](const httplib::Request& req, httplib::Response& res) {
-    auto who = auth.authenticate(httplib_request{req}, list_orders);
-    if (!who) return send(res, auth.respond(who.error()));
+    auto who = auth.authenticate(request(req), list_orders);
+    if (!who) return write(res, auth.respond(who.error()));
     res.set_content(nlohmann::json{{"org", who->tenant}, {"orders", nlohmann::json::array()}}.dump(), "application/json");
   });
   server.Patch(R"(/v2/orgs/([^/]+)/stock/([^/]+))", [&](const httplib::Request& req, httplib::Response& res) {
-    httplib_request view{req};
+    request view(req);
     auto who = auth.authenticate(view, change_stock);
-    if (!who) return send(res, auth.respond(who.error()));
+    if (!who) return write(res, auth.respond(who.error()));
     // The server's own audit record: who changed what, and why (the partner's stated reason).
     auto body = nlohmann::json::parse(req.body, nullptr, false);
     const std::string reason = body.is_object() && body["reason"].is_string() ? body["reason"].get<std::string>() : "";
