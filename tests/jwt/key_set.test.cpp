@@ -222,3 +222,27 @@ TEST_CASE("rotation: put, remove and replace_all take effect for the next lookup
   CHECK(set.remove("2024-02"));
   CHECK(v.verify(make_token(R"({"alg":"HS256"})", valid_claims(), new_key)).error() == errc::key_not_found);
 }
+
+TEST_CASE("kid_key_set grows one key at a time to many keys, each found under its kid", "[jwt][key_set][rotation]") {
+  // Adding a key changes the index in place: 20,000 single puts stay linear in total.
+  jwt::kid_key_set set;
+  const auto base = jwt::signing_key::hmac(jwt::alg::hs256, std::string(32, '7'), "base").value().verification().value();
+  constexpr int n = 20'000;
+  for (int i = 0; i < n; ++i)
+    set.put(jwt::verification_key::hmac(jwt::alg::hs256, std::string(32, '7'), "kid-" + std::to_string(i)).value());
+  CHECK(set.size() == n);
+  for (int i = 0; i < n; i += 997) {
+    auto k = set.find("kid-" + std::to_string(i));
+    REQUIRE(k);
+    CHECK(k->kid() == "kid-" + std::to_string(i));
+  }
+  CHECK_FALSE(set.find("kid-" + std::to_string(n)));
+  CHECK_FALSE(set.find(std::nullopt));  // no default until one is set
+  set.set_default(base);
+  CHECK(set.find(std::nullopt)->kid() == "base");
+  for (int i = 0; i < n; i += 2) REQUIRE(set.remove("kid-" + std::to_string(i)));
+  CHECK(set.size() == n / 2 + 1);  // the default is findable under its own kid too
+  CHECK_FALSE(set.find("kid-0"));
+  CHECK(set.find("kid-1"));
+  CHECK(set.keys().size() == n / 2 + 1);
+}

@@ -58,53 +58,54 @@ class single_key {
 static_assert(key_set<single_key>);
 
 // Keys indexed by kid, replaceable at run time while other threads verify (key rotation).
-// find() takes a shared lock only long enough to copy one shared_ptr; visit() lends the key under
-// the shared lock instead (what verifiers use: no shared counter is written per verification).
-// Writers swap in a new snapshot once no reader holds the old one in place.
+// Readers take a shared lock: find() only long enough to copy one shared_ptr, visit() to lend the
+// key in place (what verifiers use: no shared counter is written per verification). Writers
+// change the index in place under the exclusive lock, so adding one key costs a hash insert, not
+// a copy of the set (a rehash of a large set holds readers for its duration).
 class kid_key_set {
  public:
-  kid_key_set() : snap_(std::make_shared<snapshot>()) {}
+  kid_key_set() = default;
 
   // Adds or replaces the key under its kid. A key with an empty kid becomes the (only) key for
   // tokens without a kid. Refuses nothing; use jwks import for documents from outside.
   void put(verification_key k) {
     auto key = std::make_shared<const verification_key>(std::move(k));
+    std::string kid(key->kid());
     std::unique_lock lock(mu_);
-    auto next = std::make_shared<snapshot>(*snap_);
-    if (key->kid().empty()) next->no_kid = key;
-    else next->by_kid[key->kid()] = key;
-    snap_ = std::move(next);
+    if (kid.empty()) no_kid_ = std::move(key);
+    else by_kid_.insert_or_assign(std::move(kid), std::move(key));
   }
   // Makes `k` the key for tokens that carry no kid (it also stays findable under its own kid).
   void set_default(verification_key k) {
     auto key = std::make_shared<const verification_key>(std::move(k));
+    std::string kid(key->kid());
     std::unique_lock lock(mu_);
-    auto next = std::make_shared<snapshot>(*snap_);
-    if (!key->kid().empty()) next->by_kid[key->kid()] = key;
-    next->no_kid = key;
-    snap_ = std::move(next);
+    if (!kid.empty()) by_kid_.insert_or_assign(std::move(kid), key);
+    no_kid_ = std::move(key);
   }
   // Removes the key with this kid (and the no-kid default if it is that key). True if it was present.
   bool remove(std::string_view kid) {
+    std::shared_ptr<const verification_key> gone;  // released after the lock
     std::unique_lock lock(mu_);
-    auto next = std::make_shared<snapshot>(*snap_);
-    auto it = next->by_kid.find(std::string(kid));
-    if (it == next->by_kid.end()) return false;
-    if (next->no_kid == it->second) next->no_kid.reset();
-    next->by_kid.erase(it);
-    snap_ = std::move(next);
+    auto it = by_kid_.find(kid);
+    if (it == by_kid_.end()) return false;
+    if (no_kid_ == it->second) no_kid_.reset();
+    gone = std::move(it->second);
+    by_kid_.erase(it);
     return true;
   }
-  // Replaces every key at once (e.g. after fetching a JWKS).
+  // Replaces every key at once (e.g. after fetching a JWKS); the new index is built outside the lock.
   void replace_all(std::vector<verification_key> keys) {
-    auto next = std::make_shared<snapshot>();
+    index next;
+    std::shared_ptr<const verification_key> next_default;
     for (auto& k : keys) {
       auto key = std::make_shared<const verification_key>(std::move(k));
-      if (key->kid().empty()) next->no_kid = key;
-      else next->by_kid[key->kid()] = key;
+      if (key->kid().empty()) next_default = key;
+      else next.insert_or_assign(std::string(key->kid()), key);
     }
     std::unique_lock lock(mu_);
-    snap_ = std::move(next);
+    by_kid_.swap(next);
+    no_kid_.swap(next_default);
   }
 
   // The key for the kid, or for tokens without one; null when none matches.
@@ -127,32 +128,30 @@ class kid_key_set {
   // Number of keys with a kid.
   std::size_t size() const {
     std::shared_lock lock(mu_);
-    return snap_->by_kid.size();
+    return by_kid_.size();
   }
   // Every key, for export (the no-kid default last if it has no kid).
   std::vector<std::shared_ptr<const verification_key>> keys() const {
     std::shared_lock lock(mu_);
     std::vector<std::shared_ptr<const verification_key>> out;
-    for (auto& [_, k] : snap_->by_kid) out.push_back(k);
-    if (snap_->no_kid && snap_->no_kid->kid().empty()) out.push_back(snap_->no_kid);
+    out.reserve(by_kid_.size() + 1);
+    for (auto& [_, k] : by_kid_) out.push_back(k);
+    if (no_kid_ && no_kid_->kid().empty()) out.push_back(no_kid_);
     return out;
   }
 
  private:
-  using hash = core::string_hash;
-  struct snapshot {
-    std::unordered_map<std::string, std::shared_ptr<const verification_key>, hash, std::equal_to<>> by_kid;
-    std::shared_ptr<const verification_key> no_kid;
-  };
+  using index = std::unordered_map<std::string, std::shared_ptr<const verification_key>, core::string_hash, std::equal_to<>>;
   // The slot holding the key for the kid; null when there is none. Call with mu_ held.
   const std::shared_ptr<const verification_key>* lookup(std::optional<std::string_view> kid) const noexcept {
-    if (!kid) return &snap_->no_kid;
-    auto it = snap_->by_kid.find(*kid);
-    return it == snap_->by_kid.end() ? nullptr : &it->second;
+    if (!kid) return &no_kid_;
+    auto it = by_kid_.find(*kid);
+    return it == by_kid_.end() ? nullptr : &it->second;
   }
 
   mutable core::read_mostly_mutex mu_;
-  std::shared_ptr<const snapshot> snap_;
+  index by_kid_;
+  std::shared_ptr<const verification_key> no_kid_;
 };
 static_assert(key_set<kid_key_set>);
 static_assert(key_visitor<kid_key_set>);
