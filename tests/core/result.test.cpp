@@ -129,6 +129,26 @@ TEST_CASE("result<void>", "[core][result]") {
   CHECK(copy);
 }
 
+TEST_CASE("an error built without a code never reads as success", "[core][result]") {
+  // A custom store that fails without saying why: errc{} is 0, the value success is made of.
+  auto store_write = []() noexcept -> result<void> { return unexpected{errc{}}; };
+  auto store_read = []() noexcept -> result<int> { return unexpected{errc{}}; };
+  const result<void> w = store_write();
+  CHECK_FALSE(w);
+  CHECK_FALSE(w.has_value());
+  CHECK(w.error() == errc::internal_error);
+  CHECK(w.error_code() == errc::internal_error);
+  CHECK_THROWS_AS(w.value(), core::bad_result_access);
+  const result<int> r = store_read();
+  CHECK_FALSE(r);
+  CHECK(r.error() == errc::internal_error);
+  CHECK(r.error_code());  // a failure always converts to a failing error_code
+  CHECK(core::http_status(r.error()) == 500);
+  CHECK(unexpected{errc::none_}.error() == errc::internal_error);
+  static_assert(!result<void>(unexpected{errc{}}).has_value());
+  static_assert(unexpected{errc::bad_signature}.error() == errc::bad_signature);
+}
+
 TEST_CASE("TESSERA_TRY_VOID returns the first error", "[core][result]") {
   CHECK(chain(3));
   CHECK(chain(0).error() == errc::invalid_argument);   // check_positive fails

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tessera/credentials/client_secret.hpp"
@@ -146,6 +147,95 @@ TEST_CASE("an unknown client costs a full slow hash", "[credentials][authenticat
   CHECK(auth->authenticate("nobody", "some-secret").error() == errc::invalid_credentials);
   const auto unknown = std::chrono::steady_clock::now() - t;
   CHECK(unknown * 4 >= real);
+}
+
+namespace {
+// The slow-hash work of one failed login (wrong secret or unknown id).
+credentials::kdf_work failed_login_work(const credentials::client_authenticator<>& auth, std::string_view id,
+                                        std::string_view secret) {
+  const auto before = credentials::thread_kdf_work();
+  CHECK(auth.authenticate(id, secret).error() == errc::invalid_credentials);
+  return credentials::thread_kdf_work().since(before);
+}
+}  // namespace
+
+TEST_CASE("after the policy cost is raised, an unknown id does the same slow-hash work as a known one",
+          "[credentials][authenticator]") {
+  // Counted in KDF work units (scrypt N*r*p), not in time: equal work is what makes equal time.
+  credentials::memory_client_registry reg;
+  auto secret = enrol(reg, "acme", tiny);  // stored at N = 16 ...
+  const hash_policy raised = hash_policy::scrypt_with(256, 1, 1);
+  auto auth = credentials::client_authenticator<>::create(reg, options(raised));  // ... checked at 256
+  REQUIRE(auth);
+  const auto unknown = failed_login_work(*auth, "nobody", secret);
+  const auto known = failed_login_work(*auth, "acme", secret + "x");
+  CHECK(unknown.scrypt == 256);
+  CHECK(known.scrypt == unknown.scrypt);
+  CHECK(known.pbkdf2 == unknown.pbkdf2);
+
+  // r and p raised too; and an over-long secret, refused before its hash is computed, still costs the same.
+  const hash_policy wider = hash_policy::scrypt_with(64, 2, 3);
+  auto auth2 = credentials::client_authenticator<>::create(reg, options(wider));
+  REQUIRE(auth2);
+  const std::string too_long(credentials::max_secret_size + 1, 'x');
+  CHECK(failed_login_work(*auth2, "nobody", secret).scrypt == 64 * 2 * 3);
+  CHECK(failed_login_work(*auth2, "acme", secret + "x").scrypt == 64 * 2 * 3);
+  CHECK(failed_login_work(*auth2, "acme", too_long).scrypt == 64 * 2 * 3);
+  CHECK(failed_login_work(*auth2, "nobody", too_long).scrypt == 64 * 2 * 3);
+}
+
+TEST_CASE("after the cost is lowered or the algorithm switched, previous_policies keeps logins alike",
+          "[credentials][authenticator]") {
+  credentials::memory_client_registry reg;
+  const hash_policy old_scrypt = hash_policy::scrypt_with(256, 1, 1);
+  const hash_policy old_pbkdf2 = hash_policy::pbkdf2_sha256(1000);
+  const std::vector<std::pair<std::string, std::string>> clients{
+      {"old-scrypt", enrol(reg, "old-scrypt", old_scrypt)},
+      {"old-pbkdf2", enrol(reg, "old-pbkdf2", old_pbkdf2)},
+      {"current", enrol(reg, "current", tiny)}};
+  auto opts = options(tiny);
+  opts.previous_policies = {old_scrypt, old_pbkdf2};
+  auto auth = credentials::client_authenticator<>::create(reg, opts);
+  REQUIRE(auth);
+  const auto unknown = failed_login_work(*auth, "nobody", "some-secret");
+  CHECK(unknown.scrypt == 256);
+  CHECK(unknown.pbkdf2 == 1000);
+  for (const auto& [id, secret] : clients) {
+    INFO(id);
+    const auto known = failed_login_work(*auth, id, secret + "x");
+    CHECK(known.scrypt == unknown.scrypt);
+    CHECK(known.pbkdf2 == unknown.pbkdf2);
+  }
+  // A successful login costs the same, and then rehashes under the policy.
+  const auto before = credentials::thread_kdf_work();
+  REQUIRE(auth->authenticate("old-pbkdf2", clients[1].second));
+  const auto ok = credentials::thread_kdf_work().since(before);
+  CHECK(ok.scrypt == unknown.scrypt + credentials::hash_work(tiny).scrypt);
+  CHECK(ok.pbkdf2 == unknown.pbkdf2);
+  CHECK_FALSE(credentials::needs_rehash((*reg.find("old-pbkdf2"))->secret_hash, tiny));
+
+  // A previous policy is held to the limits like the policy.
+  opts.previous_policies = {hash_policy::scrypt_with(std::uint64_t{1} << 20, 8, 1)};
+  CHECK(credentials::client_authenticator<>::create(reg, opts).error() == errc::invalid_kdf_parameters);
+}
+
+TEST_CASE("the rehash at login honours the authenticator's limits", "[credentials][authenticator]") {
+  credentials::memory_client_registry reg;
+  auto secret = enrol(reg, "acme");
+  auto opts = options(hash_policy::scrypt_with(16, 1, 17));  // p = 17: beyond the default limits
+  CHECK(credentials::client_authenticator<>::create(reg, opts).error() == errc::invalid_kdf_parameters);
+  opts.limits.max_scrypt_p = 32;  // the server admits it
+  auto auth = credentials::client_authenticator<>::create(reg, opts);
+  REQUIRE(auth);
+  REQUIRE(auth->authenticate("acme", secret));
+  CHECK((*reg.find("acme"))->secret_hash.rfind("$scrypt$ln=4,r=1,p=17$", 0) == 0);
+
+  // A stored hash beyond the limits is neither checked nor replaced: a server fault (500).
+  auto strict = credentials::client_authenticator<>::create(reg, options());
+  REQUIRE(strict);
+  const std::string beyond = (*reg.find("acme"))->secret_hash;
+  CHECK(strict->authenticate("acme", secret).error() == errc::invalid_hash_string);
+  CHECK((*reg.find("acme"))->secret_hash == beyond);
 }
 
 TEST_CASE("a policy the limits refuse is refused up front", "[credentials][authenticator]") {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 
 #include "tessera/core/hex.hpp"
 #include "support/catch.hpp"
@@ -190,4 +191,30 @@ TEST_CASE("needs_rehash flags any change of algorithm, cost or size", "[credenti
   CHECK(credentials::needs_rehash("", tiny));
   CHECK(credentials::needs_rehash("plaintext-password", tiny));
   CHECK(credentials::needs_rehash("$scrypt$ln=99,r=8,p=1$AAAA$AAAA", tiny));
+}
+
+TEST_CASE("slow-hash work is counted per thread, in units that do not depend on the machine",
+          "[credentials][secret_hash]") {
+  const hash_policy scrypt = hash_policy::scrypt_with(16, 2, 3);
+  const hash_policy pbkdf2 = hash_policy::pbkdf2_sha256(1000);
+  CHECK(credentials::hash_work(scrypt).scrypt == 16 * 2 * 3);
+  CHECK(credentials::hash_work(pbkdf2).pbkdf2 == 1000);
+
+  auto before = credentials::thread_kdf_work();
+  auto s = credentials::hash_secret("s3cret", scrypt);
+  REQUIRE(s);
+  REQUIRE(credentials::verify_secret("s3cret", *s));
+  auto p = credentials::hash_secret("s3cret", pbkdf2);
+  REQUIRE(p);
+  auto w = credentials::thread_kdf_work().since(before);
+  CHECK(w.scrypt == 2 * 16 * 2 * 3);
+  CHECK(w.pbkdf2 == 1000);
+  CHECK(w.runs == 3);
+
+  // Refused before the KDF runs: nothing counted. Another thread's work is its own.
+  before = credentials::thread_kdf_work();
+  CHECK_FALSE(credentials::verify_secret(std::string(credentials::max_secret_size + 1, 'x'), *s));
+  CHECK_FALSE(credentials::verify_secret("s3cret", "$scrypt$ln=99,r=8,p=1$AAAA$AAAA"));
+  std::thread([&] { CHECK(credentials::hash_secret("s3cret", scrypt)); }).join();
+  CHECK(credentials::thread_kdf_work().since(before).runs == 0);
 }

@@ -8,6 +8,7 @@
 #include "support/catch.hpp"
 #include "tessera/api_key/generator.hpp"
 #include "tessera/api_key/verifier.hpp"
+#include "tessera/config.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/core/replay_store.hpp"
 #include "tessera/credentials/client_secret.hpp"
@@ -164,4 +165,71 @@ TEST_CASE("client credentials to token, both response shapes, refresh and deacti
     REQUIRE(registry.deactivate(id, credentials::sys_seconds(std::chrono::seconds(core::unix_seconds(clock)))));
     CHECK(refresher.refresh(renewed->token).error() == errc::principal_deactivated);
   }
+}
+
+TEST_CASE("a login body is bounded in size and depth before anything is hashed", "[credentials][exchange]") {
+  core::manual_clock clock(t0);
+  credentials::memory_client_registry registry;
+  const auto policy = credentials::hash_policy::scrypt_with(16, 1, 1);  // small: not a cost test
+  credentials::client_spec spec;
+  spec.tenant = "acme";
+  auto client = credentials::register_client(registry, spec, at(t0), policy);
+  REQUIRE(client);
+  const std::string creds = R"("client_id":")" + client->record.client_id + R"(","client_secret":")" +
+                            std::string(client->secret.expose_secret_text()) + '"';
+  credentials::authenticator_options aopts;
+  aopts.policy = policy;
+  auto auth = credentials::client_authenticator<>::create(registry, aopts).value();
+  auto sk = hs256_key();
+  jwt::issuer<core::manual_clock&> issuer(sk, {.issuer = "https://auth.example.com"}, clock);
+  using exchange = credentials::client_credentials_exchange<credentials::client_authenticator<>&,
+                                                            jwt::issuer<core::manual_clock&>&>;
+  const exchange ex(auth, issuer);
+  // The error of a login that must fail before any slow hash runs.
+  auto refusal = [](const exchange& e, const std::string& body) {
+    const auto before = credentials::thread_kdf_work();
+    auto r = e.exchange_json(body);
+    CHECK(credentials::thread_kdf_work().since(before).runs == 0);
+    return r ? errc::none_ : r.error();  // none_: it was let through
+  };
+  // A body of `size` bytes carrying the credentials, padded with a string member.
+  auto padded = [&](std::size_t size) {
+    std::string b = "{" + creds + R"(,"pad":")";
+    b.append(size - b.size() - 2, 'a');
+    return b + "\"}";
+  };
+  // The credentials with `depth` levels of nesting in all: the body object, then depth - 1 arrays.
+  auto nested = [&](std::size_t depth) {
+    return "{" + creds + R"(,"n":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  };
+
+  REQUIRE(ex.exchange_json("{" + creds + "}"));
+  CHECK(refusal(ex, padded(2u << 20)) == errc::input_too_large);  // 2 MiB: refused unread
+  CHECK(refusal(ex, padded(8193)) == errc::input_too_large);
+  CHECK(ex.exchange_json(padded(8192)));                            // the default bound, 8 KiB
+  CHECK(refusal(ex, nested(3000)) == errc::missing_field);          // far too deep, within 8 KiB
+  CHECK(refusal(ex, nested(config::max_json_depth + 1)) == errc::missing_field);
+  CHECK(ex.exchange_json(nested(config::max_json_depth)));
+  CHECK(refusal(ex, std::string(5000, '[')) == errc::missing_field);
+  // A member given twice is ambiguous (two parsers could read different ids): refused.
+  CHECK(refusal(ex, "{" + creds + R"(,"client_id":"someone-else"})") == errc::missing_field);
+  CHECK(refusal(ex, "{" + creds + R"(,"client_secret":"x"})") == errc::missing_field);
+  CHECK(refusal(ex, "") == errc::missing_field);
+  CHECK(refusal(ex, "[]") == errc::missing_field);
+  CHECK(refusal(ex, "{" + creds + "} x") == errc::missing_field);
+  CHECK(refusal(ex, R"({"client_id":1,"client_secret":"x"})") == errc::missing_field);
+  CHECK(refusal(ex, R"({"client_id":"","client_secret":"x"})") == errc::missing_field);
+
+  // Both bounds are the server's to set.
+  const std::string body = "{" + creds + "}";
+  REQUIRE(body.size() > 64);
+  credentials::client_exchange_options opts;
+  opts.max_body_size = 64;
+  const exchange small(auth, issuer, opts);
+  CHECK(refusal(small, body) == errc::input_too_large);
+  opts = {};
+  opts.max_json_depth = 2;  // a flat object of strings, as simdjson counts: the object, its values
+  const exchange flat(auth, issuer, opts);
+  CHECK(refusal(flat, nested(3)) == errc::missing_field);
+  CHECK(flat.exchange_json(body));
 }

@@ -66,6 +66,37 @@ TEST_CASE("memory_audit keeps owned copies, oldest first, up to its capacity", "
   CHECK(tiny.events()[0].actor == "b");
 }
 
+TEST_CASE("memory_audit bounds every text it copies", "[http][audit]") {
+  // An unauthenticated request's path is the attacker's: 1 MiB of it must not be kept whole.
+  http::memory_audit audit;
+  const std::string huge(std::size_t{1} << 20, 'p');
+  http::audit_event e = stock_change(huge, huge);
+  e.action = e.credential = e.tenant = e.method = e.path = huge;
+  audit.record(e);
+  auto events = audit.events();
+  REQUIRE(events.size() == 1);
+  const auto& r = events[0];
+  for (const std::string* f : {&r.action, &r.credential, &r.actor, &r.tenant, &r.method, &r.path, &r.reason}) {
+    CHECK(f->size() <= 256);
+    CHECK(f->rfind("pppp", 0) == 0);  // the start is kept
+  }
+  CHECK(r.path.size() == http::memory_audit::default_max_field);
+  CHECK(r.path.ends_with(http::audit_truncated));
+
+  // Text within the bound is kept exactly; a narrower bound is honoured.
+  const std::string fits(http::memory_audit::default_max_field, 'q');
+  http::memory_audit narrow(10, 16);
+  e = stock_change("integration-17", "cycle count: 4 damaged");
+  e.path = fits;
+  audit.record(e);
+  narrow.record(e);
+  CHECK(audit.events().back().path == fits);
+  CHECK(audit.events().back().actor == "integration-17");
+  CHECK(narrow.events()[0].actor == "integration-17");
+  CHECK(narrow.events()[0].reason.size() == 16);
+  CHECK(narrow.events()[0].reason.ends_with(http::audit_truncated));
+}
+
 TEST_CASE("memory_audit records from several threads", "[http][audit][concurrency]") {
   http::memory_audit audit(1'000'000);
   std::vector<std::thread> pool;

@@ -2,13 +2,31 @@
 #include "tessera/http/headers.hpp"
 
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
 
 using namespace tessera;
+
+namespace {
+// A host accessor returning Value for every header name.
+template <class Value>
+struct headers_returning {
+  Value header(std::string_view) const { return Value(text); }
+  std::string text = "Bearer abc";
+};
+}  // namespace
+
+// A header_source must hand out views of text that outlives the call: an accessor that returns
+// owning strings would leave bearer_token_of() and credential_of() with dangling views.
+static_assert(http::header_source<headers_returning<std::optional<std::string_view>>>);
+static_assert(http::header_source<http::header_list<std::vector<std::pair<std::string, std::string>>>>);
+static_assert(!http::header_source<headers_returning<std::optional<std::string>>>);
+static_assert(!http::header_source<headers_returning<std::string>>);
 
 TEST_CASE("bearer token requires the Bearer scheme", "[http][headers]") {
   CHECK(*http::bearer_token(std::string_view("Bearer abc.def-ghi_jk~l+m/n==")) == "abc.def-ghi_jk~l+m/n==");

@@ -39,6 +39,24 @@ struct host_view {
 };
 static_assert(request_view<host_view>);
 static_assert(!request_view<std::string>);
+
+// An adapter whose text accessors return Text and whose body() returns Body. One that builds
+// owning strings is refused: a signer, verifier or authenticator keeps views of what it returns,
+// which would dangle as soon as the temporary string is destroyed.
+template <class Text, class Body>
+struct adapter {
+  Text method() const noexcept { return Text("GET"); }
+  Text path() const noexcept { return Text("/a"); }
+  Text query() const noexcept { return Text("x=1"); }
+  Body body() const noexcept { return Body("{}"); }
+  std::optional<std::string_view> header(std::string_view) const noexcept { return std::nullopt; }
+};
+static_assert(request_view<adapter<std::string_view, std::string_view>>);
+static_assert(request_view<adapter<std::string_view, core::bytes_view>>);
+static_assert(request_view<request>);
+static_assert(!request_view<adapter<std::string, std::string_view>>);
+static_assert(!request_view<adapter<std::string_view, std::string>>);
+static_assert(!request_view<adapter<std::string, std::string>>);
 }  // namespace
 
 TEST_CASE("request holds the parts a signature covers", "[request_signing][request]") {

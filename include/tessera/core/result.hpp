@@ -13,10 +13,16 @@
 namespace tessera::core {
 
 // The failure half of a result, like std::unexpected<errc>: `return unexpected{errc::bad_signature};`.
-struct unexpected {
-  errc code;
-  constexpr explicit unexpected(errc e) noexcept : code(e) {}
-  constexpr errc error() const noexcept { return code; }
+// errc{} (none_) is what success is made of, so a failure built from it (a custom store that fails
+// without saying why) holds internal_error instead: no failure can ever read as success.
+class unexpected {
+ public:
+  constexpr explicit unexpected(errc e) noexcept : code_(e == errc::none_ ? errc::internal_error : e) {}
+  // The cause; never errc::none_.
+  constexpr errc error() const noexcept { return code_; }
+
+ private:
+  errc code_;
 };
 
 // The exception thrown only by the checked accessor result::value() when it holds an error.
@@ -56,7 +62,7 @@ class [[nodiscard]] result {
     ::new (static_cast<void*>(&value_)) T(std::forward<F>(f)());
   }
   // Holds an error.
-  constexpr result(unexpected u) noexcept : error_(u.code), has_(false) {}
+  constexpr result(unexpected u) noexcept : error_(u.error()), has_(false) {}
 
   result(const result& o) noexcept(std::is_nothrow_copy_constructible_v<T>) : has_(o.has_) {
     if (has_) ::new (static_cast<void*>(&value_)) T(o.value_);
@@ -131,7 +137,7 @@ class [[nodiscard]] result<void> {
   using error_type = errc;
 
   constexpr result() noexcept = default;
-  constexpr result(unexpected u) noexcept : error_(u.code) {}
+  constexpr result(unexpected u) noexcept : error_(u.error()) {}
 
   constexpr bool has_value() const noexcept { return error_ == errc::none_; }
   constexpr explicit operator bool() const noexcept { return has_value(); }

@@ -69,15 +69,49 @@ struct hash_policy {
   }
 };
 
+// Slow-hash work in units that do not depend on the machine: scrypt's N * r * p (its time grows
+// with it) and PBKDF2's iterations. A login's cost is the difference of thread_kdf_work() across it.
+struct kdf_work {
+  std::uint64_t scrypt = 0;  // sum of N * r * p over scrypt runs
+  std::uint64_t pbkdf2 = 0;  // sum of iterations over PBKDF2-HMAC-SHA256 runs
+  std::uint64_t runs = 0;    // KDF runs
+  // The work done between `earlier` and this reading.
+  constexpr kdf_work since(const kdf_work& earlier) const noexcept {
+    return {scrypt - earlier.scrypt, pbkdf2 - earlier.pbkdf2, runs - earlier.runs};
+  }
+};
+
 namespace detail {
+// This thread's running total of slow-hash work.
+inline kdf_work& work_meter() noexcept {
+  thread_local kdf_work w;
+  return w;
+}
 // Derives the hash of a secret under the parameters and salt of h, into a cleansed buffer.
-// The parameters have passed check_limits already.
+// The parameters have passed check_limits already. Its work is added to this thread's meter once
+// the KDF has run.
 inline result<core::secret> derive(core::bytes_view secret, const phc_hash& h) {
-  if (h.algorithm == hash_algorithm::scrypt)
-    return crypto::scrypt(secret, h.salt_bytes(), h.scrypt, h.hash_size, h.scrypt.memory_bytes());
-  return crypto::pbkdf2(crypto::hash_alg::sha256, secret, h.salt_bytes(), h.iterations, h.hash_size);
+  const bool scrypt = h.algorithm == hash_algorithm::scrypt;
+  auto out = scrypt ? crypto::scrypt(secret, h.salt_bytes(), h.scrypt, h.hash_size, h.scrypt.memory_bytes())
+                    : crypto::pbkdf2(crypto::hash_alg::sha256, secret, h.salt_bytes(), h.iterations, h.hash_size);
+  if (out) {
+    kdf_work& w = work_meter();
+    ++w.runs;
+    if (scrypt) w.scrypt += h.scrypt.n * h.scrypt.r * h.scrypt.p;
+    else w.pbkdf2 += h.iterations;
+  }
+  return out;
 }
 }  // namespace detail
+
+// The slow-hash work this thread has done so far (for tests and metrics).
+inline kdf_work thread_kdf_work() noexcept { return detail::work_meter(); }
+
+// The slow-hash work of one hash made under a policy.
+constexpr kdf_work hash_work(const hash_policy& p) noexcept {
+  if (p.algorithm == hash_algorithm::scrypt) return {p.scrypt.n * p.scrypt.r * p.scrypt.p, 0, 1};
+  return {0, p.pbkdf2_iterations, 1};
+}
 
 // Hashes a secret under the policy with a fresh random salt; returns the PHC string to store.
 // invalid_kdf_parameters for a policy whose hashes the limits would refuse, invalid_argument

@@ -5,15 +5,22 @@
 // Deactivating a client revokes its tokens through client_revocation, a JWT revocation policy
 // that reads the client registry on every verification.
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
+#include "tessera/core/secret.hpp"
 #include "tessera/credentials/authenticator.hpp"
 #include "tessera/credentials/registry.hpp"
 #include "tessera/jwt/issuer.hpp"
@@ -44,6 +51,60 @@ std::string join(const Range& v) {
   }
   return out;
 }
+
+// The client_id and client_secret members of a login body, read with simdjson from a padded
+// copy of the text. The copy and the unescaped secret are cleansed when this is destroyed.
+class login_fields {
+ public:
+  std::string_view client_id;      // views into the parser, valid while this lives
+  std::string_view client_secret;
+
+  login_fields() = default;
+  login_fields(const login_fields&) = delete;
+  login_fields& operator=(const login_fields&) = delete;
+  ~login_fields() { wipe(client_secret); }
+
+  // Reads a body whose size the caller has bounded: missing_field unless it is one JSON object,
+  // nested at most max_depth deep (simdjson's count: the object is level 1, each value in it one
+  // level deeper than its container), holding each member exactly once, as a string;
+  // internal_error when the parser cannot get its memory.
+  result<void> read(std::string_view body, std::size_t max_depth) {
+    if (body.empty()) return unexpected{errc::missing_field};
+    text_ = core::secret(body.size() + simdjson::SIMDJSON_PADDING);  // zeroed padding
+    std::memcpy(text_.writable_bytes(), body.data(), body.size());
+    if (parser_.allocate(body.size(), std::max<std::size_t>(max_depth, 1)) != simdjson::SUCCESS)
+      return unexpected{errc::internal_error};
+    simdjson::dom::object members;
+    const char* text = reinterpret_cast<const char*>(text_.writable_bytes());
+    if (parser_.parse(text, body.size(), false).get_object().get(members) != simdjson::SUCCESS)
+      return unexpected{errc::missing_field};
+    bool have_id = false, have_secret = false;
+    for (const auto member : members) {
+      const bool is_secret = member.key == "client_secret";
+      if (!is_secret && member.key != "client_id") continue;
+      std::string_view value;
+      if (member.value.get_string().get(value) != simdjson::SUCCESS) return unexpected{errc::missing_field};
+      bool& have = is_secret ? have_secret : have_id;
+      if (have) {  // given twice: ambiguous, as two parsers could each read another one
+        if (is_secret) wipe(value);
+        return unexpected{errc::missing_field};
+      }
+      have = true;
+      (is_secret ? client_secret : client_id) = value;
+    }
+    if (!have_id || !have_secret) return unexpected{errc::missing_field};
+    return core::ok();
+  }
+
+ private:
+  // Overwrites text the parser unescaped into its own (writable) string buffer.
+  static void wipe(std::string_view s) noexcept {
+    if (!s.empty()) OPENSSL_cleanse(const_cast<char*>(s.data()), s.size());
+  }
+
+  core::secret text_;
+  simdjson::dom::parser parser_;
+};
 }  // namespace detail
 
 // ---- Rendering --------------------------------------------------------------------------------
@@ -114,6 +175,9 @@ class api_key_exchange {
 struct client_exchange_options {
   std::chrono::seconds lifetime{std::chrono::hours(12)};  // 10 days for the commerce model
   std::string audience;                                   // aud ("" to omit)
+  std::size_t max_body_size = 8192;                       // longest JSON login body read, in bytes
+  std::size_t max_json_depth = config::max_json_depth;    // deepest nesting in it, counted as for
+                                                          // JWTs: the body is level 1, its values 2
 };
 
 // The claims a client's token carries: sub and client_id (the client id), tenant, roles,
@@ -151,17 +215,16 @@ class client_credentials_exchange {
   }
 
   // Parses a JSON login body {"client_id": "...", "client_secret": "..."} and exchanges it.
-  // missing_field when either member is absent, not a string, or the body is not a JSON object.
+  // The body is untrusted and read before anything else, so it is bounded like every untrusted
+  // JSON in tessera: input_too_large (400) when longer than options.max_body_size (nothing is
+  // read), missing_field (400) when it is not one JSON object nested at most
+  // options.max_json_depth deep, or either member is absent, given twice, or not a string.
+  // Other members are ignored. The parser's copy of the secret is cleansed afterwards.
   result<exchange_result> exchange_json(std::string_view body) const {
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return unexpected{errc::missing_field};
-    auto id = j.find("client_id");
-    auto secret = j.find("client_secret");
-    if (id == j.end() || secret == j.end() || !id->is_string() || !secret->is_string())
-      return unexpected{errc::missing_field};
-    auto r = exchange(id->get_ref<const std::string&>(), secret->get_ref<const std::string&>());
-    OPENSSL_cleanse(secret->get_ref<std::string&>().data(), secret->get_ref<std::string&>().size());
-    return r;
+    if (body.size() > opts_.max_body_size) return unexpected{errc::input_too_large};
+    detail::login_fields fields;
+    if (auto r = fields.read(body, opts_.max_json_depth); !r) return unexpected{r.error()};
+    return exchange(fields.client_id, core::bytes_view(fields.client_secret));
   }
 
  private:

@@ -3,6 +3,7 @@
 // decision it makes; a server records its own actions (a delivery accepted, a stock change with
 // its actor and reason) through the same sink.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -33,8 +34,10 @@ struct audit_event {
 
 // Where audit events go.
 // Rules: record() is noexcept and thread-safe; it copies what it keeps (the event's views die
-// when it returns); it must not block for long, because it runs inside request handling; a sink
-// that cannot store an event drops it rather than fail the request.
+// when it returns), and bounds it: any text may come from the request (the path of an
+// unauthenticated request is the caller's choice, of any length); it must not block for long,
+// because it runs inside request handling; a sink that cannot store an event drops it rather
+// than fail the request.
 template <class S>
 concept audit_sink = requires(S& s, const audit_event& e) {
   { s.record(e) } noexcept;
@@ -46,7 +49,10 @@ struct null_audit {
 };
 static_assert(audit_sink<null_audit>);
 
-// An owned copy of an audit_event.
+// What memory_audit puts at the end of a text it cut short.
+inline constexpr std::string_view audit_truncated = "...[truncated]";
+
+// An owned copy of an audit_event (each text bounded by the sink that kept it).
 struct audit_record {
   std::chrono::system_clock::time_point at{};
   std::string action;
@@ -60,25 +66,33 @@ struct audit_record {
   std::string reason;
 };
 
-// An in-memory sink keeping the latest `capacity` events, oldest dropped first: for tests, and
-// for a server that ships its audit trail elsewhere in batches (take() empties it).
+// An in-memory sink keeping the latest `capacity` events, oldest dropped first, each text cut
+// to `max_field` bytes (its end replaced by audit_truncated), so it never holds more than about
+// capacity * 7 * max_field bytes of text (about 18 MB by default): for tests, and for a server that
+// ships its audit trail elsewhere in batches (take() empties it).
 class memory_audit {
  public:
-  explicit memory_audit(std::size_t capacity = 10'000) : capacity_(capacity == 0 ? 1 : capacity) {}
+  // Longest text kept per field unless the constructor says otherwise, in bytes.
+  static constexpr std::size_t default_max_field = 256;
 
-  // Keeps a copy of the event (dropped if memory runs out).
+  // A sink for `capacity` events (at least 1) with texts of at most `max_field` bytes (at least
+  // the marker's length).
+  explicit memory_audit(std::size_t capacity = 10'000, std::size_t max_field = default_max_field)
+      : capacity_(capacity == 0 ? 1 : capacity), max_field_(std::max(max_field, audit_truncated.size())) {}
+
+  // Keeps a bounded copy of the event (dropped if memory runs out).
   void record(const audit_event& e) noexcept {
     try {
       audit_record r{e.at,
-                     std::string(e.action),
+                     bounded(e.action),
                      e.allowed,
                      e.cause,
-                     std::string(e.credential),
-                     std::string(e.actor),
-                     std::string(e.tenant),
-                     std::string(e.method),
-                     std::string(e.path),
-                     std::string(e.reason)};
+                     bounded(e.credential),
+                     bounded(e.actor),
+                     bounded(e.tenant),
+                     bounded(e.method),
+                     bounded(e.path),
+                     bounded(e.reason)};
       std::lock_guard lock(mutex_);
       if (events_.size() == capacity_) {
         events_.pop_front();
@@ -109,7 +123,17 @@ class memory_audit {
   }
 
  private:
+  // The text, or its first bytes and the marker when it is longer than max_field_.
+  std::string bounded(std::string_view text) const {
+    if (text.size() <= max_field_) return std::string(text);
+    std::string out;
+    out.reserve(max_field_);
+    out.append(text.substr(0, max_field_ - audit_truncated.size())).append(audit_truncated);
+    return out;
+  }
+
   std::size_t capacity_;
+  std::size_t max_field_;
   mutable std::mutex mutex_;
   std::deque<audit_record> events_;
   std::size_t dropped_ = 0;

@@ -65,9 +65,12 @@ constexpr bool b64token_chars(std::string_view s) noexcept {
 // header with that name, nullopt when absent. A server whose request holds the same header
 // twice should return nullopt or the first value consistently; credential readers below refuse
 // values containing a comma, so a folded duplicate never slips through as one credential.
+// header() returns std::optional<std::string_view> exactly, a view into the request: an
+// accessor returning owning strings (std::string, std::optional<std::string>) is refused, as the
+// token or key read from it would outlive the temporary it points into.
 template <class H>
 concept header_source = requires(const H& h, std::string_view name) {
-  { h.header(name) } -> std::convertible_to<std::optional<std::string_view>>;
+  { h.header(name) } -> std::same_as<std::optional<std::string_view>>;
 };
 
 // A header_source over any range of (name, value) pairs, e.g. std::vector<std::pair<std::string,std::string>>

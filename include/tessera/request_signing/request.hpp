@@ -17,6 +17,9 @@ namespace tessera::request_signing {
 
 namespace detail {
 using core::iequals;
+// A non-owning view of body bytes: core::bytes_view or std::string_view, nothing that owns them.
+template <class T>
+concept byte_view = std::same_as<T, core::bytes_view> || std::same_as<T, std::string_view>;
 }  // namespace detail
 
 // What the signer and the verifier read from an HTTP request. A server adapts its own request
@@ -32,12 +35,16 @@ using core::iequals;
 //    with the surrounding whitespace HTTP ignores removed, or nullopt when absent; a header sent
 //    several times may be reported by its first value (signature headers are single-valued);
 //  - every call is noexcept and cheap, and the views stay valid while a verify() call runs.
+// The accessors return views, exactly (std::string_view; core::bytes_view or std::string_view
+// for the body): the signer, the verifier and the http authenticator keep what they return, so
+// an accessor returning an owning std::string, whose temporary dies at once, is refused here
+// rather than read after it is freed.
 template <class R>
 concept request_view = requires(const R& r, std::string_view name) {
-  { r.method() } noexcept -> std::convertible_to<std::string_view>;
-  { r.path() } noexcept -> std::convertible_to<std::string_view>;
-  { r.query() } noexcept -> std::convertible_to<std::string_view>;
-  { r.body() } noexcept -> std::convertible_to<core::bytes_view>;
+  { r.method() } noexcept -> std::same_as<std::string_view>;
+  { r.path() } noexcept -> std::same_as<std::string_view>;
+  { r.query() } noexcept -> std::same_as<std::string_view>;
+  { r.body() } noexcept -> detail::byte_view;
   { r.header(name) } noexcept -> std::same_as<std::optional<std::string_view>>;
 };
 
@@ -121,8 +128,7 @@ namespace detail {
 // Views of a request's parts; `authorization` names the header carrying the bearer token.
 template <request_view R>
 request_parts parts_of(const R& r, std::string_view authorization) noexcept {
-  return request_parts{std::string_view(r.method()), std::string_view(r.path()), std::string_view(r.query()),
-                       core::bytes_view(r.body()), r.header(authorization)};
+  return request_parts{r.method(), r.path(), r.query(), core::bytes_view(r.body()), r.header(authorization)};
 }
 }  // namespace detail
 
