@@ -2,6 +2,7 @@
 // Everything in tessera::credentials: client id and secret generation, PHC-format slow hashing,
 // the concurrency guard, the client registry concept and its in-memory model, and the
 // client-credentials authenticator.
+#include "tessera/credentials/api_key_revocation.hpp"
 #include "tessera/credentials/authenticator.hpp"
 #include "tessera/credentials/client_secret.hpp"
 #include "tessera/credentials/concurrency_guard.hpp"

@@ -233,3 +233,67 @@ TEST_CASE("a login body is bounded in size and depth before anything is hashed",
   CHECK(refusal(flat, nested(3)) == errc::missing_field);
   CHECK(flat.exchange_json(body));
 }
+
+TEST_CASE("an exchanged token never outlives its key, and a route without an org exchanges for the key's own",
+          "[credentials][exchange]") {
+  auto peppers = api_key::pepper_ring::create(1, core::random_secret(32)->expose_secret()).value();
+  api_key::memory_key_store store;
+  const api_key::key_format format{"ak", "live", 30};
+  auto gen = api_key::generator<>::create(format, peppers).value();
+  auto keys = api_key::verifier<>::create(format, peppers, store).value();
+  api_key::key_spec spec;
+  spec.tenant = "org_a";
+  spec.scopes = {"orders:read"};
+  spec.lifetime = 3s;
+  auto short_lived = gen.issue(store, spec).value();
+  spec.lifetime.reset();
+  auto lasting = gen.issue(store, spec).value();
+
+  auto sk = hs256_key();
+  jwt::issuer<> issuer(sk, {.issuer = "https://auth.example.com"});
+  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<>&> exchange(keys, issuer, {.lifetime = 1h, .audience = ""});
+
+  // A key with 3 s left mints a token of at most 3 s, not of an hour.
+  auto r = exchange.exchange(short_lived.key.expose_secret_text(), "org_a");
+  REQUIRE(r);
+  CHECK(r->expires_at <= short_lived.record.expires_at->time_since_epoch().count());
+  CHECK(r->expires_in() <= 3);
+  CHECK(exchange.exchange(lasting.key.expose_secret_text(), "org_a")->expires_in() == 3600);
+
+  // POST /auth/token names no org: the key is exchanged for its own org, once verified.
+  auto own = exchange.exchange(lasting.key.expose_secret_text());
+  REQUIRE(own);
+  auto rules = jwt::rules::builder{}.issuer("https://auth.example.com").ignore_audience().build().value();
+  jwt::verifier v(jwt::single_key(sk.verification().value()), rules);
+  CHECK(*v.verify(own->token)->claim_string("org_id") == "org_a");
+  CHECK(exchange.exchange("ak_live_not_a_key").error() == errc::api_key_malformed);
+  CHECK(exchange.exchange("").error() == errc::missing_field);
+}
+
+TEST_CASE("a token issued in the second of a deactivation stays refused after a reactivation in that second",
+          "[credentials][exchange]") {
+  credentials::memory_client_registry clients;
+  credentials::client_record c;
+  c.client_id = "partner-1";
+  c.tenant = "t1";
+  REQUIRE(clients.add(c));
+  core::manual_clock clock(t0);
+  auto sk = hs256_key();
+  jwt::issuer<core::manual_clock&> issuer(sk, {.issuer = "https://auth.example.com"}, clock);
+  credentials::client_revocation<credentials::memory_client_registry&> by_client(clients);
+  auto rules = jwt::rules::builder{}.issuer("https://auth.example.com").ignore_audience().build().value();
+  jwt::verifier<jwt::single_key, core::manual_clock&, decltype(by_client)> v(jwt::single_key(sk.verification().value()),
+                                                                             rules, clock, by_client);
+
+  jwt::claims claims;
+  claims.subject("partner-1");
+  auto token = issuer.issue(claims).value().token;  // iat = t0
+  REQUIRE(v.verify(token));
+  REQUIRE(clients.deactivate("partner-1", at(t0)));  // the same second
+  CHECK(v.verify(token).error() == errc::principal_deactivated);
+  REQUIRE(clients.reactivate("partner-1"));
+  CHECK(v.verify(token).error() == errc::token_revoked);
+  clock.advance(1s);
+  auto fresh = issuer.issue(claims).value().token;  // iat = t0 + 1: after the deactivation
+  CHECK(v.verify(fresh));
+}

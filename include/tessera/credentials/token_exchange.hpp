@@ -18,6 +18,7 @@
 #include <string_view>
 #include <utility>
 
+#include "tessera/authz/scopes.hpp"
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
@@ -138,9 +139,13 @@ struct api_key_exchange_options {
 };
 
 // Trades an API key for a token carrying org_id (the key's tenant), the key's scopes (as a
-// space-separated "scope") and its key id (as sub). The key must belong to the org named in the
-// request path: a key of org A asking on org B's URL gets wrong_tenant, exactly as an unknown
-// key would, so it learns nothing. V is an api_key::verifier, I a jwt::issuer (or references).
+// space-separated "scope") and its key id (as sub: the token names its key by id, never by the
+// key). The key must belong to the org named in the request path: a key of org A asking on org
+// B's URL gets wrong_tenant, exactly as an unknown key would, so it learns nothing. A token
+// endpoint whose path names no org (POST /auth/token) exchanges a key for its own org. The
+// token never outlives its key: exp is at most the key's expires_at. Pair the verifier of these
+// tokens with api_key_revocation so that revoking the key stops its tokens on the next call.
+// V is an api_key::verifier, I a jwt::issuer (or references).
 template <class V, class I>
 class api_key_exchange {
  public:
@@ -150,14 +155,31 @@ class api_key_exchange {
   // Exchanges the key for a token for the org in the path. missing_field for an empty key.
   result<exchange_result> exchange(std::string_view key, std::string_view path_org) const {
     if (key.empty()) return unexpected{errc::missing_field};
-    auto k = verifier_.verify(key, path_org);
+    return issue_for(verifier_.verify(key, path_org));
+  }
+  // Exchanges the key for a token for the key's own org, on a route that names no org.
+  result<exchange_result> exchange(std::string_view key) const {
+    if (key.empty()) return unexpected{errc::missing_field};
+    return issue_for(verifier_.verify_any_tenant(key));
+  }
+
+ private:
+  template <class K>
+  result<exchange_result> issue_for(const result<K>& k) const {
     if (!k) return unexpected{k.error()};
+    if (auto v = authz::validate_scopes(k->scopes()); !v) return unexpected{v.error()};
+    std::chrono::seconds lifetime = opts_.lifetime;
+    if (auto end = k->expires_at()) {  // never past the key's own end
+      const auto left = std::chrono::floor<std::chrono::seconds>(*end - issuer_.clock().now());
+      if (left.count() <= 0) return unexpected{errc::api_key_expired};
+      lifetime = std::min(lifetime, left);
+    }
     jwt::claims c;
     c.subject(std::string(k->key_id()));
     if (!opts_.audience.empty()) c.audience(opts_.audience);
     c.set("org_id", std::string(k->tenant()));
     c.set("scope", detail::join(k->scopes()));
-    c.lifetime(opts_.lifetime);
+    c.lifetime(lifetime);
     auto t = issuer_.issue(c);
     if (!t) return unexpected{t.error()};
     return detail::from_issued(std::move(*t));
@@ -209,6 +231,7 @@ class client_credentials_exchange {
   result<exchange_result> exchange(std::string_view client_id, core::bytes_view client_secret) const {
     auto client = auth_.authenticate(client_id, client_secret);
     if (!client) return unexpected{client.error()};
+    if (auto v = authz::validate_scopes((*client)->scopes); !v) return unexpected{v.error()};
     auto t = issuer_.issue(client_claims(**client, opts_));
     if (!t) return unexpected{t.error()};
     return detail::from_issued(std::move(*t));
@@ -237,8 +260,8 @@ class client_credentials_exchange {
 
 // A JWT revocation policy that asks the client registry about the token's principal (the rules'
 // principal claim, e.g. "client_id"): a deactivated client's tokens fail with
-// principal_deactivated, and a token issued before the client's last deactivation fails with
-// token_revoked even after a reactivation. Unknown clients fail with principal_deactivated.
+// principal_deactivated, and a token issued at or before the client's last deactivation (in its
+// second too: iat has whole seconds) fails with token_revoked even after a reactivation. Unknown clients fail with principal_deactivated.
 // Other revocations (jti, keys) are delegated to Inner. R may be a reference type.
 template <class R, jwt::revocation_check Inner = jwt::no_revocation>
 class client_revocation {
@@ -252,10 +275,9 @@ class client_revocation {
     auto c = registry_.find(f.principal);
     if (!c) return unexpected{c.error() == errc::unknown_client ? errc::principal_deactivated : c.error()};
     if (!(*c)->active) return unexpected{errc::principal_deactivated};
-    if ((*c)->deactivated_at) {
-      if (!f.issued_at || *f.issued_at < (*c)->deactivated_at->time_since_epoch().count())
-        return unexpected{errc::token_revoked};
-    }
+    if ((*c)->deactivated_at &&
+        (!f.issued_at || (*c)->issued_before_deactivation(sys_seconds(std::chrono::seconds(*f.issued_at)))))
+      return unexpected{errc::token_revoked};
     return core::ok();
   }
 
