@@ -96,6 +96,7 @@ TEST_CASE("a full guard refuses logins with too_many_requests before any hashing
   auto secret = enrol(reg, "acme");
   auto opts = options();
   opts.guard = std::make_shared<credentials::concurrency_guard>(1);
+  opts.max_wait = 0ms;
   auto auth = credentials::client_authenticator<>::create(reg, opts);
   REQUIRE(auth);
   auto held = opts.guard->try_acquire();  // e.g. another endpoint sharing the guard
@@ -292,4 +293,56 @@ TEST_CASE("concurrent logins see each deactivation from the next call on",
   for (auto& th : threads) th.join();
   CHECK(violations.load() == 0);
   CHECK(auth->guard().in_use() == 0);
+}
+
+TEST_CASE("a run of wrong secrets locks the client id out before any hashing, unknown ids alike",
+          "[credentials][authenticator]") {
+  credentials::memory_client_registry reg;
+  auto acme = enrol(reg, "acme");
+  auto beta = enrol(reg, "beta");
+  auto other = enrol(reg, "other");
+  auto opts = options();
+  opts.throttle.max_failures = 3;
+  auto auth = credentials::client_authenticator<>::create(reg, opts);
+  REQUIRE(auth);
+
+  for (int i = 0; i < 3; ++i) CHECK(auth->authenticate("acme", "wrong").error() == errc::invalid_credentials);
+  const auto before = credentials::thread_kdf_work();
+  CHECK(auth->authenticate("acme", acme).error() == errc::too_many_failed_logins);  // even the right secret
+  CHECK(auth->authenticate("acme", "wrong").error() == errc::too_many_failed_logins);
+  CHECK(credentials::thread_kdf_work().since(before).runs == 0);  // refused before any hashing
+  CHECK(core::http_status(errc::too_many_failed_logins) == 429);
+
+  // An id nobody holds is limited the same way, so the lock-out does not tell which ids exist.
+  for (int i = 0; i < 3; ++i) CHECK(auth->authenticate("ghost", "wrong").error() == errc::invalid_credentials);
+  CHECK(auth->authenticate("ghost", "wrong").error() == errc::too_many_failed_logins);
+
+  // Other ids are not affected, and a success ends a run.
+  CHECK(auth->authenticate("other", other));
+  for (int round = 0; round < 3; ++round) {
+    CHECK(auth->authenticate("beta", "wrong").error() == errc::invalid_credentials);
+    CHECK(auth->authenticate("beta", "wrong").error() == errc::invalid_credentials);
+    CHECK(auth->authenticate("beta", beta));
+  }
+}
+
+TEST_CASE("a burst of ordinary logins queues within a bounded wait instead of failing", "[credentials][authenticator]") {
+  credentials::memory_client_registry reg;
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 6; ++i) secrets.push_back(enrol(reg, "client-" + std::to_string(i)));
+  auto opts = options();
+  opts.max_concurrent = 2;  // fewer hashing slots than logins: the rest wait (defaults: 256 waiters, 2 s)
+  auto auth = credentials::client_authenticator<>::create(reg, opts);
+  REQUIRE(auth);
+  std::atomic<int> ok{0}, ready{0};
+  std::vector<std::thread> logins;
+  for (int i = 0; i < 6; ++i) {
+    logins.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < 6) std::this_thread::yield();
+      if (auth->authenticate("client-" + std::to_string(i), secrets[static_cast<std::size_t>(i)])) ++ok;
+    });
+  }
+  for (auto& t : logins) t.join();
+  CHECK(ok.load() == 6);
 }

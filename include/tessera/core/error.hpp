@@ -80,6 +80,7 @@ namespace tessera::core {
   X(client_deactivated, "client_deactivated", 401, "the client has been deactivated")           \
   X(invalid_hash_string, "invalid_hash_string", 500, "a stored hash string is malformed")       \
   X(too_many_requests, "too_many_requests", 429, "too many concurrent requests")                \
+  X(too_many_failed_logins, "too_many_failed_logins", 429, "too many failed logins; retry later") \
   X(missing_field, "missing_field", 400, "a required field is missing")                         \
   /* authorization */                                                                           \
   X(invalid_scope, "invalid_scope", 400, "a scope is not an RFC 6749 scope-token")             \

@@ -2,7 +2,10 @@
 // client_authenticator: the client-credentials check behind a login endpoint. Given a client id
 // and a client secret it answers, in this order:
 //   missing_field        the id or the secret is empty (HTTP 400)
-//   too_many_requests    too many slow hashes are running already (HTTP 429; nothing was hashed)
+//   too_many_failed_logins  this client id failed max_failures times in a row and is locked
+//                        out for a while (HTTP 429; nothing was hashed; unknown ids alike)
+//   too_many_requests    too many slow hashes are running already, and none freed up within
+//                        max_wait (HTTP 429; nothing was hashed)
 //   invalid_credentials  unknown client, or wrong secret (see Timing: both cost the same)
 //   client_deactivated   right secret, but the client has been deactivated
 //   invalid_hash_string  the stored hash is malformed or over the cost limits (HTTP 500)
@@ -34,12 +37,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/credentials/concurrency_guard.hpp"
+#include "tessera/credentials/login_throttle.hpp"
 #include "tessera/credentials/phc.hpp"
 #include "tessera/credentials/registry.hpp"
 #include "tessera/credentials/secret_hash.hpp"
@@ -53,20 +58,24 @@ struct authenticator_options {
                                                  // when costlier or of another algorithm (see Timing)
   hash_limits limits{};                          // most a stored hash, or a rehash, may demand
   std::size_t max_concurrent = default_concurrency();  // slow hashes at once (with the default guard)
-  std::size_t max_waiting = 0;                   // callers that may wait for a slot
-  std::chrono::milliseconds max_wait{0};         // how long they may wait (0: refuse at once)
+  std::size_t max_waiting = 256;                 // callers that may wait for a slot: a burst of
+                                                 // ordinary logins queues instead of failing
+  std::chrono::milliseconds max_wait{2000};      // how long they may wait (0: refuse at once)
+  login_throttle_options throttle{};             // failed-login lock-out of the default throttle
   bool rehash_on_login = true;                   // upgrade outdated stored hashes at login
   std::shared_ptr<concurrency_guard> guard;      // share one guard between endpoints (null: own one)
 };
 
 // Authenticates clients against a registry (referenced, not owned). All members are const,
 // noexcept and thread-safe when the registry is.
-template <client_registry Registry = memory_client_registry>
+template <client_registry Registry = memory_client_registry, login_throttle Throttle = memory_login_throttle>
 class client_authenticator {
  public:
   // An authenticator; invalid_kdf_parameters when the policy or a previous policy makes hashes
-  // the limits refuse.
-  static result<client_authenticator> create(Registry& registry, authenticator_options opts = {}) {
+  // the limits refuse. Without a throttle, one is made from opts.throttle (or default-made);
+  // pass a shared one (e.g. a fleet's) to count failures across endpoints or servers.
+  static result<client_authenticator> create(Registry& registry, authenticator_options opts = {},
+                                             std::shared_ptr<Throttle> throttle = nullptr) {
     // The work every login is made to cost (see Timing), and the scrypt r and p to make it up in.
     kdf_work target;
     crypto::scrypt_params shape = opts.policy.scrypt;
@@ -83,12 +92,18 @@ class client_authenticator {
     TESSERA_TRY_VOID(cover(opts.policy));
     for (const hash_policy& p : opts.previous_policies) TESSERA_TRY_VOID(cover(p));
     if (!opts.guard) opts.guard = std::make_shared<concurrency_guard>(opts.max_concurrent, opts.max_waiting);
-    return client_authenticator(registry, std::move(opts), target, shape);
+    if (!throttle) {
+      if constexpr (std::is_constructible_v<Throttle, login_throttle_options>) throttle = std::make_shared<Throttle>(opts.throttle);
+      else throttle = std::make_shared<Throttle>();
+    }
+    return client_authenticator(registry, std::move(opts), target, shape, std::move(throttle));
   }
 
   // Checks a client id and secret; the client's current record on success.
   result<client_ptr> authenticate(std::string_view client_id, core::bytes_view secret) const noexcept {
     if (client_id.empty() || secret.empty()) return unexpected{errc::missing_field};
+    const auto now = std::chrono::system_clock::now();
+    if (auto admitted = throttle_->admit(client_id, now); !admitted) return unexpected{admitted.error()};
     auto permit = opts_.guard->acquire_for(opts_.max_wait);
     if (!permit) return unexpected{permit.error()};
 
@@ -98,7 +113,11 @@ class client_authenticator {
     const result<void> checked = found ? verify_secret(secret, (*found)->secret_hash, opts_.limits)
                                        : result<void>(unexpected{errc::invalid_credentials});
     make_up_work(secret, start);  // known or unknown, whatever the stored cost: the same work
-    if (!checked) return unexpected{checked.error()};
+    if (!checked) {
+      if (checked.error() == errc::invalid_credentials) throttle_->failed(client_id, now);
+      return unexpected{checked.error()};
+    }
+    throttle_->succeeded(client_id);
     const client_ptr& client = *found;
     if (!client->active) return unexpected{errc::client_deactivated};
 
@@ -125,8 +144,9 @@ class client_authenticator {
   concurrency_guard& guard() const noexcept { return *opts_.guard; }
 
  private:
-  client_authenticator(Registry& r, authenticator_options o, kdf_work target, crypto::scrypt_params shape)
-      : registry_(&r), opts_(std::move(o)), target_(target), shape_(shape) {}
+  client_authenticator(Registry& r, authenticator_options o, kdf_work target, crypto::scrypt_params shape,
+                       std::shared_ptr<Throttle> throttle)
+      : registry_(&r), opts_(std::move(o)), target_(target), shape_(shape), throttle_(std::move(throttle)) {}
 
   // Runs thrown-away hashes of the secret until this thread's slow-hash work since `start`
   // reaches the target in each algorithm, exactly: PBKDF2 in one run; scrypt in runs of the
@@ -167,6 +187,7 @@ class client_authenticator {
   authenticator_options opts_;
   kdf_work target_;              // work every login costs
   crypto::scrypt_params shape_;  // r and p of the scrypt runs that make it up
+  std::shared_ptr<Throttle> throttle_;  // failed-login lock-out
 };
 
 }  // namespace tessera::credentials
