@@ -5,7 +5,8 @@
 // agrees with a reference matcher written here (split both at '/', compare segment by segment, a
 // final "*" takes any rest): whatever match_path accepts, the reference accepts with the same
 // captures, and it accepts whatever the reference accepts with at most eight captures on a plain
-// path (no empty, "." or ".." segment, no '%'), the paths whose meaning no normalisation changes.
+// path (no empty, "." or ".." segment, even with ";params", no '%' or '\'), the paths whose meaning
+// no normalisation changes.
 // The patterns are fixed ones and, as an arbitrary pattern, the ApiKey field.
 #include <string>
 #include <utility>
@@ -80,11 +81,14 @@ std::optional<captures> ref_match(std::string_view pattern, std::string_view pat
   return out;
 }
 
-// True for a path whose segments are all non-empty, none "." or "..", and no '%' anywhere.
+// True for a path whose segments, ";params" aside, are all non-empty and none "." or "..", with no
+// '%' or '\' anywhere.
 bool plain_path(std::string_view path) {
-  if (path.empty() || path[0] != '/' || path.find('%') != std::string_view::npos) return false;
-  for (auto seg : segments(path.substr(1)))
+  if (path.empty() || path[0] != '/' || path.find_first_of("%\\") != std::string_view::npos) return false;
+  for (auto seg : segments(path.substr(1))) {
+    seg = seg.substr(0, seg.find(';'));
     if (seg.empty() || seg == "." || seg == "..") return false;
+  }
   return true;
 }
 

@@ -84,6 +84,12 @@ TEST_CASE("generation refuses bad formats, empty rings and bad specs", "[api_key
   CHECK(gen->generate(s).error() == errc::invalid_argument);
   s.lifetime = -5s;
   CHECK(gen->generate(s).error() == errc::invalid_argument);
+  for (auto too_long : {std::chrono::seconds::max(), core::max_duration + 1s}) {
+    s.lifetime = too_long;
+    CHECK(gen->generate(s).error() == errc::invalid_argument);
+  }
+  s.lifetime = core::max_duration;
+  CHECK(gen->generate(s));
   s.lifetime.reset();
   auto k = gen->generate(s);
   REQUIRE(k);

@@ -2,10 +2,12 @@
 #include "tessera/authz/rate_limit.hpp"
 
 #include <atomic>
+#include <limits>
 #include <thread>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "tessera/core/clock.hpp"
 
 using namespace tessera;
 using namespace std::chrono_literals;
@@ -45,4 +47,27 @@ TEST_CASE("the limiter admits exactly the burst across threads", "[authz][rate][
     });
   for (auto& x : th) x.join();
   CHECK(admitted == 100);
+}
+
+TEST_CASE("extreme rates and bursts neither overflow nor lift the limit", "[authz][rate]") {
+  auto t = std::chrono::system_clock::time_point(1'700'000'000s);
+  // One request per 10^300 seconds: Retry-After is bounded, not an overflowed int.
+  authz::token_bucket_limiter slow(1e-300, 1.0);
+  CHECK(slow.retry_after_seconds() == core::max_duration.count());
+  CHECK(slow.acquire("a", t));
+  CHECK(slow.acquire("a", t + 1h).error() == errc::rate_limited);
+  // A rate or burst that is not a number, or negative, counts as 0: the limiter fails closed.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  authz::token_bucket_limiter no_rate(nan, 2.0);
+  CHECK(no_rate.acquire("a", t));
+  CHECK(no_rate.acquire("a", t + 1s));
+  CHECK(no_rate.acquire("a", t + 2s).error() == errc::rate_limited);
+  for (double burst : {nan, -1.0, 0.0}) {
+    authz::token_bucket_limiter no_burst(1.0, burst);
+    CHECK(no_burst.acquire("a", t).error() == errc::rate_limited);
+    CHECK(no_burst.acquire("a", t + 10s).error() == errc::rate_limited);
+  }
+  authz::token_bucket_limiter negative(-1.0, 1.0);
+  CHECK(negative.acquire("a", t));
+  CHECK(negative.acquire("a", t + 10s).error() == errc::rate_limited);
 }

@@ -93,3 +93,15 @@ TEST_CASE("the coarse clock tells the same second as the system clock", "[core][
   }
   static_assert(core::clock<core::coarse_clock>);
 }
+
+TEST_CASE("clamp_duration bounds a duration between 0 and max_duration, ten years", "[core][clock]") {
+  using std::chrono::seconds;
+  static_assert(core::max_duration == seconds(315'569'520));
+  static_assert(core::clamp_duration(seconds(42)) == seconds(42));
+  static_assert(core::clamp_duration(seconds(-1)) == seconds(0));
+  static_assert(core::clamp_duration(seconds::min()) == seconds(0));
+  static_assert(core::clamp_duration(seconds::max()) == core::max_duration);
+  static_assert(core::clamp_duration(core::max_duration) == core::max_duration);
+  // Ten years from any instant a clock gives in practice is still a representable time point.
+  CHECK(core::unix_seconds(core::system_clock{}.now() + core::max_duration) > 0);
+}

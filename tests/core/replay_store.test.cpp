@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "tessera/core/clock.hpp"
 
 using namespace tessera;
 using namespace std::chrono_literals;
@@ -118,4 +119,14 @@ TEST_CASE("concurrent remembers of overlapping keys have exactly one winner each
   for (auto& w : winners) wrong += w.load() == 1 ? 0 : 1;
   CHECK(wrong == 0);
   CHECK(store.size() == keys);
+}
+
+TEST_CASE("extreme time-to-lives are clamped between 0 and core::max_duration, without overflow", "[core][replay_store]") {
+  core::memory_replay_store store;
+  CHECK(store.remember("forever", t0, std::chrono::seconds::max()).value() == true);
+  CHECK(store.remember("forever", t0 + core::max_duration - 1s, 1s).value() == false);
+  CHECK(store.remember("forever", t0 + core::max_duration, 1s).value() == true);
+  CHECK(store.remember("never", t0, std::chrono::seconds::min()).value() == true);
+  CHECK(store.remember("never", t0, 1s).value() == true);  // a negative time-to-live counts as 0
+  CHECK(store.remember("never", t0, 1s).value() == false);
 }

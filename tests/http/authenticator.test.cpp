@@ -281,6 +281,27 @@ TEST_CASE("signed partner orders: a bearer token and a request signature by the 
   CHECK(auth.authenticate(bad_token, orders));
 }
 
+TEST_CASE("a path with dot segments, empty segments or encoded separators is 400, never another org's route",
+          "[http][authenticator]") {
+  world w;
+  http::memory_audit audit;
+  http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}));
+  const std::string bearer = "Bearer " + w.token({{"org_id", "org_a"}, {"scope", "orders:read stock:write"}});
+  const http::route org_any{"/v2/orgs/{orgId}/*", "orgId", {"stock:write"}, ""};
+  // A normalising router sends these to org_b's stock; org_a's token must not act there.
+  for (std::string_view path : {"/v2/orgs/org_a/../org_b/stock", "/v2/orgs/org_a/%2e%2e/org_b/stock",
+                                "/v2/orgs/org_a/%2E%2E/org_b/stock", "/v2/orgs/org_a%2F..%2Forg_b/stock",
+                                "/v2/orgs/org_a/..%5Corg_b/stock", "/v2/orgs/org_a/./../org_b/stock", "/v2/orgs//org_b/stock"}) {
+    CAPTURE(path);
+    auto r = auth.authenticate(make_request("POST", path, {{"Authorization", bearer}}), org_any);
+    CHECK(cause_of(r) == errc::malformed_path);
+    CHECK(auth.respond(r.error()).status == 400);
+  }
+  CHECK(cause_of(auth.authenticate(make_request("POST", "/v2/orgs//orders", {{"Authorization", bearer}}), org_orders)) ==
+        errc::malformed_path);
+  CHECK(auth.authenticate(make_request("POST", "/v2/orgs/org_a/stock", {{"Authorization", bearer}}), org_any));
+}
+
 TEST_CASE("route patterns: a path that does not fit is 404, a route naming no capture is a server error",
           "[http][authenticator]") {
   world w;
@@ -288,7 +309,7 @@ TEST_CASE("route patterns: a path that does not fit is 404, a route naming no ca
   http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}));
   const std::string bearer = "Bearer " + w.token({{"org_id", "org_1"}, {"scope", "orders:read"}});
 
-  for (std::string_view path : {"/v2/orgs/org_1/stock", "/v2/orgs//orders", "/v2/orgs/org_1/orders/x", "/v2/orgs/org%2F1/orders", "/"}) {
+  for (std::string_view path : {"/v2/orgs/org_1/stock", "/v2/orgs/org_1/orders/x", "/v2/orgs/org%41/orders", "/"}) {
     CAPTURE(path);
     auto r = auth.authenticate(make_request("GET", path, {{"Authorization", bearer}}), org_orders);
     CHECK(cause_of(r) == errc::route_not_found);

@@ -131,3 +131,24 @@ TEST_CASE("the issuer's clock sets the times of each token", "[jwt][issuer]") {
   CHECK(iss.key().algorithm() == jwt::alg::hs256);
   CHECK(iss.options().lifetime == 12h);
 }
+
+TEST_CASE("lifetimes and nbf delays beyond core::max_duration are invalid_argument", "[jwt][issuer]") {
+  using std::chrono::seconds;
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256), {}, fixed_clock{t0});
+  for (auto bad : {seconds::max(), seconds::min(), core::max_duration + 1s, -core::max_duration - 1s}) {
+    CAPTURE(bad.count());
+    jwt::claims c;
+    c.lifetime(bad);
+    CHECK(iss.issue(c).error() == errc::invalid_argument);
+    jwt::claims d;
+    d.not_before_delay(bad);
+    CHECK(iss.issue(d).error() == errc::invalid_argument);
+    jwt::issuer<fixed_clock> by_default(signer(jwt::alg::hs256), {.issuer = "", .lifetime = bad}, fixed_clock{t0});
+    CHECK(by_default.issue(jwt::claims{}).error() == errc::invalid_argument);
+  }
+  jwt::claims longest;
+  longest.lifetime(core::max_duration).not_before_delay(core::max_duration);
+  auto out = iss.issue(longest);
+  REQUIRE(out);
+  CHECK(out->expires_at == t0 + core::max_duration.count());
+}

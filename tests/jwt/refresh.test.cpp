@@ -160,3 +160,46 @@ TEST_CASE("a refreshed token keeps the lifetime of the one it replaces", "[jwt][
   REQUIRE(from_default);
   CHECK(from_default->expires_at - from_default->issued_at == 12 * 3600);
 }
+
+TEST_CASE("once-only refresh holds for as long as the verifier accepts the token, leeway included", "[jwt][refresh]") {
+  // Leeway 120 s: the token is refreshable until exp + window + leeway - 1, so the once-only
+  // entry must outlive that second, whenever the first refresh happened.
+  setup s;
+  verifier_t lenient{jwt::single_key(verifier_key(jwt::alg::rs256, "p-1")),
+                     jwt::rules::builder{}.issuer("https://auth.partner.example").audience("orders").leeway(120s).build().value(),
+                     s.clock, s.revoked};
+  core::memory_replay_store used;
+  jwt::refresher<verifier_t&, issuer_t&, core::memory_replay_store&> refresher(lenient, s.issuer, {.window = 1h}, used);
+  auto early = s.login("partner-7"), late = s.login("partner-8");
+  const std::int64_t last = early.expires_at + 3600 + 120 - 1;  // the last accepted second
+
+  s.clock.set(early.expires_at + 1);
+  REQUIRE(refresher.refresh(early.token));
+  s.clock.set(last);
+  CHECK(refresher.refresh(early.token).error() == errc::refresh_already_used);
+  REQUIRE(refresher.refresh(late.token));
+  CHECK(refresher.refresh(late.token).error() == errc::refresh_already_used);
+  s.clock.set(last + 1);
+  CHECK(refresher.refresh(early.token).error() == errc::refresh_window_passed);
+}
+
+TEST_CASE("refresh windows are clamped between 0 and core::max_duration, without overflow", "[jwt][refresh]") {
+  setup s;
+  core::memory_replay_store used;
+  jwt::refresher<verifier_t&, issuer_t&, core::memory_replay_store&> widest(s.verifier, s.issuer,
+                                                                            {.window = std::chrono::seconds::max()}, used);
+  auto tok = s.login("partner-9");
+  s.clock.set(tok.expires_at + core::max_duration.count() - 1);
+  REQUIRE(widest.refresh(tok.token));
+  CHECK(widest.refresh(tok.token).error() == errc::refresh_already_used);
+  s.clock.set(tok.expires_at + core::max_duration.count());
+  CHECK(widest.refresh(tok.token).error() == errc::refresh_window_passed);
+
+  s.clock.set(t0);
+  auto other = s.login("partner-10");
+  jwt::refresher<verifier_t&, issuer_t&> none(s.verifier, s.issuer, {.window = std::chrono::seconds::min()});
+  s.clock.set(other.expires_at);
+  CHECK(none.refresh(other.token).error() == errc::refresh_window_passed);
+  s.clock.set(other.expires_at - 1);
+  CHECK(none.refresh(other.token));
+}

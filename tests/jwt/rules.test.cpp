@@ -69,3 +69,13 @@ TEST_CASE("the built rules hold every setting", "[jwt][rules]") {
   auto both = jwt::rules::builder{}.issuer("i").ignore_issuer().ignore_audience().build().value();
   CHECK(both.issuers() == std::vector<std::string>{"i"});
 }
+
+TEST_CASE("leeway and max age are bounded: negative or beyond core::max_duration is invalid_argument", "[jwt][rules]") {
+  CHECK(lax_builder().leeway(core::max_duration).max_age(core::max_duration).build());
+  CHECK(lax_builder().leeway(0s).max_age(0s).build());
+  for (auto bad : {std::chrono::seconds::max(), std::chrono::seconds::min(), core::max_duration + 1s, -1s}) {
+    CAPTURE(bad.count());
+    CHECK(lax_builder().leeway(bad).build().error() == errc::invalid_argument);
+    CHECK(lax_builder().max_age(bad).build().error() == errc::invalid_argument);
+  }
+}

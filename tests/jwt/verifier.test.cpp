@@ -327,3 +327,21 @@ TEST_CASE("a verifier can own its kid_key_set and rotate it through keys()", "[j
   jwt::verifier<jwt::kid_key_set> now(jwt::rules::builder{}.issuer("i").audience("a").build().value());
   CHECK(now.rules().issuers() == std::vector<std::string>{"i"});
 }
+
+TEST_CASE("extreme grace and leeway values neither overflow nor reach past core::max_duration", "[jwt][verifier][rules][time]") {
+  using std::chrono::seconds;
+  const auto expired = hs_token(claims_at(R"("iat":)" + num(t0 - 7200) + R"(,"exp":)" + num(t0 - 3600)));
+  auto widest = hs(lax_builder().leeway(core::max_duration).max_age(core::max_duration).build().value());
+  CHECK(widest.verify(expired));
+  CHECK(widest.verify_allowing_expiry(expired, seconds::max()));
+  CHECK(widest.verify_allowing_expiry(expired, seconds::min()));
+  CHECK(widest.verify(hs_token(claims_at(R"("iat":)" + num(t0 + 3600) + R"(,"nbf":)" + num(t0 + 3600) + R"(,"exp":)" +
+                                         num(t0 + 7200)))));
+
+  auto strict = hs(lax_rules());
+  CHECK(strict.verify_allowing_expiry(expired, seconds::max()));
+  CHECK(strict.verify_allowing_expiry(expired, seconds::min()).error() == errc::refresh_window_passed);  // counts as 0
+  const auto ancient = hs_token(claims_at(R"("exp":)" + num(t0 - core::max_duration.count())));
+  CHECK(strict.verify_allowing_expiry(ancient, seconds::max()).error() == errc::refresh_window_passed);
+  CHECK(strict.verify_allowing_expiry(ancient, core::max_duration + 1s).error() == errc::refresh_window_passed);
+}

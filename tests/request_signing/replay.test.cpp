@@ -181,3 +181,35 @@ TEST_CASE("a captured request raced from many threads passes exactly once", "[re
       CHECK(n == 1);
   }
 }
+
+namespace {
+// Signs one request at t0, verifies it first at the earliest instant the window accepts it and
+// again at the latest; returns the second answer.
+template <class P>
+errc replay_across_window(const P& profile, std::chrono::seconds window) {
+  memory_client_registry clients;
+  clients.add_key("partner-1", rs_test::public_pem(rs_test::ed25519()), signature_alg::ed25519).value();
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  verifier v(profile, clients, seen, verifier_options{window}, clock);
+  auto s = signer<P, core::manual_clock&>::create("partner-1", rs_test::ed25519(), signature_alg::ed25519, profile, {}, clock)
+               .value();
+  request r("POST", "/api/v1/orders", "", "{}");
+  s.sign(r).value().apply_to(r);
+  clock.set(rs_test::t0 - window.count());  // the timestamp is as far ahead as it may be
+  REQUIRE(v.verify(r));
+  clock.set(rs_test::t0 + window.count());  // and now as far behind
+  auto again = v.verify(r);
+  return again ? errc{} : again.error();
+}
+}  // namespace
+
+TEST_CASE("a request first seen at the earliest accepted instant is a replay at the latest", "[request_signing][replay]") {
+  using std::chrono::seconds;
+  for (auto window : {seconds(300), seconds(30), seconds(0)}) {
+    CAPTURE(window.count());
+    CHECK(replay_across_window(canonical_request{}, window) == errc::replayed);                          // nonces
+    CHECK(replay_across_window(client_timestamp(timestamp_format::unix_seconds), window) == errc::replayed);  // no nonce
+    CHECK(replay_across_window(client_timestamp{}, window) == errc::replayed);
+  }
+}

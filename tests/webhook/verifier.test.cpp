@@ -75,7 +75,7 @@ TEST_CASE("deduction holds a named store or clock by reference and a temporary o
   static_assert(std::is_same_v<decltype(c), webhook::verifier<webhook::standard_webhooks, core::memory_replay_store&,
                                                               core::manual_clock&>>);
   static_assert(std::is_same_v<decltype(d), webhook::signer<webhook::standard_webhooks, core::manual_clock&>>);
-  CHECK(a.replay_ttl() == seconds{600});
+  CHECK(a.replay_ttl() == seconds{601});
 }
 
 TEST_CASE("each scheme round-trips through signer and verifier", "[webhook][verifier]") {
@@ -208,7 +208,7 @@ TEST_CASE("a delivery id already accepted is reported as a duplicate", "[webhook
     CHECK(p.receiver.verify(*other, R"({"n":1})"));
   }
   SECTION("ids are remembered for at least twice the tolerance") {
-    CHECK(p.receiver.replay_ttl() == seconds{600});
+    CHECK(p.receiver.replay_ttl() == seconds{601});
     p.clock.advance(seconds{599});
     auto retry = p.sender.sign("msg_dup", R"({"n":1})");
     REQUIRE(retry);
@@ -220,13 +220,13 @@ TEST_CASE("a delivery id already accepted is reported as a duplicate", "[webhook
   }
 }
 
-TEST_CASE("the replay window is never shorter than twice the tolerance", "[webhook][verifier]") {
+TEST_CASE("the replay window is never shorter than twice the tolerance plus one second", "[webhook][verifier]") {
   core::memory_replay_store seen;
   auto sw = webhook::standard_webhooks{};
   webhook::verify_options o;
   o.tolerance = seconds{120};
   o.replay_ttl = seconds{10};
-  CHECK(webhook::verifier(sw, ring(sw, {sw_old}), seen, o).replay_ttl() == seconds{240});
+  CHECK(webhook::verifier(sw, ring(sw, {sw_old}), seen, o).replay_ttl() == seconds{241});
   o.replay_ttl = seconds{3600};
   CHECK(webhook::verifier(sw, ring(sw, {sw_old}), seen, o).replay_ttl() == seconds{3600});
   o.tolerance = seconds{0};
@@ -363,4 +363,131 @@ TEST_CASE("concurrent receivers accept each delivery exactly once", "[webhook][v
   for (int i = 0; i < deliveries; ++i) CHECK(accepted[static_cast<std::size_t>(i)].load() == 1);
   CHECK(duplicates.load() == deliveries * (threads - 1));
   CHECK(other.load() == 0);
+}
+
+TEST_CASE("a delivery first seen at the earliest accepted instant is a duplicate at the latest", "[webhook][verifier]") {
+  auto edges = [](const auto& scheme, std::string_view secret, seconds tol) {
+    core::manual_clock clock{t0};
+    core::memory_replay_store seen;
+    webhook::verify_options o;
+    o.tolerance = tol;
+    webhook::verifier v(scheme, ring(scheme, {secret}), seen, o, clock);
+    auto h = webhook::signer(scheme, ring(scheme, {secret})).sign_at("evt_edge", t0, "{}");
+    REQUIRE(h);
+    clock.set(t0 - tol.count());  // the timestamp is as far ahead as it may be
+    REQUIRE(v.verify(*h, "{}"));
+    clock.set(t0 + tol.count());  // and now as far behind
+    CHECK(v.verify(*h, "{}").error() == errc::duplicate_delivery);
+    auto retry = webhook::signer(scheme, ring(scheme, {secret})).sign_at("evt_edge", t0, "{}");
+    REQUIRE(retry);
+    CHECK(v.verify(*retry, "{}").error() == errc::duplicate_delivery);
+  };
+  SECTION("Standard Webhooks, default 300 s") { edges(webhook::standard_webhooks{}, sw_old, webhook::default_tolerance); }
+  SECTION("Standard Webhooks, 0 s") { edges(webhook::standard_webhooks{}, sw_old, seconds{0}); }
+  SECTION("t=/v1=, unsigned id, 60 s") { edges(webhook::timestamped_scheme("X-Sig", "X-Id"), text_old, seconds{60}); }
+}
+
+TEST_CASE("senders sharing one replay store cannot claim each other's delivery ids", "[webhook][verifier]") {
+  core::manual_clock clock{t0};
+  core::memory_replay_store shared;
+  auto sw = webhook::standard_webhooks{};
+  // Two subscriptions, each with its own secret, and no replay_namespace set.
+  webhook::verifier from_a(sw, ring(sw, {sw_old}), shared, webhook::verify_options{}, clock);
+  webhook::verifier from_b(sw, ring(sw, {sw_new}), shared, webhook::verify_options{}, clock);
+  auto by_a = webhook::signer(sw, ring(sw, {sw_old}), clock).sign("msg_X", "{}");
+  auto by_b = webhook::signer(sw, ring(sw, {sw_new}), clock).sign("msg_X", "{}");
+  REQUIRE(by_a);
+  REQUIRE(by_b);
+  REQUIRE(from_a.verify(*by_a, "{}"));
+  CHECK(from_b.verify(*by_b, "{}"));  // B's genuine delivery is not A's duplicate
+  CHECK(from_a.verify(*by_a, "{}").error() == errc::duplicate_delivery);
+  CHECK(from_b.verify(*by_b, "{}").error() == errc::duplicate_delivery);
+
+  SECTION("rotation keeps one memory: a retry signed with the new key is still a duplicate") {
+    core::memory_replay_store seen;
+    webhook::verifier before(sw, ring(sw, {sw_old}), seen, webhook::verify_options{}, clock);
+    webhook::verifier during(sw, ring(sw, {sw_new, sw_old}), seen, webhook::verify_options{}, clock);
+    webhook::verifier after(sw, ring(sw, {sw_new}), seen, webhook::verify_options{}, clock);
+    auto r_old = webhook::signer(sw, ring(sw, {sw_old}), clock).sign("msg_R", "{}");
+    auto r_new = webhook::signer(sw, ring(sw, {sw_new}), clock).sign("msg_R", "{}");
+    auto s_new = webhook::signer(sw, ring(sw, {sw_new}), clock).sign("msg_S", "{}");
+    REQUIRE(r_old);
+    REQUIRE(r_new);
+    REQUIRE(s_new);
+    REQUIRE(before.verify(*r_old, "{}"));
+    CHECK(during.verify(*r_new, "{}").error() == errc::duplicate_delivery);
+    REQUIRE(during.verify(*s_new, "{}"));
+    CHECK(after.verify(*s_new, "{}").error() == errc::duplicate_delivery);
+  }
+  SECTION("an explicit namespace still wins: verifiers naming the same one share their memory") {
+    webhook::verify_options same;
+    same.replay_namespace = "partner";
+    webhook::verifier a(sw, ring(sw, {sw_old}), shared, same, clock);
+    webhook::verifier b(sw, ring(sw, {sw_new}), shared, same, clock);
+    auto z_a = webhook::signer(sw, ring(sw, {sw_old}), clock).sign("msg_Z", "{}");
+    auto z_b = webhook::signer(sw, ring(sw, {sw_new}), clock).sign("msg_Z", "{}");
+    REQUIRE(z_a);
+    REQUIRE(z_b);
+    REQUIRE(a.verify(*z_a, "{}"));
+    CHECK(b.verify(*z_b, "{}").error() == errc::duplicate_delivery);
+  }
+}
+
+namespace {
+// A store that records every key it is asked to remember.
+struct recording_store {
+  std::vector<std::string>* keys;
+  result<bool> remember(std::string_view key, std::chrono::system_clock::time_point, seconds) noexcept {
+    keys->emplace_back(key);
+    return true;
+  }
+};
+static_assert(core::replay_store<recording_store>);
+}  // namespace
+
+TEST_CASE("replay store keys never hold secret material", "[webhook][verifier]") {
+  std::vector<std::string> keys;
+  auto sw = webhook::standard_webhooks{};
+  webhook::timestamped_scheme ts("X-Sig", "X-Id");
+  webhook::verifier v(sw, ring(sw, {sw_old}), recording_store{&keys});
+  webhook::verifier u(ts, ring(ts, {text_old}), recording_store{&keys});
+  auto h = webhook::signer(sw, ring(sw, {sw_old})).sign("msg_1", "{}");
+  auto g = webhook::signer(ts, ring(ts, {text_old})).sign("dlv_1", "{}");
+  REQUIRE(h);
+  REQUIRE(g);
+  REQUIRE(v.verify(*h, "{}"));
+  REQUIRE(u.verify(*g, "{}"));
+  REQUIRE(keys.size() == 3);  // the signed id; the signature, then the unsigned id
+  const std::string sw_key = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";  // sw_old's base64 secret
+  for (const auto& k : keys) {
+    CAPTURE(k);
+    CHECK(k.find(sw_key) == std::string::npos);
+    CHECK(k.find(text_old) == std::string::npos);
+    CHECK(k.find("partner-secret") == std::string::npos);
+  }
+  CHECK(keys[0].ends_with("msg_1"));
+  CHECK(keys[2].ends_with("dlv_1"));
+}
+
+TEST_CASE("extreme tolerance and replay TTL values are bounded, without overflow", "[webhook][verifier]") {
+  core::manual_clock clock{t0};
+  core::memory_replay_store seen;
+  auto sw = webhook::standard_webhooks{};
+  webhook::verify_options o;
+  o.tolerance = seconds::max();
+  o.replay_ttl = seconds::max();
+  webhook::verifier v(sw, ring(sw, {sw_old}), seen, o, clock);
+  CHECK(v.replay_ttl() == core::max_duration);
+  auto h = webhook::signer(sw, ring(sw, {sw_old})).sign_at("msg_far", t0 - webhook::max_tolerance.count(), "{}");
+  REQUIRE(h);
+  REQUIRE(v.verify(*h, "{}"));
+  CHECK(v.verify(*h, "{}").error() == errc::duplicate_delivery);
+
+  o.tolerance = seconds::min();
+  o.replay_ttl = seconds::min();
+  webhook::verifier w(sw, ring(sw, {sw_old}), seen, o, clock);
+  CHECK(w.replay_ttl() == seconds{1});
+  auto now = webhook::signer(sw, ring(sw, {sw_old}), clock).sign("msg_now", "{}");
+  REQUIRE(now);
+  CHECK(w.verify(*now, "{}"));
 }

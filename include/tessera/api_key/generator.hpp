@@ -50,10 +50,12 @@ class generator {
     return generator(std::move(format), std::move(peppers), std::forward<Clock>(clock));
   }
 
-  // A new key and its record (invalid_argument when spec has no tenant or a non-positive lifetime;
-  // invalid_scope when a scope is not an RFC 6749 scope-token, e.g. holds a space).
+  // A new key and its record (invalid_argument when spec has no tenant, or a lifetime that is not
+  // positive or is longer than core::max_duration; invalid_scope when a scope is not an RFC 6749
+  // scope-token, e.g. holds a space).
   result<issued_key> generate(key_spec spec) const {
-    if (spec.tenant.empty() || (spec.lifetime && spec.lifetime->count() <= 0)) return unexpected{errc::invalid_argument};
+    if (spec.tenant.empty() || (spec.lifetime && (spec.lifetime->count() <= 0 || *spec.lifetime > core::max_duration)))
+      return unexpected{errc::invalid_argument};
     if (auto v = authz::validate_scopes(spec.scopes); !v) return unexpected{v.error()};
     auto random = core::random_base62(format_.random_length);
     if (!random) return unexpected{random.error()};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <concepts>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "tessera/core/string_hash.hpp"
 #include "tessera/config.hpp"
+#include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::authz {
@@ -27,10 +29,12 @@ concept rate_limiter = requires(L& l, std::string_view key, std::chrono::system_
 
 // Token buckets per principal: `burst` requests at once, refilled at `per_second`. 16 locked
 // shards; at most `max_keys` principals are tracked, the idle (full-bucket) ones dropped first.
+// A rate or burst that is negative, infinite or not a number counts as 0 (no refill, or
+// nothing admitted): a misconfigured limiter fails closed.
 class token_bucket_limiter {
  public:
   token_bucket_limiter(double per_second, double burst, std::size_t max_keys = 100'000)
-      : rate_(per_second), burst_(burst), per_shard_(max_keys / shards + 1) {}
+      : rate_(sane(per_second)), burst_(sane(burst)), per_shard_(max_keys / shards + 1) {}
   token_bucket_limiter(const token_bucket_limiter&) = delete;
   token_bucket_limiter& operator=(const token_bucket_limiter&) = delete;
 
@@ -58,8 +62,12 @@ class token_bucket_limiter {
     }
   }
 
-  // Whole seconds until one more request of this principal would be admitted (for Retry-After).
-  int retry_after_seconds() const noexcept { return rate_ > 0 ? std::max(1, static_cast<int>(1.0 / rate_ + 0.999)) : 1; }
+  // Whole seconds until one more request of this principal would be admitted (for Retry-After),
+  // at most core::max_duration.
+  int retry_after_seconds() const noexcept {
+    constexpr auto most = static_cast<double>(core::max_duration.count());
+    return rate_ > 0 ? static_cast<int>(std::clamp(1.0 / rate_ + 0.999, 1.0, most)) : 1;
+  }
 
  private:
   struct bucket {
@@ -72,6 +80,7 @@ class token_bucket_limiter {
     std::unordered_map<std::string, bucket, hash, std::equal_to<>> buckets;
   };
   static constexpr std::size_t shards = 16;
+  static double sane(double x) noexcept { return std::isfinite(x) && x > 0 ? x : 0.0; }
   void drop_idle(shard& s, std::chrono::system_clock::time_point now) {
     std::erase_if(s.buckets, [&](const auto& e) {
       return e.second.tokens + std::chrono::duration<double>(now - e.second.last).count() * rate_ >= burst_;

@@ -1,10 +1,12 @@
 #pragma once
-// Tenant binding: a path like /v2/orgs/{orgId}/stock must name the tenant the credential belongs to.
+// Tenant binding: a path like /v2/orgs/{orgId}/stock must name the tenant the credential belongs to,
+// and must be in normal form, so that it names the same resource here and in any router behind.
 
 #include <array>
 #include <optional>
 #include <string_view>
 
+#include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::authz {
@@ -27,10 +29,37 @@ class path_params {
   std::size_t n_ = 0;
 };
 
+// True when a path is in normal form: no "." or ".." segment, no empty segment except a single
+// trailing slash (a segment's ";params" set aside, as servlet containers do: "..;x" is ".."), no
+// backslash, and no percent-encoded '.', '/' or '\' (%2e, %2f, %5c in either case) nor %c0 / %c1
+// (lead bytes of their overlong UTF-8 forms). A router that normalises paths, or decodes them before
+// routing, would send any other path elsewhere than the segments it spells.
+constexpr bool normal_path(std::string_view path) noexcept {
+  std::size_t start = 0;  // where the current segment begins
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    const char c = i < path.size() ? path[i] : '/';  // a '/' past the end closes the last segment
+    if (c == '\\') return false;
+    if (c == '%')
+      for (std::string_view bad : {"2e", "2f", "5c", "c0", "c1"})
+        if (core::iequals(path.substr(i + 1, 2), bad)) return false;
+    if (c != '/') continue;
+    if (i > 0) {
+      const auto seg = path.substr(start, i - start);
+      const auto name = seg.substr(0, seg.find(';'));
+      const bool trailing_slash = seg.empty() && i == path.size();
+      if ((name.empty() && !trailing_slash) || name == "." || name == "..") return false;
+    }
+    start = i + 1;
+  }
+  return true;
+}
+
 // Matches a path against a pattern of literal segments, {name} captures and an optional final
-// "*" (any rest). Captures must be non-empty and may not contain '%' (an encoded '/' or '.' is
-// never a tenant id). Errors: forbidden when the path does not fit the pattern (the route is not
-// this one), invalid_argument for a pattern with more than eight captures.
+// "*" (any rest). The whole path, the rest a "*" takes included, must be in normal form
+// (normal_path). Captures must be non-empty and may not contain '%' (an encoded character is never
+// a tenant id). A trailing slash is matched literally: "/a/" fits "/a/*" but not "/a". Errors:
+// malformed_path (400) for a path not in normal form; forbidden when the path does not fit the
+// pattern (the route is not this one); invalid_argument for a pattern with more than eight captures.
 inline result<path_params> match_path(std::string_view pattern, std::string_view path) noexcept {
   path_params out;
   std::size_t pi = 0, si = 0;
@@ -43,6 +72,7 @@ inline result<path_params> match_path(std::string_view pattern, std::string_view
     return seg;
   };
   if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return unexpected{errc::forbidden};
+  if (!normal_path(path)) return unexpected{errc::malformed_path};
   while (pi < pattern.size()) {
     auto p = next(pattern, pi);
     if (p == "*" && pi == pattern.size()) return out;

@@ -64,6 +64,16 @@ class manual_clock {
 };
 static_assert(clock<manual_clock>);
 
+// The longest duration tessera honours in any setting (ten years): leeways, grace periods,
+// windows, tolerances, lifetimes and time-to-lives are clamped to it, or refused beyond it, where
+// they are configured, so that no time arithmetic on them can overflow.
+inline constexpr std::chrono::seconds max_duration = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::years{10});
+
+// d bounded to [0, max_duration].
+constexpr std::chrono::seconds clamp_duration(std::chrono::seconds d) noexcept {
+  return d < std::chrono::seconds{0} ? std::chrono::seconds{0} : d > max_duration ? max_duration : d;
+}
+
 // Whole seconds since the Unix epoch of a time point (rounded toward negative infinity).
 inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) noexcept {
   return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();

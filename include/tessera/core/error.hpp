@@ -89,6 +89,7 @@ namespace tessera::core {
   X(tenant_mismatch, "tenant_mismatch", 403, "the resource belongs to another tenant")          \
   X(rate_limited, "rate_limited", 429, "the rate limit has been exceeded")                      \
   X(route_not_found, "route_not_found", 404, "no route matches the request path")               \
+  X(malformed_path, "malformed_path", 400, "the request path is not in normal form")            \
   /* http credential extraction */                                                              \
   X(missing_credentials, "missing_credentials", 401, "no credentials were presented")           \
   X(malformed_credentials, "malformed_credentials", 401, "the credentials are malformed")       \

@@ -15,6 +15,7 @@
 
 #include "tessera/core/string_hash.hpp"
 #include "tessera/config.hpp"
+#include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::core {
@@ -23,7 +24,8 @@ namespace tessera::core {
 // Rules:
 //  - remember(key, now, ttl) is atomic: of several concurrent calls with the same key inside
 //    its time-to-live, exactly one returns true ("first seen") and the others false ("replay");
-//  - a key remembered at t is reported as seen until at least t + ttl;
+//  - a key remembered at t is reported as seen until at least t + ttl (a ttl beyond
+//    core::max_duration may be shortened to it, a negative one counts as 0);
 //  - it is noexcept; a backing store that cannot answer returns errc::store_unavailable, and
 //    callers fail closed (refuse the request) on any error.
 template <class S>
@@ -43,8 +45,10 @@ class memory_replay_store {
   memory_replay_store& operator=(const memory_replay_store&) = delete;
 
   // True when key was not seen within its time-to-live (and is now remembered); false on a replay.
+  // The time-to-live is clamped to [0, core::max_duration], so that now + ttl cannot overflow.
   result<bool> remember(std::string_view key, std::chrono::system_clock::time_point now,
                         std::chrono::seconds ttl) noexcept {
+    ttl = clamp_duration(ttl);
     try {
       const std::size_t h = std::hash<std::string_view>{}(key);
       shard& s = shards_[h % shard_count];

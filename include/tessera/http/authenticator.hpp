@@ -74,8 +74,9 @@ struct authenticator_options {
 //   if (!who) return send(auth.respond(who.error()));
 // A request must carry exactly one of the credentials: none is missing_credentials, two are
 // malformed_credentials (ambiguous). Checks, in order, each with its own errc:
-//   1. the path fits the route's pattern: route_not_found (404); a route naming a tenant
-//      parameter its pattern does not capture is a server bug: internal_error (500);
+//   1. the path is in normal form (authz::normal_path: no dot or empty segments, no encoded
+//      '.', '/' or '\'): malformed_path (400); it fits the route's pattern: route_not_found (404);
+//      a route naming a tenant parameter its pattern does not capture is a server bug: internal_error (500);
 //   2. the credential, verified by its method (401s);
 //   3. the principal belongs to the route's tenant: wrong_tenant (401) for an API key, as the
 //      multi-surface model has it, tenant_mismatch (403) for any other credential; a principal
@@ -111,7 +112,10 @@ class authenticator {
     std::optional<std::string_view> tenant;
     if (!rt.pattern.empty()) {
       auto params = authz::match_path(rt.pattern, req.path());
-      if (!params) return refuse(d, params.error() == errc::forbidden ? errc::route_not_found : errc::internal_error);
+      if (!params) {
+        if (params.error() == errc::malformed_path) return refuse(d, errc::malformed_path);
+        return refuse(d, params.error() == errc::forbidden ? errc::route_not_found : errc::internal_error);
+      }
       if (!rt.tenant_param.empty()) {
         tenant = params->get(rt.tenant_param);
         if (!tenant) return refuse(d, errc::internal_error);

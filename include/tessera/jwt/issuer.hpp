@@ -26,11 +26,11 @@ class claims {
   claims& audience(std::string aud) { j_["aud"] = std::move(aud); return *this; }
   // Sets aud to an array of strings.
   claims& audiences(std::vector<std::string> aud) { j_["aud"] = std::move(aud); return *this; }
-  // Overrides the issuer's default lifetime for this token.
+  // Overrides the issuer's default lifetime for this token (at most ±core::max_duration).
   claims& lifetime(std::chrono::seconds s) { lifetime_ = s; return *this; }
   // Uses this jti instead of a random one.
   claims& jwt_id(std::string jti) { jti_ = std::move(jti); return *this; }
-  // Sets nbf this far after the issue time (default: nbf = iat).
+  // Sets nbf this far after the issue time (default: nbf = iat; at most ±core::max_duration).
   claims& not_before_delay(std::chrono::seconds s) { nbf_delay_ = s; return *this; }
   // Sets a custom claim (any JSON value). Registered names iss, exp, nbf, iat, jti are refused (false).
   bool set(const std::string& name, nlohmann::json value) {
@@ -52,7 +52,7 @@ class claims {
 // What an issuer writes into every token it signs.
 struct issuer_options {
   std::string issuer;                          // iss ("" to omit)
-  std::chrono::seconds lifetime{3600};         // exp = iat + lifetime
+  std::chrono::seconds lifetime{3600};         // exp = iat + lifetime (at most ±core::max_duration)
   std::string type = "JWT";                    // header typ ("" to omit)
   bool set_not_before = true;                  // write nbf (= iat unless delayed)
   nlohmann::json extra_header = nlohmann::json::object();  // more header fields (alg, kid, typ, crit refused)
@@ -80,12 +80,17 @@ class issuer {
     header_b64_ = core::base64url_encode(header_.dump());
   }
 
-  // Signs the claims; exp, iat, nbf, jti and iss are added here.
+  // Signs the claims; exp, iat, nbf, jti and iss are added here. invalid_argument when the
+  // lifetime or the nbf delay lies beyond ±core::max_duration.
   result<issued_token> issue(const claims& c) const {
+    const std::chrono::seconds lifetime = c.lifetime_ ? *c.lifetime_ : opts_.lifetime;
+    const std::chrono::seconds nbf_delay = c.nbf_delay_.value_or(std::chrono::seconds{0});
+    for (auto d : {lifetime, nbf_delay})
+      if (d < -core::max_duration || d > core::max_duration) return unexpected{errc::invalid_argument};
     const std::int64_t now = core::unix_seconds(clock_.now());
     issued_token out;
     out.issued_at = now;
-    out.expires_at = now + (c.lifetime_ ? *c.lifetime_ : opts_.lifetime).count();
+    out.expires_at = now + lifetime.count();
     if (c.jti_) {
       out.jwt_id = *c.jti_;
     } else {
@@ -96,7 +101,7 @@ class issuer {
     nlohmann::json body = c.j_;
     if (!opts_.issuer.empty()) body["iss"] = opts_.issuer;
     body["iat"] = now;
-    if (opts_.set_not_before) body["nbf"] = now + (c.nbf_delay_ ? c.nbf_delay_->count() : 0);
+    if (opts_.set_not_before) body["nbf"] = now + nbf_delay.count();
     body["exp"] = out.expires_at;
     body["jti"] = out.jwt_id;
     std::string payload = body.dump();

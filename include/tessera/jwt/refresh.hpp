@@ -3,6 +3,7 @@
 // token that is valid or expired within a window, refuses revoked or deactivated principals,
 // and issues a new token with the same identity claims and lifetime, and a new jti and exp.
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,7 +19,8 @@ namespace tessera::jwt {
 
 // How refresh behaves.
 struct refresh_options {
-  // How long after exp a token may still be refreshed.
+  // How long after exp a token may still be refreshed (beyond the verifier's leeway). Negative
+  // counts as 0, more than core::max_duration as core::max_duration.
   std::chrono::seconds window{std::chrono::hours(24)};
 };
 
@@ -31,13 +33,16 @@ struct unlimited_refresh {
 static_assert(core::replay_store<unlimited_refresh>);
 
 // Renews tokens: verifies with V (which applies every rule and the revocation check), then
-// issues with I. With a real replay store S, each token (by jti) may be refreshed only once.
+// issues with I. With a real replay store S, each token (by jti) may be refreshed only once: its
+// entry lives as long as V accepts the token (exp + window + V's rules().leeway()).
 // V, I and S may be reference types to share objects owned elsewhere.
 template <class V, class I, core::replay_store S = unlimited_refresh>
 class refresher {
  public:
   refresher(V verifier, I issuer, refresh_options opts = {}, S once = S{})
-      : verifier_(std::forward<V>(verifier)), issuer_(std::forward<I>(issuer)), opts_(opts), once_(std::forward<S>(once)) {}
+      : verifier_(std::forward<V>(verifier)), issuer_(std::forward<I>(issuer)), opts_(opts), once_(std::forward<S>(once)) {
+    opts_.window = core::clamp_duration(opts_.window);
+  }
 
   // A new token for the holder of `token`. Errors: every verifier error (expired beyond the
   // window is refresh_window_passed; revoked and deactivated principals are refused), missing_claim
@@ -47,10 +52,15 @@ class refresher {
     if (!t) return unexpected{t.error()};
     if constexpr (!std::is_same_v<std::remove_cvref_t<S>, unlimited_refresh>) {
       if (t->jwt_id().empty()) return unexpected{errc::missing_claim};
+      // Remembered for as long as the verifier still accepts the token: until exp + window +
+      // leeway, plus 1 s (a store forgets at exactly now + keep); a token without exp for
+      // core::max_duration, the longest any store keeps an entry.
       auto now = issuer_.clock().now();
-      auto exp = t->expires_at().value_or(core::unix_seconds(now));
-      auto keep = std::chrono::seconds(exp - core::unix_seconds(now)) + opts_.window + std::chrono::seconds(60);
-      if (keep.count() < 60) keep = std::chrono::seconds(60);
+      auto keep = core::max_duration;
+      if (auto exp = t->expires_at())
+        keep = std::chrono::seconds(*exp - core::unix_seconds(now)) + opts_.window + verifier_.rules().leeway() +
+               std::chrono::seconds(1);
+      keep = std::max(keep, std::chrono::seconds(1));
       std::string key = "refresh:";
       key += t->jwt_id();
       auto first = once_.remember(key, now, keep);
@@ -60,7 +70,7 @@ class refresher {
     claims c;
     // The new token lives as long as the one it replaces (exp - iat), else the issuer's default.
     if (auto iat = t->issued_at(), exp = t->expires_at(); iat && exp && *exp > *iat)
-      c.lifetime(std::chrono::seconds(*exp - *iat));
+      c.lifetime(core::clamp_duration(std::chrono::seconds(*exp - *iat)));
     auto all = t->claims();
     if (!all.is_object()) return unexpected{errc::internal_error};
     for (auto& [name, value] : all.items()) {

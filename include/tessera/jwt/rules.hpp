@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tessera/config.hpp"
+#include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/jwt/verified_token.hpp"
 
@@ -66,9 +67,9 @@ class rules::builder {
   builder& ignore_audience() { r_.audience_decided_ = true; return *this; }
   // Accepts tokens without exp (they then never expire): an explicit, visible opt-out.
   builder& allow_missing_exp() { r_.require_exp_ = false; return *this; }
-  // Tolerance applied to exp, nbf and iat for clock skew (default 0).
+  // Tolerance applied to exp, nbf and iat for clock skew (default 0; at most core::max_duration).
   builder& leeway(std::chrono::seconds s) { r_.leeway_ = s; return *this; }
-  // Refuses tokens issued longer ago than this (requires iat).
+  // Refuses tokens issued longer ago than this (requires iat; at most core::max_duration).
   builder& max_age(std::chrono::seconds s) { r_.max_age_ = s; return *this; }
   // Requires sub to equal this.
   builder& subject(std::string sub) { r_.subject_ = std::move(sub); return *this; }
@@ -85,9 +86,12 @@ class rules::builder {
   // Largest token accepted, in bytes (default and upper bound: config::max_token_size).
   builder& max_token_size(std::size_t n) { r_.max_token_size_ = n < config::max_token_size ? n : config::max_token_size; return *this; }
 
-  // The rules, or invalid_argument when the issuer or the audience was left undecided.
+  // The rules, or invalid_argument when the issuer or the audience was left undecided, or the
+  // leeway or max age is negative or longer than core::max_duration.
   result<rules> build() const {
     if (!r_.issuer_decided_ || !r_.audience_decided_) return unexpected{errc::invalid_argument};
+    auto bounded = [](std::chrono::seconds d) { return core::clamp_duration(d) == d; };
+    if (!bounded(r_.leeway_) || (r_.max_age_ && !bounded(*r_.max_age_))) return unexpected{errc::invalid_argument};
     return r_;
   }
 

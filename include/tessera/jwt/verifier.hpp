@@ -45,8 +45,9 @@ class verifier {
 
   // Verifies a token that may have expired at most `grace` ago, every other rule applying as usual.
   // This exists for refresh endpoints (see refresher); ordinary request handling uses verify().
+  // A negative grace counts as 0, one longer than core::max_duration as core::max_duration.
   result<verified_token> verify_allowing_expiry(std::string_view token, std::chrono::seconds grace) const noexcept {
-    return run(token, grace);
+    return run(token, core::clamp_duration(grace));
   }
 
   // The key set, e.g. to rotate keys while the verifier is in use.

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/cleanse.hpp"
@@ -48,9 +49,12 @@ struct verify_options {
   // Skips the freshness check (the timestamp must still be a strict integer and is still signed).
   // Only for replaying stored events in tests; never in a server.
   bool insecure_skip_timestamp_check = false;
-  // How long an accepted delivery is remembered; never less than twice the tolerance (the default).
+  // How long an accepted delivery is remembered; never less than twice the tolerance plus one
+  // second (the default), never more than core::max_duration.
   std::chrono::seconds replay_ttl{0};
   // Prefix of this verifier's keys in a shared replay store (e.g. the subscription or sender name).
+  // Empty (the default): each key of the ring names its own namespace by a fingerprint (see
+  // verifier), so senders with different secrets never share delivery ids.
   std::string replay_namespace;
 };
 
@@ -100,6 +104,10 @@ class verified_delivery {
 //     The store is asked only after the signature verified, so duplicate_delivery means "authentic,
 //     already accepted": answer 2xx and do not act twice. Keys are the signed id; for schemes whose
 //     id is unsigned, the verified signature first (an exact resend), then the id (a retry).
+//     Each is remembered in options().replay_namespace when set, else once in the namespace of each
+//     key of the ring: "k:" and hex of 12 bytes of HMAC(key, "tessera.replay-ns"), which names a
+//     key without revealing it. Senders with other secrets thus never claim each other's ids, and a
+//     ring in rotation (new and old keys) still sees what was accepted under the old key alone.
 // Store and Clock may be reference types (the defaults share a store owned by the server):
 //   core::memory_replay_store seen;
 //   webhook::verifier v(webhook::standard_webhooks{}, std::move(ring), seen);
@@ -113,7 +121,8 @@ class verifier {
   verifier(Scheme s, key_ring keys, std::type_identity_t<Store> store, verify_options opts = {},
            std::type_identity_t<Clock> clock = Clock{})
       : scheme_(std::move(s)), keys_(std::move(keys)), opts_(std::move(opts)),
-        store_(hold(std::forward<Store>(store))), clock_(std::forward<Clock>(clock)) {}
+        store_(hold(std::forward<Store>(store))), clock_(std::forward<Clock>(clock)),
+        key_namespaces_(fingerprints(keys_)) {}
 
   // Verifies a delivery from its request headers (any header_source) and its raw body bytes,
   // exactly as received: never a re-serialised or re-encoded body.
@@ -165,10 +174,12 @@ class verifier {
     }
   }
 
-  // How long accepted deliveries are remembered: the larger of replay_ttl and twice the tolerance.
+  // How long accepted deliveries are remembered: the larger of replay_ttl and twice the tolerance
+  // plus one second (the window accepts both of its edges, and a store forgets a key at exactly
+  // t + ttl), at most core::max_duration.
   std::chrono::seconds replay_ttl() const noexcept {
     auto tol = std::clamp(opts_.tolerance, std::chrono::seconds{0}, max_tolerance);
-    return std::max({opts_.replay_ttl, 2 * tol, std::chrono::seconds{1}});
+    return std::min(std::max(opts_.replay_ttl, 2 * tol + std::chrono::seconds{1}), core::max_duration);
   }
 
   // The scheme, the accepted keys and the options of this verifier.
@@ -189,10 +200,36 @@ class verifier {
     else return store_;
   }
 
+  // The default namespace of each key of a ring ("" for a key whose MAC failed: refused on use).
+  static std::vector<std::string> fingerprints(const key_ring& ring) {
+    std::vector<std::string> out;
+    for (const crypto::hmac_key& k : ring.keys()) {
+      std::string& ns = out.emplace_back();
+      auto tag = k.sign(core::bytes_view(std::string_view("tessera.replay-ns")));
+      if (!tag || tag->size < 12) continue;
+      std::array<char, 24> hex{};
+      ns.assign("k:").append(hex.data(), core::hex_encode_into(core::bytes_view(tag->bytes.data(), 12), hex));
+    }
+    return out;
+  }
+
+  // Remembers (kind, value) in the explicit namespace, else in every key's; a replay in any of them
+  // is a duplicate.
   result<void> remember(std::string& key, std::string_view kind, std::string_view value,
                         std::chrono::system_clock::time_point now) const noexcept {
+    if (!opts_.replay_namespace.empty()) return remember_in(key, opts_.replay_namespace, kind, value, now);
+    for (const std::string& ns : key_namespaces_) {
+      if (ns.empty()) return unexpected{errc::crypto_failure};
+      TESSERA_TRY_VOID(remember_in(key, ns, kind, value, now));
+    }
+    return core::ok();
+  }
+
+  // Remembers ns \x1f kind \x1f value (built in key): duplicate_delivery when the store has seen it.
+  result<void> remember_in(std::string& key, std::string_view ns, std::string_view kind, std::string_view value,
+                           std::chrono::system_clock::time_point now) const noexcept {
     try {
-      key.assign(opts_.replay_namespace);
+      key.assign(ns);
       key.push_back('\x1f');
       key.append(kind);
       key.push_back('\x1f');
@@ -229,6 +266,7 @@ class verifier {
   verify_options opts_;
   mutable store_member store_;
   Clock clock_;
+  std::vector<std::string> key_namespaces_;  // one per key of keys_, in ring order
 };
 
 template <scheme S, class St>
