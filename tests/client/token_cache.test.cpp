@@ -234,3 +234,22 @@ TEST_CASE("many threads without a token wait for one fetch", "[client][token_cac
   REQUIRE(failed.size() == 8);
   for (auto& r : failed) CHECK(r.error() == errc::invalid_credentials);
 }
+
+TEST_CASE("extreme renewal and backoff settings are bounded where they are configured", "[client][token_cache]") {
+  core::manual_clock clock{t0};
+  fake_server server{clock};
+  client::cache_options o;
+  o.renew_before = std::chrono::seconds::max();
+  o.min_remaining = std::chrono::seconds::min();
+  o.backoff = std::chrono::milliseconds::max();
+  o.max_backoff = std::chrono::milliseconds::max();
+  cache_t cache{std::ref(server), o, clock};
+  CHECK(cache.options().renew_before == core::max_duration);
+  CHECK(cache.options().min_remaining == 0s);
+  CHECK(cache.options().backoff == std::chrono::duration_cast<std::chrono::milliseconds>(core::max_duration));
+  // Comparisons against the token's remaining life run without overflow (UBSan checks this).
+  CHECK(cache.get("tenant-a"));
+  server.fail_with = errc::token_unavailable;
+  clock.advance(1s);
+  CHECK(cache.get("tenant-a"));  // renewal fails, the current token is still usable
+}

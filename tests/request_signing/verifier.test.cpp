@@ -183,6 +183,19 @@ TEST_CASE("the replay TTL outlives every moment the timestamp is accepted", "[re
   CHECK(raised.server.options().replay_ttl == seconds(241));
 }
 
+TEST_CASE("extreme windows and TTLs are bounded where they are configured", "[request_signing][verifier]") {
+  // seconds::max() used to overflow in 2 * window (UBSan: signed overflow).
+  world<canonical_request> wide(canonical_request{}, verifier_options{seconds::max(), seconds::max()});
+  CHECK(wide.server.options().window == max_window);
+  CHECK(wide.server.options().replay_ttl == core::max_duration);
+  request r = wide.signed_order();
+  CHECK(wide.server.verify(r));
+  CHECK(wide.server.verify(r).error() == errc::replayed);
+  world<canonical_request> negative(canonical_request{}, verifier_options{seconds::min(), seconds::min()});
+  CHECK(negative.server.options().window == seconds(0));
+  CHECK(negative.server.options().replay_ttl == seconds(1));
+}
+
 TEST_CASE("an unknown client, and a signature by someone else's key", "[request_signing][verifier]") {
   world<client_timestamp> w;
   request r = w.signed_order();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "support/catch.hpp"
+#include "tessera/core/clock.hpp"
 
 using namespace tessera;
 using namespace std::chrono_literals;
@@ -111,4 +112,26 @@ TEST_CASE("nonsensical policies are made safe", "[webhook][retry]") {
   CHECK(s.policy().max_attempts == 1);
   CHECK(s.ceiling(3) == 0s);
   CHECK_FALSE(s.delay_after(1));
+}
+
+TEST_CASE("extreme delays are bounded where they are configured", "[webhook][retry]") {
+  webhook::retry_policy p;
+  p.base_delay = std::chrono::milliseconds::max();
+  p.max_delay = std::chrono::milliseconds::max();
+  p.max_attempts = 3;
+  webhook::retry_schedule<top_jitter> s(p);
+  const auto longest = std::chrono::duration_cast<std::chrono::milliseconds>(core::max_duration);
+  CHECK(s.policy().base_delay == longest);
+  CHECK(s.policy().max_delay == longest);
+  CHECK(*s.delay_after(1) == longest);
+  // The next attempt's time is computed in nanoseconds without overflow (UBSan checks this).
+  const std::chrono::system_clock::time_point now{std::chrono::seconds(1'700'000'000)};
+  auto r = s.record("evt_1", 1, 503, now);
+  REQUIRE(r.next_attempt_at);
+  CHECK(*r.next_attempt_at > now);
+  p.base_delay = std::chrono::milliseconds::min();
+  p.max_delay = std::chrono::milliseconds::min();
+  webhook::retry_schedule<top_jitter> low(p);
+  CHECK(low.policy().base_delay == 0ms);
+  CHECK(low.policy().max_delay == 0ms);
 }

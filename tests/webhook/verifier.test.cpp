@@ -491,3 +491,22 @@ TEST_CASE("extreme tolerance and replay TTL values are bounded, without overflow
   REQUIRE(now);
   CHECK(w.verify(*now, "{}"));
 }
+
+TEST_CASE("an unsigned-id delivery resent with only another key's signature is still a duplicate",
+          "[webhook][verifier]") {
+  // During a rotation the sender signs with both keys; a captured delivery re-sent with only the
+  // old key's tag (and a made-up id, which is not signed) must not be new: replays are keyed on
+  // what was signed, never on the signature's bytes.
+  const webhook::body_only_scheme scheme("X-Sig", "X-Id");
+  core::manual_clock clock{t0};
+  core::memory_replay_store seen;
+  webhook::verifier v(scheme, ring(scheme, {text_new, text_old}), seen, webhook::verify_options{}, clock);
+  auto both = webhook::signer(scheme, ring(scheme, {text_new, text_old}), clock).sign("d1", "body");
+  auto old_only = webhook::signer(scheme, ring(scheme, {text_old}), clock).sign("d2", "body");
+  REQUIRE(both);
+  REQUIRE(old_only);
+  REQUIRE(v.verify(*both, "body"));
+  CHECK(v.verify(*old_only, "body").error() == errc::duplicate_delivery);
+  auto other_body = webhook::signer(scheme, ring(scheme, {text_old}), clock).sign("d3", "another body");
+  CHECK(v.verify(*other_body, "another body"));  // another message is new
+}

@@ -84,8 +84,10 @@ class access_token {
 template <token_fetcher F, core::clock C = core::coarse_clock>
 class token_cache {
  public:
+  // A cache over `fetch`. Every duration in opts is clamped to [0, core::max_duration], so no
+  // setting can overflow the time arithmetic.
   explicit token_cache(F fetch, cache_options opts = {}, C clock = C{})
-      : fetch_(std::move(fetch)), opts_(opts), clock_(std::forward<C>(clock)) {}
+      : fetch_(std::move(fetch)), opts_(bounded(opts)), clock_(std::forward<C>(clock)) {}
   token_cache(const token_cache&) = delete;
   token_cache& operator=(const token_cache&) = delete;
 
@@ -131,6 +133,16 @@ class token_cache {
   const cache_options& options() const noexcept { return opts_; }
 
  private:
+  // opts with every duration within [0, core::max_duration].
+  static cache_options bounded(cache_options o) noexcept {
+    constexpr auto longest = std::chrono::duration_cast<std::chrono::milliseconds>(core::max_duration);
+    o.renew_before = core::clamp_duration(o.renew_before);
+    o.min_remaining = core::clamp_duration(o.min_remaining);
+    o.backoff = std::clamp(o.backoff, std::chrono::milliseconds{0}, longest);
+    o.max_backoff = std::clamp(o.max_backoff, std::chrono::milliseconds{0}, longest);
+    return o;
+  }
+
   struct entry {
     std::shared_ptr<const fetched_token> current;
     bool fetching = false;

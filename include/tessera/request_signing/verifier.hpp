@@ -4,6 +4,7 @@
 // parsing per request; on a warm thread the only allocations are OpenSSL's digest contexts and
 // the replay store's new entry (strings to sign are built in reused per-thread buffers).
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -30,13 +31,19 @@ namespace tessera::request_signing {
 
 // Windows of a verifier.
 struct verifier_options {
-  // Largest accepted difference between the signed timestamp and now, either way (±300 s).
+  // Largest accepted difference between the signed timestamp and now, either way (±300 s);
+  // negative counts as 0, more than max_window as max_window.
   std::chrono::seconds window{300};
-  // How long a nonce or signature is remembered. Raised to 2 × window + 1 s when lower: the
-  // window accepts both of its bounds, so a request first seen at the earliest accepted instant
-  // must still be remembered at the latest one (a store forgets a key at exactly t + ttl).
+  // How long a nonce or signed string is remembered. Raised to 2 × window + 1 s when lower, and
+  // lowered to core::max_duration when higher: the window accepts both of its bounds, so a
+  // request first seen at the earliest accepted instant must still be remembered at the latest
+  // one (a store forgets a key at exactly t + ttl).
   std::chrono::seconds replay_ttl{0};
 };
+
+// The widest timestamp window a verifier applies (one year): twice it, plus a second, stays within
+// what a replay store keeps (core::max_duration).
+inline constexpr std::chrono::seconds max_window{365LL * 24 * 3600};
 
 // Largest signature accepted, in bytes (RSA-8192).
 inline constexpr std::size_t max_signature_size = 1024;
@@ -174,8 +181,8 @@ class verifier {
  private:
   static verifier_options normalized(verifier_options o) noexcept {
     using std::chrono::seconds;
-    if (o.window < seconds{0}) o.window = seconds{0};
-    if (o.replay_ttl < 2 * o.window + seconds{1}) o.replay_ttl = 2 * o.window + seconds{1};
+    o.window = std::clamp(o.window, seconds{0}, max_window);
+    o.replay_ttl = std::clamp(o.replay_ttl, 2 * o.window + seconds{1}, core::max_duration);
     return o;
   }
 

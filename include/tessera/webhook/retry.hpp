@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "tessera/core/clock.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/webhook/delivery_record.hpp"
 
@@ -68,10 +69,12 @@ struct retry_policy {
 template <jitter_source Jitter = random_jitter>
 class retry_schedule {
  public:
-  // A schedule with the given policy (out-of-range values are made safe) and jitter source.
+  // A schedule with the given policy and jitter source. Out-of-range values are made safe: delays
+  // are clamped to [0, core::max_duration], max_delay to at least base_delay.
   explicit retry_schedule(retry_policy p = {}, Jitter j = Jitter{}) : policy_(p), jitter_(std::move(j)) {
-    if (policy_.base_delay.count() < 0) policy_.base_delay = std::chrono::milliseconds{0};
-    if (policy_.max_delay < policy_.base_delay) policy_.max_delay = policy_.base_delay;
+    constexpr auto longest = std::chrono::duration_cast<std::chrono::milliseconds>(core::max_duration);
+    policy_.base_delay = std::clamp(policy_.base_delay, std::chrono::milliseconds{0}, longest);
+    policy_.max_delay = std::clamp(policy_.max_delay, policy_.base_delay, longest);
     if (policy_.max_attempts == 0) policy_.max_attempts = 1;
   }
 

@@ -103,7 +103,8 @@ class verified_delivery {
 //  4. the replay store has not seen the delivery within the replay window (duplicate_delivery).
 //     The store is asked only after the signature verified, so duplicate_delivery means "authentic,
 //     already accepted": answer 2xx and do not act twice. Keys are the signed id; for schemes whose
-//     id is unsigned, the verified signature first (an exact resend), then the id (a retry).
+//     id is unsigned, what was signed first (an exact resend: the tag of the signed parts under
+//     the ring's first key, never the received signature's bytes), then the id (a retry).
 //     Each is remembered in options().replay_namespace when set, else once in the namespace of each
 //     key of the ring: "k:" and hex of 12 bytes of HMAC(key, "tessera.replay-ns"), which names a
 //     key without revealing it. Senders with other secrets thus never claim each other's ids, and a
@@ -164,6 +165,18 @@ class verifier {
     }
     if (matched_key == none) return unexpected{errc::no_valid_signature};
 
+    // Without a signed id, an exact resend is recognised by what was signed: the tag of the
+    // signed parts under the ring's first key, whichever key's tag the sender put in the header
+    // (keying on the received tag let a resend carrying only the other key's tag through).
+    if constexpr (!std::is_same_v<std::remove_cv_t<store_type>, no_replay_check>) {
+      if (!f->id_signed && matched_key != 0) {
+        auto canonical = keys_[0].sign(m.part);
+        if (!canonical) return unexpected{canonical.error()};
+        core::cleanse(matched.bytes.data(), matched.bytes.size());
+        matched = *canonical;
+        core::cleanse(canonical->bytes.data(), canonical->bytes.size());
+      }
+    }
     if (auto r = check_replay(*f, matched); !r) return unexpected{r.error()};
     try {
       return result<verified_delivery>(core::from_call, [&] {
