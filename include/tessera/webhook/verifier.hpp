@@ -106,7 +106,7 @@ class verified_delivery {
 //     id is unsigned, what was signed first (an exact resend: the tag of the signed parts under
 //     the ring's first key, never the received signature's bytes), then the id (a retry).
 //     Each is remembered in options().replay_namespace when set, else once in the namespace of each
-//     key of the ring: "k:" and hex of 12 bytes of HMAC(key, "tessera.replay-ns"), which names a
+//     key of the ring: "k:" and hex of 12 bytes of the key's MAC of "tessera.replay-ns", which names a
 //     key without revealing it. Senders with other secrets thus never claim each other's ids, and a
 //     ring in rotation (new and old keys) still sees what was accepted under the old key alone.
 // Store and Clock may be reference types (the defaults share a store owned by the server):
