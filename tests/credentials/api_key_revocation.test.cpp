@@ -5,9 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "credentials/key_world.hpp"
 #include "support/catch.hpp"
-#include "tessera/api_key/generator.hpp"
-#include "tessera/api_key/verifier.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/credentials/token_exchange.hpp"
 #include "tessera/jwt/verifier.hpp"
@@ -16,20 +15,14 @@ using namespace tessera;
 using namespace std::chrono_literals;
 
 TEST_CASE("revoking an API key stops the tokens exchanged from it on the next call", "[credentials][exchange]") {
-  auto peppers = api_key::pepper_ring::create(1, core::random_secret(32)->expose_secret()).value();
-  api_key::memory_key_store store;
-  const api_key::key_format format{"ak", "live", 30};
-  auto gen = api_key::generator<>::create(format, peppers).value();
-  auto keys = api_key::verifier<>::create(format, peppers, store).value();
-  api_key::key_spec spec;
-  spec.tenant = "org_a";
-  spec.scopes = {"orders:read"};
-  auto revoked_key = gen.issue(store, spec).value();
-  auto kept_key = gen.issue(store, spec).value();
+  credentials_test::key_world w;
+  auto& store = w.store;
+  auto revoked_key = w.issue("org_a", {"orders:read"});
+  auto kept_key = w.issue("org_a", {"orders:read"});
 
   auto sk = jwt::signing_key::hmac<jwt::hs256>(core::random_secret(32)->expose_secret()).value();
   jwt::issuer<> issuer(sk, {.issuer = "https://auth.example.com"});
-  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<>&> exchange(keys, issuer, {.lifetime = 1h, .audience = ""});
+  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<>&> exchange(w.keys, issuer, {.lifetime = 1h, .audience = ""});
   auto rules = jwt::rules::builder{}.issuer("https://auth.example.com").ignore_audience().build().value();
   credentials::api_key_revocation<api_key::memory_key_store> by_key(store);
   jwt::verifier tokens(jwt::single_key(sk.verification().value()), rules, core::coarse_clock{}, by_key);

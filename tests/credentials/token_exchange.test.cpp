@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "credentials/key_world.hpp"
 #include "support/catch.hpp"
 #include "tessera/api_key/generator.hpp"
 #include "tessera/api_key/verifier.hpp"
@@ -236,22 +237,13 @@ TEST_CASE("a login body is bounded in size and depth before anything is hashed",
 
 TEST_CASE("an exchanged token never outlives its key, and a route without an org exchanges for the key's own",
           "[credentials][exchange]") {
-  auto peppers = api_key::pepper_ring::create(1, core::random_secret(32)->expose_secret()).value();
-  api_key::memory_key_store store;
-  const api_key::key_format format{"ak", "live", 30};
-  auto gen = api_key::generator<>::create(format, peppers).value();
-  auto keys = api_key::verifier<>::create(format, peppers, store).value();
-  api_key::key_spec spec;
-  spec.tenant = "org_a";
-  spec.scopes = {"orders:read"};
-  spec.lifetime = 3s;
-  auto short_lived = gen.issue(store, spec).value();
-  spec.lifetime.reset();
-  auto lasting = gen.issue(store, spec).value();
+  credentials_test::key_world w;
+  auto short_lived = w.issue("org_a", {"orders:read"}, 3s);
+  auto lasting = w.issue("org_a", {"orders:read"});
 
   auto sk = hs256_key();
   jwt::issuer<> issuer(sk, {.issuer = "https://auth.example.com"});
-  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<>&> exchange(keys, issuer, {.lifetime = 1h, .audience = ""});
+  credentials::api_key_exchange<api_key::verifier<>&, jwt::issuer<>&> exchange(w.keys, issuer, {.lifetime = 1h, .audience = ""});
 
   // A key with 3 s left mints a token of at most 3 s, not of an hour.
   auto r = exchange.exchange(short_lived.key.expose_secret_text(), "org_a");
