@@ -22,3 +22,11 @@ if(NOT simdjson_FOUND)
     GIT_SHALLOW TRUE)
   FetchContent_MakeAvailable(simdjson)
 endif()
+
+# hiredis, only for the optional tessera::redis target (created when it is found).
+option(TESSERA_WITH_REDIS "Build the optional tessera::redis target when hiredis is found" ON)
+if(TESSERA_WITH_REDIS)
+  include(TesseraFindHiredis)
+else()
+  set(TESSERA_HIREDIS_FOUND FALSE)
+endif()

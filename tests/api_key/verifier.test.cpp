@@ -351,7 +351,7 @@ TEST_CASE("every API-key failure is its own errc, all answered with 401", "[api_
   }
   CHECK(distinct.size() == causes.size());
   CHECK(names.size() == causes.size());
-  CHECK(core::http_status(errc::store_unavailable) == 500);
+  CHECK(core::http_status(errc::store_unavailable) == 503);
 }
 
 TEST_CASE("a verification allocates once when it succeeds and never when it fails", "[api_key][verifier]") {

@@ -44,7 +44,7 @@ TEST_CASE("every errc has a unique snake_case name", "[core][error]") {
 }
 
 TEST_CASE("every errc maps to one of the allowed HTTP statuses", "[core][error]") {
-  const std::set<int> allowed{400, 401, 403, 404, 409, 429, 500};
+  const std::set<int> allowed{400, 401, 403, 404, 409, 429, 500, 503};
   for (int i = first; i < last; ++i) {
     const auto e = static_cast<errc>(i);
     CAPTURE(i, std::string(core::name(e)), core::http_status(e));
@@ -57,6 +57,7 @@ TEST_CASE("every errc maps to one of the allowed HTTP statuses", "[core][error]"
   CHECK(core::http_status(errc::internal_error) == 500);
   CHECK(core::http_status(errc::duplicate_delivery) == 409);
   CHECK(core::http_status(errc::route_not_found) == 404);
+  CHECK(core::http_status(errc::store_unavailable) == 503);
 }
 
 TEST_CASE("every errc converts to a failing std::error_code of category tessera", "[core][error]") {

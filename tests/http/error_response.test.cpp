@@ -77,6 +77,19 @@ TEST_CASE("rate limiting answers 429 with Retry-After", "[http][error]") {
   CHECK(header(r, "Retry-After") == "30");
 }
 
+TEST_CASE("an unreachable store answers 503 with Retry-After", "[http][error]") {
+  auto r = http::make_error_response(errc::store_unavailable);
+  CHECK(r.status == 503);
+  CHECK(header(r, "Retry-After") == "1");
+  CHECK(nlohmann::json::parse(r.body)["error"] == "store_unavailable");
+  http::error_options o;
+  o.unavailable_retry_after_seconds = 5;
+  CHECK(header(http::make_error_response(errc::store_unavailable, o), "Retry-After") == "5");
+  o.unavailable_retry_after_seconds = 0;
+  CHECK(header(http::make_error_response(errc::store_unavailable, o), "Retry-After").empty());
+  CHECK(header(http::make_error_response(errc::internal_error), "Retry-After").empty());
+}
+
 TEST_CASE("legacy numeric codes are mappable", "[http][error]") {
   // The multi-surface platform answers every API-key failure with 401 and code -23.
   http::error_options o;

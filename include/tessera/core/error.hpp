@@ -93,7 +93,7 @@ namespace tessera::core {
   /* http credential extraction */                                                              \
   X(missing_credentials, "missing_credentials", 401, "no credentials were presented")           \
   X(malformed_credentials, "malformed_credentials", 401, "the credentials are malformed")       \
-  X(store_unavailable, "store_unavailable", 500, "a backing store failed")                       \
+  X(store_unavailable, "store_unavailable", 503, "a backing store failed")                       \
   /* client side of a partner API */                                                           \
   X(token_unavailable, "token_unavailable", 500, "no usable token could be obtained")
 

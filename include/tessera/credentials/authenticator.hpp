@@ -9,7 +9,7 @@
 //   invalid_credentials  unknown client, or wrong secret (see Timing: both cost the same)
 //   client_deactivated   right secret, but the client has been deactivated
 //   invalid_hash_string  the stored hash is malformed or over the cost limits (HTTP 500)
-//   store_unavailable    the registry could not answer (HTTP 500)
+//   store_unavailable    the registry could not answer (HTTP 503)
 // and on success the client's record (tenant, roles, scopes, stores, markets, keys). A stored
 // hash made under older parameters is replaced under the current policy at that login, within
 // the authenticator's limits.

@@ -81,7 +81,7 @@ struct authenticator_options {
 //   3. the principal belongs to the route's tenant: wrong_tenant (401) for an API key, as the
 //      multi-surface model has it, tenant_mismatch (403) for any other credential; a principal
 //      with no tenant never fits a route that has one;
-//   4. the principal's rate limit: rate_limited (429), store_unavailable (500);
+//   4. the principal's rate limit: rate_limited (429), store_unavailable (503);
 //   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403).
 // Every decision, allowed or refused, is recorded in the audit sink. A 401 from respond()
 // challenges the schemes of the methods, unless options.errors.schemes names others: "Bearer"

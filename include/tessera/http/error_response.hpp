@@ -33,6 +33,8 @@ struct error_options {
   std::vector<std::string> schemes;
   // Seconds for Retry-After on 429 answers (0 to omit).
   int retry_after_seconds = 0;
+  // Seconds for Retry-After on 503 answers (a shared store is unreachable; 0 to omit).
+  int unavailable_retry_after_seconds = 1;
 };
 
 // An HTTP answer for a failed request.
@@ -101,6 +103,8 @@ inline error_response make_error_response(errc e, const error_options& opts = {}
   }
   if (r.status == 429 && opts.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(opts.retry_after_seconds));
+  if (r.status == 503 && opts.unavailable_retry_after_seconds > 0)
+    r.headers.emplace_back("Retry-After", std::to_string(opts.unavailable_retry_after_seconds));
   return r;
 }
 
