@@ -245,21 +245,24 @@ loaded_key parse_key(const core::secret& text, bool allow_hmac, secret_encoding 
                      const std::string& what) {
   const std::string_view t = trim(text.expose_secret_text());
   loaded_key out;
+  // Keeps a loaded private key and its public half, or stops with why it did not load.
+  const auto keep_private = [&](tessera::result<crypto::private_key> k) {
+    if (!k) bad_input("cannot load " + what, k.error());
+    auto pub = k->public_key();
+    if (!pub) bad_input("cannot load " + what, pub.error());
+    out.priv = std::move(*k);
+    out.pub = std::move(*pub);
+  };
+  // Keeps a loaded public key, or stops with why it did not load.
+  const auto keep_public = [&](tessera::result<crypto::public_key> k) {
+    if (!k) bad_input("cannot load " + what, k.error());
+    out.pub = std::move(*k);
+  };
   if (t.starts_with("-----BEGIN")) {
     if (t.find("ENCRYPTED") != std::string_view::npos)
       bad_input(what + " is an encrypted PEM: decrypt it first (openssl pkey -in key.pem -out plain.pem)");
-    if (t.find("PRIVATE KEY-----") != std::string_view::npos) {
-      auto k = crypto::private_key::from_pem(t);
-      if (!k) bad_input("cannot load " + what, k.error());
-      auto pub = k->public_key();
-      if (!pub) bad_input("cannot load " + what, pub.error());
-      out.priv = std::move(*k);
-      out.pub = std::move(*pub);
-    } else {
-      auto k = crypto::public_key::from_pem(t);
-      if (!k) bad_input("cannot load " + what, k.error());
-      out.pub = std::move(*k);
-    }
+    if (t.find("PRIVATE KEY-----") != std::string_view::npos) keep_private(crypto::private_key::from_pem(t));
+    else keep_public(crypto::public_key::from_pem(t));
     return out;
   }
   if (t.starts_with("{")) {
@@ -291,18 +294,8 @@ loaded_key parse_key(const core::secret& text, bool allow_hmac, secret_encoding 
       OPENSSL_cleanse(k->data(), k->size());
       return out;
     }
-    if (jwk.contains("d")) {
-      auto k = crypto::private_key::from_jwk(jwk);
-      if (!k) bad_input("cannot load " + what, k.error());
-      auto pub = k->public_key();
-      if (!pub) bad_input("cannot load " + what, pub.error());
-      out.priv = std::move(*k);
-      out.pub = std::move(*pub);
-    } else {
-      auto k = crypto::public_key::from_jwk(jwk);
-      if (!k) bad_input("cannot load " + what, k.error());
-      out.pub = std::move(*k);
-    }
+    if (jwk.contains("d")) keep_private(crypto::private_key::from_jwk(jwk));
+    else keep_public(crypto::public_key::from_jwk(jwk));
     return out;
   }
   if (!allow_hmac) bad_input(what + " is neither PEM nor a JWK");
