@@ -153,10 +153,8 @@ return 1
       const auto used = r.last_used.get();
       const std::string used_text = used ? std::to_string(used->time_since_epoch().count()) : std::string();
       return pool_->with_connection([&](lease& l) -> result<void> {
-        auto x = detail::run(l, add, {id_key, d_key, t_key, used_}, {d, json, r.key_id, used_text});
-        if (!x) return unexpected{x.error()};
-        auto n = as_integer(**x);
-        if (!n) return unexpected{errc::store_unavailable};
+        auto n = detail::run_integer(l, add, {id_key, d_key, t_key, used_}, {d, json, r.key_id, used_text});
+        if (!n) return unexpected{n.error()};
         if (*n == 0) return unexpected{errc::invalid_argument};
         return core::ok();
       });
@@ -222,10 +220,8 @@ return 1
           if (!rec) return unexpected{rec.error()};
           const std::string id_key = by_id_ + std::string(key_id), d_key = by_digest_ + cur->digest,
                             t_key = by_tenant_ + rec->tenant;
-          auto x = detail::run(l, del, {id_key, d_key, t_key, used_}, {cur->digest, cur->json, key_id});
-          if (!x) return unexpected{x.error()};
-          auto n = as_integer(**x);
-          if (!n) return unexpected{errc::store_unavailable};
+          auto n = detail::run_integer(l, del, {id_key, d_key, t_key, used_}, {cur->digest, cur->json, key_id});
+          if (!n) return unexpected{n.error()};
           if (*n == 1) return core::ok();
         }
         return unexpected{errc::store_unavailable};
@@ -338,10 +334,8 @@ return 1
           const std::string json = detail::key_record_json(*rec);
           const std::string id_key = by_id_ + std::string(key_id), old_key = by_digest_ + cur->digest,
                             new_key = by_digest_ + new_digest;
-          auto x = detail::run(l, cas, {id_key, old_key, new_key}, {cur->digest, cur->json, new_digest, json});
-          if (!x) return unexpected{x.error()};
-          auto n = as_integer(**x);
-          if (!n) return unexpected{errc::store_unavailable};
+          auto n = detail::run_integer(l, cas, {id_key, old_key, new_key}, {cur->digest, cur->json, new_digest, json});
+          if (!n) return unexpected{n.error()};
           if (*n == 1) return core::ok();
           if (*n == -1) return unexpected{errc::invalid_argument};
         }

@@ -102,10 +102,8 @@ return 1
       if (!json) return unexpected{errc::internal_error};
       const std::string k = by_id_ + c.client_id, t = by_tenant_ + c.tenant;
       return pool_->with_connection([&](lease& l) -> result<void> {
-        auto x = detail::run(l, put, {k, t}, {*json, c.client_id});
-        if (!x) return unexpected{x.error()};
-        auto n = as_integer(**x);
-        if (!n) return unexpected{errc::store_unavailable};
+        auto n = detail::run_integer(l, put, {k, t}, {*json, c.client_id});
+        if (!n) return unexpected{n.error()};
         if (*n == 0) return unexpected{errc::invalid_argument};
         return core::ok();
       });
@@ -216,10 +214,8 @@ return 1
           auto cur = read(l, k);
           if (!cur) return unexpected{cur.error()};
           const std::string t = by_tenant_ + cur->second.tenant;
-          auto x = detail::run(l, del, {k, t}, {cur->first, client_id});
-          if (!x) return unexpected{x.error()};
-          auto n = as_integer(**x);
-          if (!n) return unexpected{errc::store_unavailable};
+          auto n = detail::run_integer(l, del, {k, t}, {cur->first, client_id});
+          if (!n) return unexpected{n.error()};
           if (*n == 1) return core::ok();
         }
         return unexpected{errc::store_unavailable};
@@ -327,10 +323,8 @@ return 1
           auto json = detail::client_record_json(*copy);
           if (!json) return unexpected{errc::internal_error};
           const std::string new_tenant = by_tenant_ + copy->tenant;
-          auto x = detail::run(l, cas, {k, old_tenant, new_tenant}, {cur->first, *json, client_id});
-          if (!x) return unexpected{x.error()};
-          auto n = as_integer(**x);
-          if (!n) return unexpected{errc::store_unavailable};
+          auto n = detail::run_integer(l, cas, {k, old_tenant, new_tenant}, {cur->first, *json, client_id});
+          if (!n) return unexpected{n.error()};
           if (*n == 1) {
             if (changed) *changed = std::move(copy);
             return core::ok();

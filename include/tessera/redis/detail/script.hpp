@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string_view>
 
@@ -64,6 +65,17 @@ inline result<reply> run(lease& l, const script& s, std::initializer_list<std::s
     if (!r || !is_error_code(**r, "NOSCRIPT")) return r;
   }
   return l.exec(build(false));
+}
+
+// Runs a script whose reply is an integer (a count, or a verdict code the caller reads):
+// store_unavailable when the call fails or the reply is anything else.
+inline result<std::int64_t> run_integer(lease& l, const script& s, std::initializer_list<std::string_view> keys,
+                                        std::initializer_list<std::string_view> args) noexcept {
+  auto x = run(l, s, keys, args);
+  if (!x) return unexpected{x.error()};
+  auto n = as_integer(**x);
+  if (!n) return unexpected{errc::store_unavailable};
+  return *n;
 }
 
 }  // namespace tessera::redis::detail
