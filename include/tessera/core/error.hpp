@@ -90,12 +90,23 @@ namespace tessera::core {
   X(rate_limited, "rate_limited", 429, "the rate limit has been exceeded")                      \
   X(route_not_found, "route_not_found", 404, "no route matches the request path")               \
   X(malformed_path, "malformed_path", 400, "the request path is not in normal form")            \
+  X(credential_not_accepted, "credential_not_accepted", 401, "this route does not accept this kind of credential") \
   /* http credential extraction */                                                              \
   X(missing_credentials, "missing_credentials", 401, "no credentials were presented")           \
   X(malformed_credentials, "malformed_credentials", 401, "the credentials are malformed")       \
   X(store_unavailable, "store_unavailable", 503, "a backing store failed")                       \
+  /* outbound side: idempotency, deliveries, sealed secrets */                                  \
+  X(invalid_idempotency_key, "invalid_idempotency_key", 400, "the idempotency key is malformed") \
+  X(idempotency_key_reused, "idempotency_key_reused", 422, "the idempotency key was used for another request") \
+  X(request_in_progress, "request_in_progress", 409, "a request with this idempotency key is still in progress") \
+  X(url_not_allowed, "url_not_allowed", 400, "the URL's scheme, host or address is not allowed") \
+  X(unknown_subscription, "unknown_subscription", 404, "the subscription is not known")         \
+  X(queue_full, "queue_full", 503, "the queue is full; retry later")                            \
+  X(unseal_failed, "unseal_failed", 500, "a sealed secret cannot be opened")                    \
   /* client side of a partner API */                                                           \
-  X(token_unavailable, "token_unavailable", 500, "no usable token could be obtained")
+  X(token_unavailable, "token_unavailable", 500, "no usable token could be obtained")            \
+  X(connection_failed, "connection_failed", 502, "the remote server could not be reached")       \
+  X(remote_error, "remote_error", 502, "the remote server answered with an error")
 
 // Every distinct failure cause; 0 is never used so that errc converts to a failing error_code.
 enum class errc : int {
@@ -127,7 +138,7 @@ constexpr const entry& lookup(errc e) noexcept {
 // The stable snake_case name of a cause, used as the "error" field of JSON error bodies.
 constexpr std::string_view name(errc e) noexcept { return detail_errc::lookup(e).name; }
 
-// The HTTP status a server should answer with for this cause (400/401/403/409/429/500).
+// The HTTP status a server should answer with for this cause (400 to 503).
 constexpr int http_status(errc e) noexcept { return detail_errc::lookup(e).http_status; }
 
 // A short fixed description of the cause; it never includes any input, token or secret.

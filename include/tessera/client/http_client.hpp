@@ -1,0 +1,58 @@
+#pragma once
+// http_client: how tessera's outbound parts (webhook delivery, client::session) send one HTTP
+// request. A concept, so a server plugs in the client it already uses; the default model on
+// cpp-httplib is tessera::adapters::httplib::client (target tessera::httplib).
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tessera/core/ascii.hpp"
+#include "tessera/core/result.hpp"
+
+namespace tessera::client {
+
+// Header fields in the order they are sent (a name may repeat).
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+// One outbound request: an absolute http(s) URL, its method, headers and body.
+struct http_request {
+  std::string method = "GET";
+  std::string url;  // "https://host[:port]/path?query"
+  header_list headers;
+  std::string body;
+  std::chrono::milliseconds timeout{std::chrono::seconds{10}};  // connect, and each read or write
+};
+
+// The answer to an outbound request.
+struct http_response {
+  int status = 0;
+  header_list headers;
+  std::string body;
+
+  // The first value of a header (name matched ASCII-case-insensitively).
+  std::optional<std::string_view> header(std::string_view name) const noexcept {
+    auto it = std::find_if(headers.begin(), headers.end(),
+                           [&](const auto& h) { return core::iequals(h.first, name); });
+    if (it == headers.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+};
+
+// Sends requests.
+// Rules: send() is thread-safe and noexcept; it returns the response for any HTTP status (a 500
+// is an answer, not an error); it fails with connection_failed when no answer arrived (DNS,
+// connect, TLS, timeout) and url_not_allowed when the URL is refused before any connection (a
+// scheme other than http or https, or an address the client's guard forbids). It verifies TLS
+// certificates unless its owner turned that off explicitly, and never logs headers or bodies.
+template <class C>
+concept http_client = requires(C& c, const http_request& r) {
+  { c.send(r) } noexcept -> std::same_as<result<http_response>>;
+};
+
+}  // namespace tessera::client
