@@ -32,7 +32,7 @@ void authenticate_bearer(benchmark::State& state) {
                           "rules"));
   static const http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {},
                                         http::bearer_method(tokens, {.tenant = "org_id"}));
-  static const http::route orders{"/v2/orgs/{orgId}/orders", "orgId", {"orders:read"}, ""};
+  static const http::route orders{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "orgId", .scopes = {"orders:read"}};
 
   auto req = request_signing::request::from_target("GET", "/v2/orgs/org_123/orders?limit=50");
   req.set_header("Accept", "application/json");

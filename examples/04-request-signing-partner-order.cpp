@@ -1,9 +1,12 @@
 // 04 — signed partner orders: a partner signs an order request with its private key, the server
-// verifies it against the public key the partner registered, and a replayed copy is refused.
+// verifies it against the public key the partner registered, and (with the canonical profile) a
+// replayed copy is refused.
 //
 // Two profiles decide what the signature covers:
 //  - client_timestamp: X-SIGNATURE = base64(SHA256withRSA(key, client_id + "|" + X-TIMESTAMP)),
-//    the scheme many payment and ordering APIs use. It proves who signed and when, nothing more.
+//    the scheme many payment and ordering APIs use, with X-TIMESTAMP in unix seconds. It proves
+//    who signed and when, nothing more: the model has no rule against repeats (two orders in one
+//    second carry the same signature), so none is enforced unless asked for (rs::repeats::refused).
 //  - canonical_request: the signature also covers the method, path, query, a digest of the body,
 //    a one-time nonce and (here) the bearer token, so a captured request cannot be altered or
 //    replayed. Its exact format is specified in tessera/request_signing/canonical_request.hpp.
@@ -53,10 +56,10 @@ int main() {
   // ---- 1. The classic scheme: client_id|timestamp ----------------------------------------
   std::printf("\nclient_timestamp profile (X-SIGNATURE over \"client_id|X-TIMESTAMP\"):\n");
   {
-    // Partner side: ISO-8601 timestamps in its local offset (+07:00), as such APIs expect.
+    // Partner side: X-TIMESTAMP in unix seconds, as the model's document says.
     auto signer = rs::signer<rs::client_timestamp>::create("partner-42", *partner_key,
                                                            tessera::crypto::signature_alg::rsa_pkcs1_sha256,
-                                                           rs::client_timestamp{}, rs::signer_options{std::chrono::minutes(7 * 60)});
+                                                           rs::client_timestamp{});
     if (!signer) return 1;
     rs::request order("POST", "/api/v1/orders", "", R"({"sku":"A-1","qty":2})");
     auto headers = signer->sign();  // X-CLIENT-ID, X-TIMESTAMP, X-SIGNATURE
@@ -67,9 +70,17 @@ int main() {
     // Server side: one verifier per profile, shared by every request handler thread.
     rs::verifier server(rs::client_timestamp{}, clients, seen);
     if (!report("the partner's order", server.verify(order))) return 1;
-    if (report("the same request again (replay)", server.verify(order))) return 1;
-    // The weakness: the signature does not cover the request. Before the first use, these
-    // headers would have been accepted on any endpoint with any body.
+    // The weakness: the signature does not cover the request, so within the window these headers
+    // are accepted again, on any endpoint, with any body.
+    rs::request other("DELETE", "/api/v1/orders/77");
+    headers->apply_to(other);
+    if (!report("the headers on another endpoint", server.verify(other))) return 1;
+    // A server may refuse exact repeats, at the cost of one call per client per second.
+    tessera::core::memory_replay_store strict_seen;
+    rs::verifier strict(rs::client_timestamp(rs::timestamp_format::unix_seconds, {}, rs::repeats::refused), clients,
+                        strict_seen);
+    if (!report("the order, at a server refusing repeats", strict.verify(order))) return 1;
+    if (report("the same request again (replay)", strict.verify(order))) return 1;
   }
 
   // ---- 2. The canonical request: nothing can be changed or replayed ----------------------

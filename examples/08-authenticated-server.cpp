@@ -61,8 +61,8 @@ int main() {
   http::authenticator_options options;
   options.errors.retry_after_seconds = limiter.retry_after_seconds();
   http::authenticator auth(audit, limiter, options, http::bearer_method(token_verifier, {.tenant = "org_id"}));
-  const http::route list_orders{"/v2/orgs/{orgId}/orders", "orgId", {"orders:read"}, ""};
-  const http::route change_stock{"/v2/orgs/{orgId}/stock/{sku}", "orgId", {"stock:write"}, ""};
+  const http::route list_orders{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "orgId", .scopes = {"orders:read"}};
+  const http::route change_stock{.pattern = "/v2/orgs/{orgId}/stock/{sku}", .tenant = "orgId", .scopes = {"stock:write"}};
 
   // An admin issued this key to org_42's ERP integration earlier (shown once, stored as a hash).
   api_key::key_spec spec;

@@ -38,7 +38,7 @@ struct world {
                       http::bearer_jwt<const jwt::verifier<jwt::single_key>&>, http::api_key_header<const api_key::verifier<>&>>
       auth{http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(tokens, {.tenant = "org_id"}),
            http::api_key_method(keys)};
-  http::route orders{"/v2/orgs/{orgId}/orders/*", "orgId", {"orders:read"}, ""};
+  http::route orders{.pattern = "/v2/orgs/{orgId}/orders/*", .tenant = "orgId", .scopes = {"orders:read"}};
   world() {
     api_key::key_spec spec;
     spec.tenant = "org_123";

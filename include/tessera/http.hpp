@@ -7,3 +7,4 @@
 #include "tessera/http/error_response.hpp"
 #include "tessera/http/headers.hpp"
 #include "tessera/http/principal.hpp"
+#include "tessera/http/route.hpp"

@@ -110,7 +110,7 @@ TEST_CASE("a credential header sent twice is refused, whichever line is valid", 
   http::authenticator_options opts;
   opts.errors.legacy_code = http::api_key_legacy_code(-23);
   http::authenticator auth(audit, limiter, opts, http::api_key_method(w.keys));
-  const http::route orders{"/v2/orgs/{orgId}/orders", "orgId", {"orders:read"}, ""};
+  const http::route orders{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "orgId", .scopes = {"orders:read"}};
   live_server s([&](httplib::Server& srv) {
     srv.Get("/v2/orgs/org_a/orders", [&](const httplib::Request& req, httplib::Response& res) {
       auto who = auth.authenticate(adapter::request(req), orders);

@@ -140,7 +140,8 @@ TEST_CASE("request-signing public keys are registered parsed, and withdrawn", "[
   memory_client_registry reg;
   REQUIRE(reg.add(client("partner")));
   auto rsa = credentials::signing_key::from_pem("2024-01", public_pem(crypto::key_spec::rsa2048));
-  auto ec = credentials::signing_key::from_pem("2024-06", public_pem(crypto::key_spec::p256));
+  auto ec = credentials::signing_key::from_pem("2024-06", public_pem(crypto::key_spec::p256),
+                                                crypto::signature_alg::ecdsa_p256_sha256);
   REQUIRE(rsa);
   REQUIRE(ec);
   CHECK(rsa->key.type() == crypto::key_type::rsa);

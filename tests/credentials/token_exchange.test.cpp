@@ -14,6 +14,7 @@
 #include "tessera/core/replay_store.hpp"
 #include "tessera/credentials/client_secret.hpp"
 #include "tessera/jwt/verifier.hpp"
+#include "tessera/request_signing/request.hpp"
 
 using namespace tessera;
 using namespace std::chrono_literals;
@@ -144,7 +145,8 @@ TEST_CASE("client credentials to token, both response shapes, refresh and deacti
     REQUIRE(r);
     auto body = credentials::login_token_response(*r);
     CHECK(body["token"] == r->token);
-    CHECK(body["expired_at"] == credentials::rfc3339_utc(t0 + 12 * 3600));
+    CHECK(body["expired_at"] == t0 + 12 * 3600);  // unix seconds, as the model shows ("expired_at": 1704067200)
+    CHECK(body.size() == 2);
     CHECK(credentials::rfc3339_utc(0) == "1970-01-01T00:00:00Z");
 
     // POST /auth/refresh: the token may have expired up to an hour ago, and renews once.
@@ -288,4 +290,88 @@ TEST_CASE("a token issued in the second of a deactivation stays refused after a 
   clock.advance(1s);
   auto fresh = issuer.issue(claims).value().token;  // iat = t0 + 1: after the deactivation
   CHECK(v.verify(fresh));
+}
+
+TEST_CASE("token responses take the shape a model documents", "[credentials][exchange]") {
+  const credentials::exchange_result r{"tok.en.value", t0, t0 + 3600, "j1"};
+  CHECK(credentials::token_response(r) ==
+        nlohmann::json{{"access_token", "tok.en.value"}, {"expires_in", 3600}, {"token_type", "Bearer"}});
+  CHECK(credentials::token_response(r, credentials::login_response()) ==
+        nlohmann::json{{"token", "tok.en.value"}, {"expired_at", t0 + 3600}});
+  credentials::token_response_shape text{"token", "expired_at", credentials::token_response_shape::expiry::rfc3339, ""};
+  CHECK(credentials::token_response(r, text)["expired_at"] == credentials::rfc3339_utc(t0 + 3600));
+  credentials::token_response_shape bare{"jwt", "", credentials::token_response_shape::expiry::seconds_left, ""};
+  CHECK(credentials::token_response(r, bare) == nlohmann::json{{"jwt", "tok.en.value"}});
+}
+
+TEST_CASE("login requests in three shapes: snake JSON, camel JSON, RFC 6749 form with HTTP Basic",
+          "[credentials][exchange]") {
+  core::manual_clock clock(t0);
+  credentials::memory_client_registry registry;
+  const auto policy = credentials::hash_policy::scrypt_with(1u << 10, 8, 1);
+  credentials::client_spec spec;
+  spec.tenant = "acme";
+  auto client = credentials::register_client(registry, spec, at(t0), policy);
+  REQUIRE(client);
+  const std::string id = client->record.client_id;
+  const std::string secret(client->secret.expose_secret_text());
+  credentials::authenticator_options aopts;
+  aopts.policy = policy;
+  auto auth = credentials::client_authenticator<>::create(registry, aopts).value();
+  auto sk = hs256_key();
+  jwt::issuer<core::manual_clock&> issuer(sk, {.issuer = "https://auth.example.com"}, clock);
+  credentials::client_credentials_exchange<credentials::client_authenticator<>&, jwt::issuer<core::manual_clock&>&> ex(
+      auth, issuer, {.lifetime = 240h, .audience = ""});
+  auto post = [](std::string body, std::string authorization = {}) {
+    request_signing::request r("POST", "/api/token", "", std::move(body));
+    if (!authorization.empty()) r.set_header("Authorization", authorization);
+    return r;
+  };
+  auto basic = [](std::string_view user, std::string_view pass) {
+    return "Basic " + core::base64_encode(core::bytes_view(std::string(user) + ":" + std::string(pass)));
+  };
+
+  SECTION("snake and camel JSON") {
+    const std::string snake = R"({"client_id":")" + id + R"(","client_secret":")" + secret + R"("})";
+    const std::string camel = R"({"clientId":")" + id + R"(","clientSecret":")" + secret + R"("})";
+    CHECK(ex.exchange_request(post(snake), credentials::json_login()));
+    CHECK(ex.exchange_request(post(camel), credentials::camel_json_login()));
+    CHECK(ex.exchange_request(post(camel), credentials::json_login()).error() == errc::missing_field);
+    CHECK(ex.exchange_request(post(snake), credentials::camel_json_login()).error() == errc::missing_field);
+    const std::string twice = R"({"clientId":")" + id + R"(","clientId":"x","clientSecret":")" + secret + R"("})";
+    CHECK(ex.exchange_request(post(twice), credentials::camel_json_login()).error() == errc::missing_field);
+  }
+  SECTION("RFC 6749 §4.4: grant_type=client_credentials, client authenticated with HTTP Basic") {
+    const auto oauth = credentials::oauth_client_credentials();
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", basic(id, secret)), oauth));
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&scope=orders%3Aread", basic(id, secret)), oauth));
+    // Credentials in the body when no Authorization header is sent (§2.3.1 allows it).
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret), oauth));
+    // Both at once: two authentication methods (§2.3 forbids it).
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret,
+                                   basic(id, secret)), oauth)
+              .error() == errc::malformed_credentials);
+    CHECK(ex.exchange_request(post("grant_type=password", basic(id, secret)), oauth).error() == errc::unsupported_grant_type);
+    CHECK(ex.exchange_request(post("", basic(id, secret)), oauth).error() == errc::missing_field);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&grant_type=client_credentials", basic(id, secret)), oauth)
+              .error() == errc::missing_field);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", basic(id, "wrong")), oauth).error() ==
+          errc::invalid_credentials);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", "Basic !!!"), oauth).error() == errc::malformed_credentials);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", "Bearer abc"), oauth).error() == errc::malformed_credentials);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", basic(id, "")), oauth).error() == errc::malformed_credentials);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&client_id=" + id), oauth).error() == errc::missing_field);
+    CHECK(ex.exchange_request(post("grant_type=client_credentials&client_id=a%zz&client_secret=b"), oauth).error() ==
+          errc::missing_field);
+  }
+  SECTION("Basic carries form-encoded values (RFC 6749 §2.3.1)") {
+    credentials::client_spec odd;
+    odd.tenant = "acme";
+    odd.client_id = "svc:reports/eu";
+    auto c2 = credentials::register_client(registry, odd, at(t0), policy);
+    REQUIRE(c2);
+    const std::string s2(c2->secret.expose_secret_text());
+    CHECK(ex.exchange_request(post("grant_type=client_credentials", basic("svc%3Areports%2Feu", s2)),
+                              credentials::oauth_client_credentials()));
+  }
 }

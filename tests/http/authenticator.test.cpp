@@ -23,7 +23,7 @@ namespace {
 // The cause of a refusal, or errc{} when the request was let through.
 errc cause_of(const result<http::principal>& r) { return r ? errc{} : r.error(); }
 
-const http::route org_orders{"/v2/orgs/{orgId}/orders", "orgId", {"orders:read"}, ""};
+const http::route org_orders{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "orgId", .scopes = {"orders:read"}};
 }  // namespace
 
 TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and scopes are per route",
@@ -49,7 +49,7 @@ TEST_CASE("org-scoped API: the bearer token's org must be the path's org, and sc
   CHECK(auth.respond(other.error()).status == 403);
 
   // A route demanding a scope the token lacks: 403 missing_scope.
-  const http::route refunds{"/v2/orgs/{orgId}/refunds", "orgId", {"orders:read", "refunds:write"}, ""};
+  const http::route refunds{.pattern = "/v2/orgs/{orgId}/refunds", .tenant = "orgId", .scopes = {"orders:read", "refunds:write"}};
   auto refund = auth.authenticate(make_request("POST", "/v2/orgs/org_123/refunds", {{"Authorization", bearer}}), refunds);
   CHECK(cause_of(refund) == errc::missing_scope);
 
@@ -103,7 +103,7 @@ TEST_CASE("multi-surface platform: Bearer is mandatory, API keys come from a cas
   opts.errors.legacy_code = http::api_key_legacy_code(-23);
   http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, opts,
                            http::bearer_method(w.tokens, {.tenant = "tenant"}), http::api_key_method(w.keys));
-  const http::route customers{"/tenants/{tenant}/customers", "tenant", {"customers:read"}, ""};
+  const http::route customers{.pattern = "/tenants/{tenant}/customers", .tenant = "tenant", .scopes = {"customers:read"}};
   const std::string tok = w.token({{"tenant", "acme"}, {"scope", "customers:read"}});
   const std::string key = w.key("acme", {"customers:read"}, "key_erp");
 
@@ -159,7 +159,7 @@ TEST_CASE("multi-surface platform: Bearer is mandatory, API keys come from a cas
 // names its methods' schemes unless the options name others.
 TEST_CASE("401 answers challenge the schemes of the authenticator's methods", "[http][authenticator]") {
   world w;
-  const http::route any{"", "", {}, ""};
+  const http::route any{.pattern = ""};
 
   // API keys only: a bad key is challenged with ApiKey, never with Bearer.
   http::authenticator keys_only(http::null_audit{}, http::no_rate_limit{}, {}, http::api_key_method(w.keys));
@@ -202,7 +202,7 @@ TEST_CASE("commerce platform: roles through a hierarchy, per-user rate limits", 
   opts.errors.retry_after_seconds = limiter.retry_after_seconds();
   http::memory_audit audit;
   http::authenticator auth(audit, limiter, opts, http::bearer_method(w.tokens));
-  const http::route reports{"/api/reports", "", {}, "XRead"};
+  const http::route reports{.pattern = "/api/reports", .role = "XRead"};
 
   const std::string admin = "Bearer " + w.token({{"roles", {"XAdmin"}}}, "user-admin");
   const std::string owner = "Bearer " + w.token({{"roles", "ApiOwner"}}, "user-owner");
@@ -247,7 +247,7 @@ TEST_CASE("signed partner orders: a bearer token and a request signature by the 
   world w;
   http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {},
                            http::signed_request_method(w.tokens, w.signatures));
-  const http::route orders{"/api/v1/orders", "", {}, ""};
+  const http::route orders{.pattern = "/api/v1/orders"};
   const std::string bearer = "Bearer " + w.token({{"client_id", "partner-42"}}, "partner-42");
 
   auto order = make_request("POST", "/api/v1/orders", {{"Authorization", bearer}});
@@ -260,12 +260,15 @@ TEST_CASE("signed partner orders: a bearer token and a request signature by the 
   CHECK(ok->request->client_id() == "partner-42");
   REQUIRE(ok->token);
 
-  // The same signed request again: replayed.
-  CHECK(cause_of(auth.authenticate(order, orders)) == errc::replayed);
+  // The same signed request again: accepted, as the model has no rule against repeats (a second
+  // order in the same second carries the same signature).
+  CHECK(auth.authenticate(order, orders));
 
-  // The token alone is not enough: the signature headers are required.
-  CHECK(cause_of(auth.authenticate(make_request("POST", "/api/v1/orders", {{"Authorization", bearer}}), orders)) ==
-        errc::missing_header);
+  // The token alone is not enough: the signature headers are required, and their absence is this
+  // credential's 401, not a 400.
+  auto unsigned_order = auth.authenticate(make_request("POST", "/api/v1/orders", {{"Authorization", bearer}}), orders);
+  CHECK(cause_of(unsigned_order) == errc::missing_signature);
+  CHECK(auth.respond(unsigned_order.error()).status == 401);
 
   // A token issued to another client, with partner-42's signature: client_mismatch.
   const std::string stranger = "Bearer " + w.token({{"client_id", "partner-7"}}, "partner-7");
@@ -287,7 +290,7 @@ TEST_CASE("a path with dot segments, empty segments or encoded separators is 400
   http::memory_audit audit;
   http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "org_id"}));
   const std::string bearer = "Bearer " + w.token({{"org_id", "org_a"}, {"scope", "orders:read stock:write"}});
-  const http::route org_any{"/v2/orgs/{orgId}/*", "orgId", {"stock:write"}, ""};
+  const http::route org_any{.pattern = "/v2/orgs/{orgId}/*", .tenant = "orgId", .scopes = {"stock:write"}};
   // A normalising router sends these to org_b's stock; org_a's token must not act there.
   for (std::string_view path : {"/v2/orgs/org_a/../org_b/stock", "/v2/orgs/org_a/%2e%2e/org_b/stock",
                                 "/v2/orgs/org_a/%2E%2E/org_b/stock", "/v2/orgs/org_a%2F..%2Forg_b/stock",
@@ -323,14 +326,14 @@ TEST_CASE("route patterns: a path that does not fit is 404, a route naming no ca
   CHECK(cause_of(untenanted.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
                                          org_orders)) == errc::tenant_mismatch);
 
-  const http::route no_capture{"/v2/orgs/{orgId}/orders", "org", {}, ""};
+  const http::route no_capture{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "org"};
   CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
                                    no_capture)) == errc::internal_error);
-  const http::route no_pattern{"", "orgId", {}, ""};
+  const http::route no_pattern{.pattern = "", .tenant = "orgId"};
   CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_1/orders", {{"Authorization", bearer}}),
                                    no_pattern)) == errc::internal_error);
   // An empty pattern fits any path (the handler routed already).
-  const http::route any{"", "", {}, ""};
+  const http::route any{.pattern = ""};
   CHECK(auth.authenticate(make_request("GET", "/whatever?x=1", {{"Authorization", bearer}}), any));
   // The audit keeps the path, never the query (it may carry credentials).
   auto events = audit.events();
@@ -364,4 +367,210 @@ TEST_CASE("the authenticator is shared by threads, with a shared audit sink and 
   CHECK(wrong.load() == 0);
   CHECK(audit.events().size() == 1600);
   CHECK(audit.dropped() == 0);
+}
+
+// Statuses of the signed_request credential (all 401), and challenges that blame only what failed.
+TEST_CASE("signed requests: every failure is a 401, and only a failed token is called invalid_token",
+          "[http][authenticator]") {
+  world w;
+  core::memory_replay_store strict_seen;
+  http_fixture::signature_verifier_t strict(
+      request_signing::client_timestamp(request_signing::timestamp_format::unix_seconds, {},
+                                        request_signing::repeats::refused),
+      w.clients, strict_seen);
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::signed_request_method(w.tokens, strict));
+  const http::route orders{.pattern = "/api/v1/orders"};
+  const std::string bearer = "Bearer " + w.token({{"client_id", "partner-42"}}, "partner-42");
+  auto order = make_request("POST", "/api/v1/orders", {{"Authorization", bearer}});
+  w.sign(order);
+  REQUIRE(auth.authenticate(order, orders));
+
+  const std::vector<std::string> plain{"Bearer realm=\"api\""};
+  const std::vector<std::string> invalid{"Bearer realm=\"api\", error=\"invalid_token\""};
+  auto refusal = [&](const request_signing::request& r) { return auth.authenticate(r, orders).error(); };
+
+  // A replay: the token is fine, so the challenge does not tell the client to renew it.
+  CHECK(refusal(order) == errc::replayed);
+  CHECK(challenges(auth.respond(errc::replayed)) == plain);
+  // Malformed and bad signatures, and a stale timestamp: 401, no invalid_token.
+  auto bad_sig = order;
+  bad_sig.set_header("X-SIGNATURE", "AAAA" + std::string(*order.header("X-SIGNATURE")).substr(4));
+  auto malformed = order;
+  malformed.set_header("X-SIGNATURE", "not base64!");
+  auto iso = order;
+  iso.set_header("X-TIMESTAMP", "2024-05-17T14:12:50+07:00");
+  auto stale = order;
+  stale.set_header("X-TIMESTAMP", "1000000000");
+  for (auto& [r, e] : std::vector<std::pair<request_signing::request, errc>>{{bad_sig, errc::bad_request_signature},
+                                                                          {malformed, errc::malformed_signature},
+                                                                          {iso, errc::malformed_signature},
+                                                                          {stale, errc::stale_timestamp}}) {
+    CAPTURE(core::name(e));
+    CHECK(refusal(r) == e);
+    CHECK(auth.respond(e).status == 401);
+    CHECK(challenges(auth.respond(e)) == plain);
+  }
+  // A failed token is the one case that says invalid_token.
+  auto expired_token = make_request("POST", "/api/v1/orders", {{"Authorization", "Bearer a.b.c"}});
+  w.sign(expired_token);
+  CHECK(refusal(expired_token) == errc::token_malformed);
+  CHECK(challenges(auth.respond(errc::token_malformed)) == invalid);
+}
+
+TEST_CASE("a route names the credential kinds it takes; another kind is refused before it is verified",
+          "[http][authenticator]") {
+  world w;
+  http::memory_audit audit;
+  http::authenticator_options opts;
+  opts.errors.legacy_code = http::api_key_legacy_code(-23);
+  http::authenticator auth(audit, http::no_rate_limit{}, opts, http::bearer_method(w.tokens, {.tenant = "tenant"}),
+                           http::api_key_method(w.keys));
+  const http::route storefront{.pattern = "/storefront/{tenant}/cart", .tenant = "tenant",
+                               .credentials = {http::credential_kind::bearer_token}};
+  const http::route integrations{.pattern = "/integrations/{tenant}/orders", .tenant = "tenant",
+                                 .credentials = {http::credential_kind::api_key}};
+  const std::string bearer = "Bearer " + w.token({{"tenant", "acme"}});
+  const std::string key = w.key("acme", {}, "key_erp");
+
+  CHECK(auth.authenticate(make_request("GET", "/storefront/acme/cart", {{"Authorization", bearer}}), storefront));
+  CHECK(auth.authenticate(make_request("GET", "/integrations/acme/orders", {{"ApiKey", key}}), integrations));
+
+  // An API key on the JWT-only surface, a JWT on the API-key surface: credential_not_accepted.
+  auto key_on_jwt = auth.authenticate(make_request("GET", "/storefront/acme/cart", {{"ApiKey", key}}), storefront);
+  CHECK(cause_of(key_on_jwt) == errc::credential_not_accepted);
+  auto jwt_on_key = auth.authenticate(make_request("GET", "/integrations/acme/orders", {{"Authorization", bearer}}),
+                                      integrations);
+  CHECK(cause_of(jwt_on_key) == errc::credential_not_accepted);
+  // Even a junk credential of the wrong kind is refused for its kind, not verified.
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/storefront/acme/cart", {{"ApiKey", "junk"}}), storefront)) ==
+        errc::credential_not_accepted);
+  // Missing: each route challenges only its own scheme.
+  auto none = auth.authenticate(make_request("GET", "/integrations/acme/orders", {}), integrations);
+  CHECK(cause_of(none) == errc::missing_credentials);
+  CHECK(challenges(auth.respond(none.error(), integrations)) == std::vector<std::string>{"ApiKey realm=\"api\""});
+  CHECK(challenges(auth.respond(errc::token_expired, storefront)) ==
+        std::vector<std::string>{"Bearer realm=\"api\", error=\"invalid_token\""});
+  CHECK(challenges(auth.respond(jwt_on_key.error(), integrations)) == std::vector<std::string>{"ApiKey realm=\"api\""});
+  CHECK(auth.respond(jwt_on_key.error(), integrations).status == 401);
+  // Without a route, both schemes.
+  CHECK(challenges(auth.respond(none.error())).size() == 2);
+  // The refusal is audited with the kind that was offered.
+  const auto events = audit.events();
+  REQUIRE(events.size() >= 3);
+  CHECK(events[2].cause == errc::credential_not_accepted);
+  CHECK(events[2].credential == "api_key");
+  CHECK(events.back().cause == errc::missing_credentials);
+}
+
+TEST_CASE("the tenant can come from a path capture, a header, the host or a query parameter", "[http][authenticator]") {
+  world w;
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens, {.tenant = "tenant"}),
+                           http::api_key_method(w.keys));
+  const std::string bearer = "Bearer " + w.token({{"tenant", "acme"}});
+  const std::string key = w.key("acme", {}, "key_erp");
+
+  SECTION("header") {
+    const http::route r{.pattern = "/orders", .tenant = http::header_value("X-Tenant-Id")};
+    CHECK(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"x-tenant-id", "acme"}}), r));
+    CHECK(auth.authenticate(make_request("GET", "/orders", {{"ApiKey", key}, {"X-Tenant-Id", "acme"}}), r));
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"X-Tenant-Id", "globex"}}),
+                                     r)) == errc::tenant_mismatch);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"ApiKey", key}, {"X-Tenant-Id", "globex"}}), r)) ==
+          errc::wrong_tenant);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}}), r)) ==
+          errc::missing_parameter);
+    // Two header lines read as "acme, acme": never an id.
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"X-Tenant-Id", "acme, acme"}}),
+                                     r)) == errc::malformed_parameter);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"X-Tenant-Id", "ac%6De"}}),
+                                     r)) == errc::malformed_parameter);
+  }
+  SECTION("host label") {
+    const http::route r{.pattern = "/orders", .tenant = http::host_label("api.example.com")};
+    CHECK(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "acme.api.example.com"}}), r));
+    CHECK(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "ACME.api.example.com:8443"}}), r));
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "globex.api.example.com"}}),
+                                     r)) == errc::tenant_mismatch);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "api.example.com"}}),
+                                     r)) == errc::route_not_found);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "acme.evil.com"}}),
+                                     r)) == errc::route_not_found);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}, {"Host", "x.acme.api.example.com"}}),
+                                     r)) == errc::malformed_parameter);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}}), r)) ==
+          errc::missing_parameter);
+  }
+  SECTION("query parameter") {
+    const http::route r{.pattern = "/orders", .tenant = http::query_param("tenant")};
+    CHECK(auth.authenticate(make_request("GET", "/orders?page=2&tenant=acme", {{"Authorization", bearer}}), r));
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders?tenant=acme&tenant=globex", {{"Authorization", bearer}}),
+                                     r)) == errc::malformed_parameter);
+    CHECK(cause_of(auth.authenticate(make_request("GET", "/orders?page=2", {{"Authorization", bearer}}), r)) ==
+          errc::missing_parameter);
+  }
+}
+
+TEST_CASE("the status of a tenant mismatch is chosen per authenticator", "[http][authenticator]") {
+  world w;
+  const std::string bearer = "Bearer " + w.token({{"org_id", "org_a"}});
+  const std::string key = w.key("org_a", {}, "key_a");
+  const http::route org{.pattern = "/v2/orgs/{orgId}/stock", .tenant = "orgId"};
+  // The org-scoped model: any org mismatch is 403.
+  http::authenticator_options org_scoped;
+  org_scoped.api_key_tenant_mismatch = errc::tenant_mismatch;
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, org_scoped,
+                           http::bearer_method(w.tokens, {.tenant = "org_id"}), http::api_key_method(w.keys));
+  auto by_key = auth.authenticate(make_request("GET", "/v2/orgs/org_b/stock", {{"ApiKey", key}}), org);
+  CHECK(cause_of(by_key) == errc::tenant_mismatch);
+  CHECK(auth.respond(by_key.error()).status == 403);
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/v2/orgs/org_b/stock", {{"Authorization", bearer}}), org)) ==
+        errc::tenant_mismatch);
+  // The multi-surface model: every credential on another tenant is a 401.
+  http::authenticator_options multi;
+  multi.token_tenant_mismatch = errc::wrong_tenant;
+  http::authenticator strict(http::null_audit{}, http::no_rate_limit{}, multi,
+                             http::bearer_method(w.tokens, {.tenant = "org_id"}), http::api_key_method(w.keys));
+  CHECK(cause_of(strict.authenticate(make_request("GET", "/v2/orgs/org_b/stock", {{"Authorization", bearer}}), org)) ==
+        errc::wrong_tenant);
+  CHECK(cause_of(strict.authenticate(make_request("GET", "/v2/orgs/org_b/stock", {{"ApiKey", key}}), org)) ==
+        errc::wrong_tenant);
+}
+
+TEST_CASE("a route's store and market are checked as two dimensions", "[http][authenticator]") {
+  world w;
+  http::authenticator_options opts;
+  opts.market_of_store = [](std::string_view store) -> std::optional<std::string> {
+    if (store == "store-oslo-downtown" || store == "store-bergen") return "market-nor";
+    if (store == "store-stockholm") return "market-swe";
+    return std::nullopt;
+  };
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, opts, http::bearer_method(w.tokens));
+  const http::route store_orders{.pattern = "/api/stores/{store}/orders", .store = "store"};
+  const http::route market_report{.pattern = "/api/reports", .market = http::query_param("market")};
+  const http::route stated{.pattern = "/api/markets/{market}/stores/{store}", .store = "store", .market = "market"};
+  auto bearer = [&](std::vector<std::string> stores, std::vector<std::string> markets) {
+    return "Bearer " + w.token({{"stores", stores}, {"markets", markets}});
+  };
+  auto call = [&](const std::string& token, const std::string& path, const http::route& r) {
+    return cause_of(auth.authenticate(make_request("GET", path, {{"Authorization", token}}), r));
+  };
+  const std::string all_nor = bearer({"AllStores"}, {"market-nor"});
+  CHECK(call(all_nor, "/api/stores/store-bergen/orders", store_orders) == errc{});
+  // AllStores and market-nor: a store of market-swe is out of reach.
+  CHECK(call(all_nor, "/api/stores/store-stockholm/orders", store_orders) == errc::store_not_allowed);
+  CHECK(call(all_nor, "/api/stores/store-unknown/orders", store_orders) == errc::store_not_allowed);
+  const std::string oslo_any = bearer({"store-oslo-downtown"}, {"AllMarkets"});
+  CHECK(call(oslo_any, "/api/stores/store-oslo-downtown/orders", store_orders) == errc{});
+  CHECK(call(oslo_any, "/api/stores/store-bergen/orders", store_orders) == errc::store_not_allowed);
+  // Market-level: a store grant never reaches a market.
+  CHECK(call(all_nor, "/api/reports?market=market-nor", market_report) == errc{});
+  CHECK(call(all_nor, "/api/reports?market=market-swe", market_report) == errc::store_not_allowed);
+  CHECK(call(bearer({"market-nor"}, {}), "/api/reports?market=market-nor", market_report) == errc::store_not_allowed);
+  CHECK(call(all_nor, "/api/reports", market_report) == errc::missing_parameter);
+  // Both from the path.
+  CHECK(call(all_nor, "/api/markets/market-nor/stores/store-bergen", stated) == errc{});
+  CHECK(call(all_nor, "/api/markets/market-swe/stores/store-stockholm", stated) == errc::store_not_allowed);
+  // No grants at all.
+  CHECK(call(bearer({}, {}), "/api/stores/store-bergen/orders", store_orders) == errc::store_not_allowed);
+  CHECK(auth.respond(errc::store_not_allowed).status == 403);
 }

@@ -110,7 +110,7 @@ TEST_CASE("a server's own credential method composes with the library's", "[http
   world w;
   http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens),
                            service_token{"s3rvice-passw0rd"});
-  const http::route invoices{"/invoices", "", {"invoices:write"}, ""};
+  const http::route invoices{.pattern = "/invoices", .scopes = {"invoices:write"}};
   auto p = auth.authenticate(make_request("POST", "/invoices", {{"X-Service-Token", "s3rvice-passw0rd"}}), invoices);
   REQUIRE(p);
   CHECK(p->subject == "billing-service");
@@ -122,7 +122,7 @@ TEST_CASE("a server's own credential method composes with the library's", "[http
   // The method ignores the route's tenant; the authenticator still binds its principal (which
   // has none), so it cannot reach a tenant's route: wrong_tenant, as for every api_key-kind
   // credential.
-  const http::route org_invoices{"/orgs/{org}/invoices", "org", {"invoices:write"}, ""};
+  const http::route org_invoices{.pattern = "/orgs/{org}/invoices", .tenant = "org", .scopes = {"invoices:write"}};
   CHECK(auth.authenticate(make_request("POST", "/orgs/o1/invoices", {{"X-Service-Token", "s3rvice-passw0rd"}}),
                           org_invoices)
             .error() == errc::wrong_tenant);

@@ -135,3 +135,26 @@ TEST_CASE("bodies never echo input", "[http][error]") {
     CHECK(body.size() == 3);
   }
 }
+
+TEST_CASE("invalid_token is said only of the token's own failures", "[http][error]") {
+  for (int i = 1; i < static_cast<int>(errc::count_); ++i) {
+    const auto e = static_cast<errc>(i);
+    CAPTURE(core::name(e));
+    if (http::is_token_error(e)) {
+      CHECK(core::http_status(e) == 401);
+      CHECK_FALSE(http::is_api_key_error(e));
+    }
+  }
+  for (errc e : {errc::token_expired, errc::token_malformed, errc::bad_signature, errc::wrong_audience,
+                 errc::token_revoked, errc::principal_deactivated, errc::malformed_credentials})
+    CHECK(http::is_token_error(e));
+  for (errc e : {errc::missing_credentials, errc::replayed, errc::stale_timestamp, errc::future_timestamp,
+                 errc::missing_signature, errc::malformed_signature, errc::bad_request_signature,
+                 errc::client_mismatch, errc::unknown_client, errc::credential_not_accepted, errc::api_key_revoked,
+                 errc::wrong_tenant})
+    CHECK_FALSE(http::is_token_error(e));
+  http::error_options o;
+  o.schemes = {"Bearer"};
+  CHECK(http_fixture::challenges(http::make_error_response(errc::replayed, o)) ==
+        std::vector<std::string>{"Bearer realm=\"api\""});
+}

@@ -68,7 +68,9 @@ TEST_CASE("records read back field for field, signing keys included", "[redis][r
   REDIS_TEST_REQUIRE_SERVER(srv);
   fleet f(srv.port);
   auto c = f.add();
-  REQUIRE(f.a.add_signing_key(c.record.client_id, credentials::signing_key::from_pem("k-2024", public_pem()).value()));
+  REQUIRE(f.a.add_signing_key(c.record.client_id, credentials::signing_key::from_pem(
+                                                      "k-2024", public_pem(), crypto::signature_alg::ecdsa_p256_sha256)
+                                                      .value()));
   auto got = f.b.find(c.record.client_id);
   REQUIRE(got);
   const auto& r = **got;
@@ -86,8 +88,9 @@ TEST_CASE("records read back field for field, signing keys included", "[redis][r
   REQUIRE(r.signing_keys.size() == 1);
   CHECK(r.signing_keys[0].key_id == "k-2024");
   CHECK(r.signing_keys[0].key.to_pem().value() == public_pem());
-  CHECK(f.a.add_signing_key(c.record.client_id, credentials::signing_key::from_pem("k-2024", public_pem()).value())
-            .error() == errc::invalid_argument);
+  CHECK(r.signing_keys[0].algorithm == crypto::signature_alg::ecdsa_p256_sha256);
+  const auto again = credentials::signing_key::from_pem("k-2024", public_pem(), crypto::signature_alg::ecdsa_p256_sha256);
+  CHECK(f.a.add_signing_key(c.record.client_id, again.value()).error() == errc::invalid_argument);
   REQUIRE(f.b.remove_signing_key(c.record.client_id, "k-2024"));
   CHECK(f.a.find(c.record.client_id).value()->signing_keys.empty());
   CHECK(f.a.remove_signing_key(c.record.client_id, "k-2024").error() == errc::key_not_found);

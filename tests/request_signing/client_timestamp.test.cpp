@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("client_timestamp signs client_id|timestamp and nothing else", "[request_signing][client_timestamp]") {
   client_timestamp p;
-  CHECK(p.format() == timestamp_format::iso8601);
+  CHECK(p.format() == timestamp_format::unix_seconds);
   CHECK_FALSE(p.uses_nonce());
   CHECK_FALSE(client_timestamp::binds_request);
   auto a = string_to_sign(p, rs_test::order_request(), signed_fields{"partner-1", "2024-05-17T14:12:50+07:00", ""});
@@ -39,7 +39,7 @@ TEST_CASE("the signer produces exactly X-SIGNATURE = base64(SHA256withRSA(client
           "[request_signing][client_timestamp]") {
   core::manual_clock clock(rs_test::t0);
   auto s = signer<client_timestamp, core::manual_clock&>::create(
-      "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp{},
+      "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp(timestamp_format::iso8601, {}, repeats::refused),
       signer_options{std::chrono::minutes(7 * 60)}, clock);
   REQUIRE(s);
   auto h = s->sign();
@@ -60,10 +60,10 @@ TEST_CASE("a client_timestamp verifier accepts the X.509 certificate PEM a partn
   REQUIRE(clients.add_key("partner-1", tessera_test::keys::rsa2048_certificate));
   core::memory_replay_store seen;
   core::manual_clock clock(rs_test::t0);
-  verifier v(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  verifier v(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), clients, seen, verifier_options{}, clock);
   auto s = signer<client_timestamp, core::manual_clock&>::from_pem(
       "partner-1", tessera_test::keys::rsa2048_private_pkcs1, crypto::signature_alg::rsa_pkcs1_sha256,
-      client_timestamp{}, signer_options{std::chrono::minutes(420)}, clock);
+      client_timestamp(timestamp_format::iso8601, {}, repeats::refused), signer_options{std::chrono::minutes(420)}, clock);
   REQUIRE(s);
   request r = rs_test::order_request();
   s->sign()->apply_to(r);
@@ -123,7 +123,7 @@ TEST_CASE("OpenSSL command line interop, both directions", "[request_signing][cl
   REQUIRE(clients.add_key("partner-1", tessera_test::keys::rsa2048_public_spki));
   core::memory_replay_store seen;
   core::manual_clock clock(rs_test::t0);
-  verifier v(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  verifier v(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), clients, seen, verifier_options{}, clock);
 
   SECTION("a signature from `openssl dgst -sha256 -sign` verifies here") {
     REQUIRE(run("'" + cli + "' dgst -sha256 -sign " + q(key) + " -out " + q(sig) + " " + q(msg), log));
@@ -145,7 +145,7 @@ TEST_CASE("OpenSSL command line interop, both directions", "[request_signing][cl
     const std::string pkcs1 = read_file(key1);
     REQUIRE(pkcs1.find("BEGIN RSA PRIVATE KEY") != std::string::npos);
     auto s = signer<client_timestamp, core::manual_clock&>::from_pem(
-        "partner-1", pkcs1, crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp{},
+        "partner-1", pkcs1, crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp(timestamp_format::iso8601, {}, repeats::refused),
         signer_options{std::chrono::minutes(420)}, clock);
     REQUIRE(s);
     auto h = s->sign();
@@ -164,7 +164,7 @@ TEST_CASE("OpenSSL command line interop, both directions", "[request_signing][cl
   SECTION("RSA-PSS SHA-256 interoperates too") {
     memory_client_registry pss_clients;
     REQUIRE(pss_clients.add_key("partner-1", tessera_test::keys::rsa2048_public_spki, crypto::signature_alg::rsa_pss_sha256));
-    verifier pv(client_timestamp{}, pss_clients, seen, verifier_options{}, clock);
+    verifier pv(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), pss_clients, seen, verifier_options{}, clock);
     const std::string pss = " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:sha256 ";
     REQUIRE(run("'" + cli + "' dgst -sha256" + pss + "-sign " + q(key) + " -out " + q(sig) + " " + q(msg), log));
     request r("POST", "/api/v1/orders");
@@ -174,7 +174,7 @@ TEST_CASE("OpenSSL command line interop, both directions", "[request_signing][cl
     CHECK(pv.verify(r));
 
     auto s = signer<client_timestamp, core::manual_clock&>::create(
-        "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pss_sha256, client_timestamp{},
+        "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pss_sha256, client_timestamp(timestamp_format::iso8601, {}, repeats::refused),
         signer_options{std::chrono::minutes(420)}, clock);
     REQUIRE(s);
     auto raw = core::base64_decode(*s->sign()->find("X-SIGNATURE"));
@@ -182,4 +182,58 @@ TEST_CASE("OpenSSL command line interop, both directions", "[request_signing][cl
     write_file(sig, std::string(raw->begin(), raw->end()));
     CHECK(run("'" + cli + "' dgst -sha256" + pss + "-verify " + q(pub) + " -signature " + q(sig) + " " + q(msg), log));
   }
+}
+
+// The signed-orders model: "X-TIMESTAMP: <current-unix-timestamp>", and no rule against two
+// orders in one second. With PKCS#1 v1.5 both orders carry the very same signature.
+TEST_CASE("client_timestamp by default: unix seconds, and two orders signed in one second both pass",
+          "[request_signing][client_timestamp]") {
+  memory_client_registry clients;
+  REQUIRE(clients.add_key("partner-1", rs_test::rsa_a().public_key().value().to_pem().value()));
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  CHECK(client_timestamp{}.format() == timestamp_format::unix_seconds);
+  CHECK_FALSE(client_timestamp{}.refuses_repeats());
+  verifier v(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  auto s = signer<client_timestamp, core::manual_clock&>::create(
+      "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp{}, {}, clock);
+  REQUIRE(s);
+  request first = rs_test::order_request(), second("POST", "/api/v1/orders");
+  s->sign()->apply_to(first);
+  s->sign()->apply_to(second);
+  CHECK(*first.header("X-TIMESTAMP") == std::to_string(rs_test::t0));
+  CHECK(*first.header("X-SIGNATURE") == *second.header("X-SIGNATURE"));
+  CHECK(v.verify(first));
+  CHECK(v.verify(second));  // a second, legitimate order in the same second
+  CHECK(v.verify(first));   // repeats are accepted: the model has no rule against them
+  CHECK(seen.size() == 0);  // and nothing is remembered
+
+  // The explicit option refuses the repeat, at one replay-store entry per request.
+  verifier strict(client_timestamp(timestamp_format::unix_seconds, {}, repeats::refused), clients, seen,
+                  verifier_options{}, clock);
+  CHECK(strict.verify(first));
+  CHECK(strict.verify(second).error() == errc::replayed);
+  CHECK(seen.size() == 1);
+}
+
+TEST_CASE("a server configured for one timestamp format refuses the other", "[request_signing][client_timestamp]") {
+  memory_client_registry clients;
+  REQUIRE(clients.add_key("partner-1", rs_test::rsa_a().public_key().value().to_pem().value()));
+  core::memory_replay_store seen;
+  core::manual_clock clock(rs_test::t0);
+  auto sign_with = [&](timestamp_format f) {
+    auto s = signer<client_timestamp, core::manual_clock&>::create(
+        "partner-1", rs_test::rsa_a(), crypto::signature_alg::rsa_pkcs1_sha256, client_timestamp(f), {}, clock);
+    request r = rs_test::order_request();
+    s->sign()->apply_to(r);
+    return r;
+  };
+  const request unix_order = sign_with(timestamp_format::unix_seconds);
+  const request iso_order = sign_with(timestamp_format::iso8601);
+  verifier unix_server(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  verifier iso_server(client_timestamp(timestamp_format::iso8601), clients, seen, verifier_options{}, clock);
+  CHECK(unix_server.verify(unix_order));
+  CHECK(unix_server.verify(iso_order).error() == errc::invalid_timestamp);
+  CHECK(iso_server.verify(iso_order));
+  CHECK(iso_server.verify(unix_order).error() == errc::invalid_timestamp);
 }

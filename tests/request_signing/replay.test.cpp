@@ -41,16 +41,16 @@ TEST_CASE("no_replay_protection is the explicit opt-out for client_timestamp", "
   memory_client_registry clients;
   REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::rsa_a())));
   core::manual_clock clock(rs_test::t0);
-  verifier v(client_timestamp{}, clients, no_replay_protection{}, verifier_options{}, clock);
+  verifier v(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), clients, no_replay_protection{}, verifier_options{}, clock);
   auto s = signer<client_timestamp, core::manual_clock&>::create("partner-1", rs_test::rsa_a(),
-                                                                 signature_alg::rsa_pkcs1_sha256, client_timestamp{}, {}, clock);
+                                                                 signature_alg::rsa_pkcs1_sha256, client_timestamp(timestamp_format::iso8601, {}, repeats::refused), {}, clock);
   request r("POST", "/api/v1/orders");
   s->sign()->apply_to(r);
   CHECK(v.verify(r));
   CHECK(v.verify(r));  // accepted again: the caller chose this
 
   core::memory_replay_store seen;
-  verifier strict(client_timestamp{}, clients, seen, verifier_options{}, clock);
+  verifier strict(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), clients, seen, verifier_options{}, clock);
   CHECK(strict.verify(r));
   CHECK(strict.verify(r).error() == errc::replayed);
 }
@@ -78,7 +78,7 @@ TEST_CASE("a rewritten signature over the same signed string is a replay", "[req
   memory_client_registry clients;
   core::memory_replay_store seen;
   core::manual_clock clock(rs_test::t0);
-  const client_timestamp profile(timestamp_format::unix_seconds);
+  const client_timestamp profile(timestamp_format::unix_seconds, {}, repeats::refused);
 
   SECTION("ECDSA: (r, n - s) verifies too, and is refused as the same request") {
     REQUIRE(clients.add_key("partner-1", rs_test::public_pem(rs_test::p256()), signature_alg::ecdsa_p256_sha256));
@@ -176,7 +176,7 @@ TEST_CASE("a captured request raced from many threads passes exactly once", "[re
     for (int n : race(canonical_request{}, signature_alg::ed25519, rs_test::ed25519(), 40, 4)) CHECK(n == 1);
   }
   SECTION("client_timestamp: signatures, RSA SHA256withRSA") {
-    for (int n : race(client_timestamp(timestamp_format::unix_seconds), signature_alg::rsa_pkcs1_sha256, rs_test::rsa_a(),
+    for (int n : race(client_timestamp(timestamp_format::unix_seconds, {}, repeats::refused), signature_alg::rsa_pkcs1_sha256, rs_test::rsa_a(),
                       20, 4))
       CHECK(n == 1);
   }
@@ -209,7 +209,7 @@ TEST_CASE("a request first seen at the earliest accepted instant is a replay at 
   for (auto window : {seconds(300), seconds(30), seconds(0)}) {
     CAPTURE(window.count());
     CHECK(replay_across_window(canonical_request{}, window) == errc::replayed);                          // nonces
-    CHECK(replay_across_window(client_timestamp(timestamp_format::unix_seconds), window) == errc::replayed);  // no nonce
-    CHECK(replay_across_window(client_timestamp{}, window) == errc::replayed);
+    CHECK(replay_across_window(client_timestamp(timestamp_format::unix_seconds, {}, repeats::refused), window) == errc::replayed);  // no nonce
+    CHECK(replay_across_window(client_timestamp(timestamp_format::iso8601, {}, repeats::refused), window) == errc::replayed);
   }
 }

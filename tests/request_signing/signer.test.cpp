@@ -49,13 +49,14 @@ void round_trip(const P& profile, const algo_case& a, std::chrono::minutes offse
   CHECK(ok->client_id() == "partner-7");
   CHECK(ok->key().algorithm == a.alg);
   CHECK(ok->signed_at() == std::chrono::system_clock::time_point(std::chrono::seconds(rs_test::t0)));
-  CHECK(v.verify(r).error() == errc::replayed);
+  if (refuses_repeats(profile)) CHECK(v.verify(r).error() == errc::replayed);
+  else CHECK(v.verify(r));  // a profile that accepts repeats (client_timestamp by default)
 }
 }  // namespace
 
 TEST_CASE("round trip: client_timestamp, every algorithm and timestamp format", "[request_signing][signer]") {
   for (const auto& a : algorithms) {
-    round_trip(client_timestamp{}, a, std::chrono::minutes(420));
+    round_trip(client_timestamp(timestamp_format::iso8601), a, std::chrono::minutes(420));
     round_trip(client_timestamp(timestamp_format::iso8601_millis), a, std::chrono::minutes(-300));
     round_trip(client_timestamp(timestamp_format::unix_seconds), a);
   }

@@ -385,8 +385,8 @@ def test_request():
     out, _ = run(["request", "verify", "--profile", "client-timestamp", "--timestamp-format", "unix", "--key",
                   write("k_rsa.pub", run(["pem", "k_rsa.key"])[0]), "--headers", "order.headers"])
     check(out.startswith("VALID  client-timestamp signature of client partner-42 (rsa-sha256"), "client-timestamp verifies")
-    out, _ = run(["request", "verify", "--profile", "client-timestamp", "--key", "k_rsa.pub", "--headers", "order.headers"],
-                 expect=1)
+    out, _ = run(["request", "verify", "--profile", "client-timestamp", "--timestamp-format", "iso", "--key", "k_rsa.pub",
+                  "--headers", "order.headers"], expect=1)
     check("invalid_timestamp (HTTP 400)" in out and "--timestamp-format unix" in out, "unix seconds read as ISO is explained")
     out, _ = run(["request", "verify", "--profile", "client-timestamp", "--timestamp-format", "unix", "--key", "k_rsa.pub",
                   "--headers", "order.headers", "--at", str(int(h["X-TIMESTAMP"]) + 3600)], expect=1)
@@ -406,8 +406,8 @@ def test_request():
                   "-H", "X-CLIENT-ID: partner-42", "-H", "X-TIMESTAMP: " + h["X-TIMESTAMP"]], expect=1)
     check("missing_header (HTTP 400)" in out, "a missing X-SIGNATURE")
     # ISO-8601 with an offset.
-    out, _ = run(["request", "sign", "--profile", "client-timestamp", "--client-id", "partner-42", "--key", "k_rsa.key",
-                  "--utc-offset", "+07:00", "--at", "2026-01-01T00:00:00Z"])
+    out, _ = run(["request", "sign", "--profile", "client-timestamp", "--timestamp-format", "iso", "--client-id",
+                  "partner-42", "--key", "k_rsa.key", "--utc-offset", "+07:00", "--at", "2026-01-01T00:00:00Z"])
     h = headers_of(out)
     check(h.get("X-TIMESTAMP") == "2026-01-01T07:00:00+07:00", "ISO-8601 timestamp in the partner's offset")
     write("iso.headers", out)

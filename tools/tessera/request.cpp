@@ -98,9 +98,9 @@ std::string alg_name(crypto::signature_alg a) {
   return "?";
 }
 
-// The timestamp format: --timestamp-format, or the profile's default (ISO-8601 / Unix seconds).
+// The timestamp format: --timestamp-format, or both profiles' default (Unix seconds).
 rs::timestamp_format pick_format(const request_options& o) {
-  if (o.format.empty()) return o.profile == "canonical" ? rs::timestamp_format::unix_seconds : rs::timestamp_format::iso8601;
+  if (o.format.empty()) return rs::timestamp_format::unix_seconds;
   if (o.format == "unix") return rs::timestamp_format::unix_seconds;
   if (o.format == "iso") return rs::timestamp_format::iso8601;
   return rs::timestamp_format::iso8601_millis;
@@ -350,7 +350,7 @@ void add_common(CLI::App* sub, request_options& o) {
       ->required()
       ->check(profiles);
   sub->add_option("--timestamp-format", o.format, "X-TIMESTAMP format: unix, iso (2024-05-17T14:12:50+07:00) or iso-millis "
-                                                  "(default: iso for client-timestamp, unix for canonical)")
+                                                  "(default: unix)")
       ->check(CLI::IsMember({"unix", "iso", "iso-millis"}));
   sub->add_option("--alg", o.alg, "rsa-sha256 (SHA256withRSA, the default for RSA keys), rsa-pss-sha256, ecdsa-p256-sha256, "
                                   "ed25519, ... (default: from the key)")
@@ -390,9 +390,9 @@ void add_request_commands(CLI::App& app) {
              "PKCS#1 v1.5 (SHA256withRSA) unless --alg says rsa-pss-*; ECDSA signatures are raw r||s.\n"
              "There is no rfc9421 profile yet: RFC 9421 HTTP Message Signatures are not implemented.\n\n"
              "Examples:\n"
-             "  tessera request sign --profile client-timestamp --timestamp-format unix --client-id partner-42 \\\n"
+             "  tessera request sign --profile client-timestamp --client-id partner-42 \\\n"
              "      --key partner.key > order.headers\n"
-             "  tessera request sign --profile client-timestamp --utc-offset +07:00 --client-id partner-42 --key-env PARTNER_KEY\n"
+             "  tessera request sign --profile client-timestamp --timestamp-format iso --utc-offset +07:00 --client-id partner-42 --key-env PARTNER_KEY\n"
              "  tessera request sign --profile canonical --client-id partner-42 --key partner.key \\\n"
              "      --method POST --target /api/v1/orders --body order.json");
   on_run(sign, [so] { return run(*so, true); });

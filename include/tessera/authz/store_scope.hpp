@@ -1,7 +1,11 @@
 #pragma once
-// Store and market scoping (commerce model): a user may be limited to stores
-// ("store-oslo-downtown"), to markets ("market-nor"), or hold "AllStores" / "AllMarkets".
+// Store and market scoping (commerce model). A user holds store grants ("store-oslo-downtown",
+// or "AllStores") and market grants ("market-nor", or "AllMarkets"): two dimensions, and both
+// must allow. A store s in market m needs (s granted, or AllStores) and (m granted, or
+// AllMarkets). Stores and markets are distinct types, so a store id that happens to equal a
+// market id grants nothing in the other dimension.
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,25 +14,54 @@
 
 namespace tessera::authz {
 
-// The wildcard grant for every store.
+// The wildcard store grant: every store (of the markets the market grants allow).
 inline constexpr std::string_view all_stores = "AllStores";
-// The wildcard grant for every market (and so every store in every market).
+// The wildcard market grant: every market.
 inline constexpr std::string_view all_markets = "AllMarkets";
 
-// Succeeds when the grants allow a store in a market: the store itself, "AllStores", the store's
-// market, or "AllMarkets". forbidden (403) otherwise. Grants compare exactly (case-sensitive).
-inline result<void> require_store(std::span<const std::string> grants, std::string_view store, std::string_view market) noexcept {
-  for (auto& g : grants)
-    if (g == store || g == all_stores || (!market.empty() && g == market) || g == all_markets) return core::ok();
-  return unexpected{errc::forbidden};
+// A store a request touches ("store-oslo-downtown").
+struct store_id {
+  std::string_view value;
+};
+// A market a request touches ("market-nor").
+struct market_id {
+  std::string_view value;
+};
+
+// What a principal was granted, in two separate lists (e.g. a token's "stores" and "markets").
+struct store_grants {
+  std::span<const std::string> stores;   // store ids, or "AllStores"
+  std::span<const std::string> markets;  // market ids, or "AllMarkets"
+};
+
+namespace detail {
+inline bool granted(std::span<const std::string> grants, std::string_view id, std::string_view wildcard) noexcept {
+  if (id.empty()) return false;
+  return std::any_of(grants.begin(), grants.end(), [&](const std::string& g) { return g == id || g == wildcard; });
+}
+}  // namespace detail
+
+// Succeeds when the grants allow store s in market m: (s or AllStores among the store grants)
+// and (m or AllMarkets among the market grants). store_not_allowed (403) otherwise; an empty id
+// never matches. Grants compare exactly (case-sensitive).
+inline result<void> require_store(const store_grants& g, store_id s, market_id m) noexcept {
+  if (detail::granted(g.stores, s.value, all_stores) && detail::granted(g.markets, m.value, all_markets)) return core::ok();
+  return unexpected{errc::store_not_allowed};
 }
 
-// Succeeds when the grants allow a market-level resource: the market or "AllMarkets".
-// "AllStores" does not grant market-level access. forbidden (403) otherwise.
-inline result<void> require_market(std::span<const std::string> grants, std::string_view market) noexcept {
-  for (auto& g : grants)
-    if (g == market || g == all_markets) return core::ok();
-  return unexpected{errc::forbidden};
+// Succeeds when the grants allow store s on a route that names no market (the store's market is
+// not known): s or AllStores among the store grants. Use the two-dimension form whenever the
+// store's market is known.
+inline result<void> require_store(const store_grants& g, store_id s) noexcept {
+  if (detail::granted(g.stores, s.value, all_stores)) return core::ok();
+  return unexpected{errc::store_not_allowed};
+}
+
+// Succeeds when the grants allow a market-level resource: m or AllMarkets among the market
+// grants (store grants, AllStores included, never grant a market). store_not_allowed otherwise.
+inline result<void> require_market(const store_grants& g, market_id m) noexcept {
+  if (detail::granted(g.markets, m.value, all_markets)) return core::ok();
+  return unexpected{errc::store_not_allowed};
 }
 
 }  // namespace tessera::authz

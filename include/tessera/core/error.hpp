@@ -68,6 +68,9 @@ namespace tessera::core {
   X(replayed, "replayed", 401, "the request was already seen")                                  \
   X(client_mismatch, "client_mismatch", 401, "the client id does not match the token")          \
   X(malformed_request, "malformed_request", 400, "the request cannot be put in canonical form")  \
+  X(missing_signature, "missing_signature", 401, "the request signature or one of its headers is missing") \
+  X(malformed_signature, "malformed_signature", 401, "the request signature or one of its headers is malformed") \
+  X(bad_request_signature, "bad_request_signature", 401, "the request signature does not verify") \
   /* api keys and client credentials */                                                         \
   X(api_key_malformed, "api_key_malformed", 401, "the API key is malformed")                    \
   X(api_key_bad_checksum, "api_key_bad_checksum", 401, "the API key checksum does not match")   \
@@ -82,6 +85,7 @@ namespace tessera::core {
   X(too_many_requests, "too_many_requests", 429, "too many concurrent requests")                \
   X(too_many_failed_logins, "too_many_failed_logins", 429, "too many failed logins; retry later") \
   X(missing_field, "missing_field", 400, "a required field is missing")                         \
+  X(unsupported_grant_type, "unsupported_grant_type", 400, "the grant type is not supported")   \
   /* authorization */                                                                           \
   X(invalid_scope, "invalid_scope", 400, "a scope is not an RFC 6749 scope-token")             \
   X(missing_scope, "missing_scope", 403, "the credential lacks a required scope")               \
@@ -90,6 +94,9 @@ namespace tessera::core {
   X(rate_limited, "rate_limited", 429, "the rate limit has been exceeded")                      \
   X(route_not_found, "route_not_found", 404, "no route matches the request path")               \
   X(malformed_path, "malformed_path", 400, "the request path is not in normal form")            \
+  X(store_not_allowed, "store_not_allowed", 403, "the credential may not access this store or market") \
+  X(missing_parameter, "missing_parameter", 400, "a request parameter the route needs is missing") \
+  X(malformed_parameter, "malformed_parameter", 400, "a request parameter is malformed or given twice") \
   X(credential_not_accepted, "credential_not_accepted", 401, "this route does not accept this kind of credential") \
   /* http credential extraction */                                                              \
   X(missing_credentials, "missing_credentials", 401, "no credentials were presented")           \

@@ -33,25 +33,37 @@
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/key_type.hpp"
 #include "tessera/crypto/public_key.hpp"
+#include "tessera/crypto/signature.hpp"
 
 namespace tessera::credentials {
 
 // Times in records are whole seconds since the Unix epoch (UTC).
 using sys_seconds = std::chrono::sys_seconds;
 
-// A public key a client signs requests with, parsed once when it is registered.
+// A public key a client signs requests with, parsed once when it is registered, bound to one
+// signature algorithm (RSASSA-PKCS1-v1_5 with SHA-256, the signed-orders model's, unless told).
 struct signing_key {
   std::string key_id;       // names the key among the client's keys (rotation keeps two or more)
   crypto::public_key key;   // RSA, P-256, P-384 or Ed25519
+  crypto::signature_alg algorithm = crypto::signature_alg::rsa_pkcs1_sha256;  // the only one it verifies
 
-  // Parses a PEM public key, RSA public key or X.509 certificate (its key) for registration.
-  static result<signing_key> from_pem(std::string key_id, std::string_view pem, const crypto::key_policy& policy = {}) {
+  // Parses a PEM public key, RSA public key or X.509 certificate (its key) for registration:
+  // invalid_argument without a key id, key_type_mismatch when the key cannot make `alg`
+  // signatures, and the key parser's errors (invalid_key, key_too_small, weak_key...).
+  static result<signing_key> from_pem(std::string key_id, std::string_view pem,
+                                      crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
+                                      const crypto::key_policy& policy = {}) {
     if (key_id.empty()) return unexpected{errc::invalid_argument};
     auto k = crypto::public_key::from_pem(pem, policy);
     if (!k) return unexpected{k.error()};
-    return signing_key{std::move(key_id), std::move(*k)};
+    if (k->type() != crypto::required_key_type(alg)) return unexpected{errc::key_type_mismatch};
+    return signing_key{std::move(key_id), std::move(*k), alg};
   }
 };
+
+// Most signing keys a client may hold at once (a rotation needs two): bounds the signature
+// checks one request can cost.
+inline constexpr std::size_t max_signing_keys = 8;
 
 // Everything a server knows about one API client. The secret itself is never stored.
 struct client_record {
@@ -65,7 +77,7 @@ struct client_record {
   bool active = true;                        // false once deactivated
   std::optional<sys_seconds> deactivated_at; // the last deactivation (kept after reactivation)
   sys_seconds created_at{};                  // when the client was registered
-  std::vector<signing_key> signing_keys;     // registered request-signing public keys
+  std::vector<signing_key> signing_keys;     // request-signing public keys (rotation: several)
   std::string description;                   // free text for people
 
   // True when the client holds this role (exact match; inheritance is the authz area's).
@@ -155,7 +167,7 @@ class memory_client_registry {
   // Registers a client (invalid_argument without an id or for a taken one; invalid_scope when a
   // scope is not an RFC 6749 scope-token).
   result<void> add(const client_record& c) noexcept {
-    if (c.client_id.empty()) return unexpected{errc::invalid_argument};
+    if (c.client_id.empty() || c.signing_keys.size() > max_signing_keys) return unexpected{errc::invalid_argument};
     if (auto v = authz::validate_scopes(c.scopes); !v) return v;
     try {
       auto rec = std::make_shared<const client_record>(c);
@@ -212,11 +224,15 @@ class memory_client_registry {
       return true;
     });
   }
-  // Registers a request-signing key (invalid_argument when the client has one with that id).
+  // Registers a request-signing key: invalid_argument when the client has one with that id or
+  // already holds max_signing_keys, key_type_mismatch when the key cannot make its algorithm's
+  // signatures. Signatures by it verify from the next request on (signing_key_registry).
   result<void> add_signing_key(std::string_view client_id, signing_key k) noexcept {
+    if (k.key_id.empty()) return unexpected{errc::invalid_argument};
+    if (k.key.type() != crypto::required_key_type(k.algorithm)) return unexpected{errc::key_type_mismatch};
     bool duplicate = false;
     auto r = modify_impl(client_id, [&](client_record& c) {
-      if (c.find_signing_key(k.key_id)) {
+      if (c.find_signing_key(k.key_id) || c.signing_keys.size() >= max_signing_keys) {
         duplicate = true;
         return false;
       }

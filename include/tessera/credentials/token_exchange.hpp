@@ -11,9 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
-#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +22,7 @@
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/credentials/authenticator.hpp"
+#include "tessera/credentials/login_request.hpp"
 #include "tessera/credentials/registry.hpp"
 #include "tessera/jwt/issuer.hpp"
 #include "tessera/jwt/refresh.hpp"
@@ -53,66 +53,26 @@ std::string join(const Range& v) {
   return out;
 }
 
-// The client_id and client_secret members of a login body, read with simdjson from a padded
-// copy of the text. The copy and the unescaped secret are cleansed when this is destroyed.
-class login_fields {
- public:
-  std::string_view client_id;      // views into the parser, valid while this lives
-  std::string_view client_secret;
-
-  login_fields() = default;
-  login_fields(const login_fields&) = delete;
-  login_fields& operator=(const login_fields&) = delete;
-  ~login_fields() { wipe(client_secret); }
-
-  // Reads a body whose size the caller has bounded: missing_field unless it is one JSON object,
-  // nested at most max_depth deep (simdjson's count: the object is level 1, each value in it one
-  // level deeper than its container), holding each member exactly once, as a string;
-  // internal_error when the parser cannot get its memory.
-  result<void> read(std::string_view body, std::size_t max_depth) {
-    if (body.empty()) return unexpected{errc::missing_field};
-    text_ = core::secret(body.size() + simdjson::SIMDJSON_PADDING);  // zeroed padding
-    std::memcpy(text_.writable_bytes(), body.data(), body.size());
-    if (parser_.allocate(body.size(), std::max<std::size_t>(max_depth, 1)) != simdjson::SUCCESS)
-      return unexpected{errc::internal_error};
-    simdjson::dom::object members;
-    const char* text = reinterpret_cast<const char*>(text_.writable_bytes());
-    if (parser_.parse(text, body.size(), false).get_object().get(members) != simdjson::SUCCESS)
-      return unexpected{errc::missing_field};
-    bool have_id = false, have_secret = false;
-    for (const auto member : members) {
-      const bool is_secret = member.key == "client_secret";
-      if (!is_secret && member.key != "client_id") continue;
-      std::string_view value;
-      if (member.value.get_string().get(value) != simdjson::SUCCESS) return unexpected{errc::missing_field};
-      bool& have = is_secret ? have_secret : have_id;
-      if (have) {  // given twice: ambiguous, as two parsers could each read another one
-        if (is_secret) wipe(value);
-        return unexpected{errc::missing_field};
-      }
-      have = true;
-      (is_secret ? client_secret : client_id) = value;
-    }
-    if (!have_id || !have_secret) return unexpected{errc::missing_field};
-    return core::ok();
-  }
-
- private:
-  // Overwrites text the parser unescaped into its own (writable) string buffer.
-  static void wipe(std::string_view s) noexcept {
-    if (!s.empty()) OPENSSL_cleanse(const_cast<char*>(s.data()), s.size());
-  }
-
-  core::secret text_;
-  simdjson::dom::parser parser_;
-};
 }  // namespace detail
 
 // ---- Rendering --------------------------------------------------------------------------------
 
+// The shape of a token endpoint's JSON answer.
+struct token_response_shape {
+  // How the expiry is written.
+  enum class expiry { seconds_left, unix_seconds, rfc3339 };
+  std::string token_field = "access_token";  // the member holding the token
+  std::string expiry_field = "expires_in";   // the member holding the expiry ("" to omit)
+  expiry expiry_as = expiry::seconds_left;
+  std::string token_type = "Bearer";         // "token_type" member's value ("" to omit)
+};
+
 // {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
-inline nlohmann::json oauth_token_response(const exchange_result& r) {
-  return {{"access_token", r.token}, {"expires_in", r.expires_in()}, {"token_type", "Bearer"}};
+inline token_response_shape oauth_response() { return {}; }
+// {"token", "expired_at"} with expired_at in unix seconds (the signed partner orders model:
+// "expired_at": 1704067200).
+inline token_response_shape login_response() {
+  return {"token", "expired_at", token_response_shape::expiry::unix_seconds, ""};
 }
 
 // The expiry as RFC 3339 UTC text, "2024-05-17T07:12:50Z".
@@ -125,10 +85,25 @@ inline std::string rfc3339_utc(std::int64_t unix_seconds) {
   return buf;
 }
 
-// {"token", "expired_at"} with expired_at in RFC 3339 UTC (the signed partner orders model).
-inline nlohmann::json login_token_response(const exchange_result& r) {
-  return {{"token", r.token}, {"expired_at", rfc3339_utc(r.expires_at)}};
+// The JSON answer for an exchange, in a shape.
+inline nlohmann::json token_response(const exchange_result& r, const token_response_shape& shape = {}) {
+  nlohmann::json out = {{shape.token_field, r.token}};
+  if (!shape.expiry_field.empty()) {
+    switch (shape.expiry_as) {
+      case token_response_shape::expiry::seconds_left: out[shape.expiry_field] = r.expires_in(); break;
+      case token_response_shape::expiry::unix_seconds: out[shape.expiry_field] = r.expires_at; break;
+      case token_response_shape::expiry::rfc3339: out[shape.expiry_field] = rfc3339_utc(r.expires_at); break;
+    }
+  }
+  if (!shape.token_type.empty()) out["token_type"] = shape.token_type;
+  return out;
 }
+
+// {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
+inline nlohmann::json oauth_token_response(const exchange_result& r) { return token_response(r, oauth_response()); }
+
+// {"token", "expired_at"} with expired_at in unix seconds (the signed partner orders model).
+inline nlohmann::json login_token_response(const exchange_result& r) { return token_response(r, login_response()); }
 
 // ---- API key → JWT (the org-scoped model) -----------------------------------------------------
 
@@ -244,13 +219,28 @@ class client_credentials_exchange {
   // options.max_json_depth deep, or either member is absent, given twice, or not a string.
   // Other members are ignored. The parser's copy of the secret is cleansed afterwards.
   result<exchange_result> exchange_json(std::string_view body) const {
-    if (body.size() > opts_.max_body_size) return unexpected{errc::input_too_large};
-    detail::login_fields fields;
-    if (auto r = fields.read(body, opts_.max_json_depth); !r) return unexpected{r.error()};
-    return exchange(fields.client_id, core::bytes_view(fields.client_secret));
+    return exchange_body(body, std::nullopt, json_login());
+  }
+
+  // Reads a login request of any shape (login_request.hpp: json_login, camel_json_login,
+  // oauth_client_credentials) and exchanges it: the body bounded as for exchange_json, the
+  // Authorization header read for Basic. R is a request view (http::request_view).
+  template <class R>
+  result<exchange_result> exchange_request(const R& req, const login_request_shape& shape) const {
+    const core::bytes_view body = req.body();
+    return exchange_body(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()),
+                         shape.basic_auth ? req.header("Authorization") : std::nullopt, shape);
   }
 
  private:
+  result<exchange_result> exchange_body(std::string_view body, std::optional<std::string_view> authorization,
+                                        const login_request_shape& shape) const {
+    if (body.size() > opts_.max_body_size) return unexpected{errc::input_too_large};
+    login_request fields;
+    if (auto r = fields.read(body, authorization, shape, opts_.max_json_depth); !r) return unexpected{r.error()};
+    return exchange(fields.client_id, core::bytes_view(fields.client_secret));
+  }
+
   A auth_;
   I issuer_;
   client_exchange_options opts_;

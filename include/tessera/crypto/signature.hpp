@@ -5,6 +5,7 @@
 #include <openssl/rsa.h>
 
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "tessera/core/bytes.hpp"
@@ -25,6 +26,35 @@ enum class signature_alg {
   ecdsa_p256_sha256, ecdsa_p384_sha384,
   ed25519
 };
+
+// Every signature scheme, in declaration order.
+inline constexpr signature_alg all_signature_algs[] = {
+    signature_alg::rsa_pkcs1_sha256, signature_alg::rsa_pkcs1_sha384, signature_alg::rsa_pkcs1_sha512,
+    signature_alg::rsa_pss_sha256,   signature_alg::rsa_pss_sha384,   signature_alg::rsa_pss_sha512,
+    signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ed25519};
+
+// The stable name of a signature scheme ("rsa_pkcs1_sha256", ...), e.g. for stored records.
+constexpr std::string_view name(signature_alg a) noexcept {
+  switch (a) {
+    case signature_alg::rsa_pkcs1_sha256: return "rsa_pkcs1_sha256";
+    case signature_alg::rsa_pkcs1_sha384: return "rsa_pkcs1_sha384";
+    case signature_alg::rsa_pkcs1_sha512: return "rsa_pkcs1_sha512";
+    case signature_alg::rsa_pss_sha256: return "rsa_pss_sha256";
+    case signature_alg::rsa_pss_sha384: return "rsa_pss_sha384";
+    case signature_alg::rsa_pss_sha512: return "rsa_pss_sha512";
+    case signature_alg::ecdsa_p256_sha256: return "ecdsa_p256_sha256";
+    case signature_alg::ecdsa_p384_sha384: return "ecdsa_p384_sha384";
+    case signature_alg::ed25519: return "ed25519";
+  }
+  return "";
+}
+
+// The scheme with this stable name, or nullopt.
+constexpr std::optional<signature_alg> signature_alg_named(std::string_view n) noexcept {
+  for (auto a : all_signature_algs)
+    if (name(a) == n) return a;
+  return std::nullopt;
+}
 
 // The hash a signature scheme uses (Ed25519 hashes internally; sha512 is reported).
 constexpr hash_alg signature_hash(signature_alg a) noexcept {

@@ -4,9 +4,11 @@
 // role and scopes, audits the decision, and returns the principal or one errc, which respond()
 // turns into the HTTP answer.
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,7 @@
 #include "tessera/http/credential_methods.hpp"
 #include "tessera/http/error_response.hpp"
 #include "tessera/http/principal.hpp"
+#include "tessera/http/route.hpp"
 
 namespace tessera::http {
 
@@ -44,14 +47,6 @@ concept credential_method = request_view<R> && requires(const M& m, const R& r, 
 static_assert(credential_method<bearer_jwt<const jwt::verifier<jwt::single_key>&>, request_signing::request>);
 static_assert(credential_method<api_key_header<const api_key::verifier<>&>, request_signing::request>);
 
-// What a route demands of a request. Built once at start-up, then shared by every request.
-struct route {
-  std::string pattern;              // an authz::match_path pattern ("/v2/orgs/{orgId}/*"); "" fits any path
-  std::string tenant_param;         // the capture naming the tenant ("orgId"); "" when the route has none
-  std::vector<std::string> scopes;  // every one required (missing_scope, 403)
-  std::string role;                 // required role, through the hierarchy (forbidden, 403); "" for none
-};
-
 // The limiter that admits everything (the default: rate limiting is opt-in).
 struct no_rate_limit {
   result<void> acquire(std::string_view, std::chrono::system_clock::time_point) noexcept { return core::ok(); }
@@ -63,6 +58,15 @@ struct authenticator_options {
   const authz::role_hierarchy* roles = nullptr;  // role inclusion; null: a role is only itself
   error_options errors;                          // how respond() renders a refusal; empty
                                                  // errors.schemes: the methods' (see authenticator)
+  // The cause, and so the status, of a credential used on another tenant's route: wrong_tenant
+  // (401) or tenant_mismatch (403), per credential kind. The defaults follow the models: an API
+  // key is refused like an unknown key (401, with -23 in the multi-surface model), a token with
+  // 403 (the org-scoped model's org mismatch). Any other value is treated as the default.
+  errc api_key_tenant_mismatch = errc::wrong_tenant;
+  errc token_tenant_mismatch = errc::tenant_mismatch;
+  // The market a store belongs to, from the server's own catalogue (nullopt: no such store), for
+  // routes that name a store but no market. The market then never comes from the caller.
+  std::function<std::optional<std::string>(std::string_view store)> market_of_store;
 };
 
 // The authenticator: credential methods tried by what the request carries, then the route's
@@ -76,17 +80,23 @@ struct authenticator_options {
 // malformed_credentials (ambiguous). Checks, in order, each with its own errc:
 //   1. the path is in normal form (authz::normal_path: no dot or empty segments, no encoded
 //      '.', '/' or '\'): malformed_path (400); it fits the route's pattern: route_not_found (404);
-//      a route naming a tenant parameter its pattern does not capture is a server bug: internal_error (500);
-//   2. the credential, verified by its method (401s);
-//   3. the principal belongs to the route's tenant: wrong_tenant (401) for an API key, as the
-//      multi-surface model has it, tenant_mismatch (403) for any other credential; a principal
-//      with no tenant never fits a route that has one;
+//      the route's tenant is read (route.tenant: a capture, query parameter, header or host
+//      label; see read_value for its 400s); a route naming a capture its pattern does not
+//      have is a server bug: internal_error (500);
+//   2. the credential is of a kind the route takes: credential_not_accepted (401, before any
+//      verification), then verified by its method (401s);
+//   3. the principal belongs to the route's tenant: options.api_key_tenant_mismatch for an API
+//      key (wrong_tenant, 401, by default), options.token_tenant_mismatch for any other
+//      credential (tenant_mismatch, 403, by default); a principal with no tenant never fits a
+//      route that has one;
 //   4. the principal's rate limit: rate_limited (429), store_unavailable (503);
-//   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403).
+//   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403);
+//   7. the route's store and market (route.store, route.market, or options.market_of_store):
+//      both dimensions granted (authz::require_store): store_not_allowed (403).
 // Every decision, allowed or refused, is recorded in the audit sink. A 401 from respond()
 // challenges the schemes of the methods, unless options.errors.schemes names others: "Bearer"
 // for bearer tokens and signed requests, "ApiKey" for API keys, so an API-key-only server never
-// invites a bearer token.
+// invites a bearer token; respond(e, route) challenges only the schemes the route takes.
 template <class Audit, class Limiter, class Clock, class... Methods>
   requires audit_sink<std::remove_cvref_t<Audit>> && authz::rate_limiter<std::remove_cvref_t<Limiter>> &&
            core::clock<std::remove_cvref_t<Clock>> && (sizeof...(Methods) > 0)
@@ -109,32 +119,39 @@ class authenticator {
     requires(credential_method<Methods, R> && ...)
   result<principal> authenticate(const R& req, const route& rt) const noexcept {
     decision d{clock_.now(), req.method(), req.path(), {}, {}, {}};
-    std::optional<std::string_view> tenant;
+    authz::path_params params;
     if (!rt.pattern.empty()) {
-      auto params = authz::match_path(rt.pattern, req.path());
-      if (!params) {
-        if (params.error() == errc::malformed_path) return refuse(d, errc::malformed_path);
-        return refuse(d, params.error() == errc::forbidden ? errc::route_not_found : errc::internal_error);
+      auto matched = authz::match_path(rt.pattern, req.path());
+      if (!matched) {
+        if (matched.error() == errc::malformed_path) return refuse(d, errc::malformed_path);
+        return refuse(d, matched.error() == errc::forbidden ? errc::route_not_found : errc::internal_error);
       }
-      if (!rt.tenant_param.empty()) {
-        tenant = params->get(rt.tenant_param);
-        if (!tenant) return refuse(d, errc::internal_error);
-      }
-    } else if (!rt.tenant_param.empty()) {
-      return refuse(d, errc::internal_error);
+      params = *matched;
+    }
+    std::string host_label;  // a tenant read from the host, lowercased
+    std::optional<std::string_view> tenant;
+    if (!rt.tenant.empty()) {
+      auto t = read_value(rt.tenant, req, params, host_label);
+      if (!t) return refuse(d, t.error());
+      tenant = *t;
     }
 
-    auto who = run_offered(req, tenant, d, std::index_sequence_for<Methods...>{});
-    if (!who) return refuse(d, who.error());
+    auto who = run_offered(req, rt, tenant, d, std::index_sequence_for<Methods...>{});
+    if (!who) {
+      const bool api_key = d.credential == name(credential_kind::api_key);
+      return refuse(d, who.error() == errc::wrong_tenant && api_key ? mismatch(true) : who.error());
+    }
     d.actor = who->subject;
     d.tenant = who->tenant;
     if (tenant && !authz::require_tenant(*tenant, who->tenant))
-      return refuse(d, who->kind == credential_kind::api_key ? errc::wrong_tenant : errc::tenant_mismatch);
+      return refuse(d, mismatch(who->kind == credential_kind::api_key));
 
     if (auto admitted = limit(*who, d.at); !admitted) return refuse(d, admitted.error());
     if (!rt.role.empty() && !holds_role(*who, rt.role)) return refuse(d, errc::forbidden);
     for (const auto& s : rt.scopes)
       if (!who->has_scope(s)) return refuse(d, errc::missing_scope);
+    if (!rt.store.empty() || !rt.market.empty())
+      if (auto allowed = check_store(req, rt, params, *who); !allowed) return refuse(d, allowed.error());
 
     audit_.get().record(d.event(true, errc{}));
     return who;
@@ -142,6 +159,17 @@ class authenticator {
 
   // The HTTP answer for a refusal (status, JSON body, headers), as the options render it.
   error_response respond(errc e) const { return make_error_response(e, options_.errors); }
+  // The answer for a refusal on a route: a 401 challenges only the schemes the route takes.
+  error_response respond(errc e, const route& rt) const {
+    if (rt.credentials.empty() || core::http_status(e) != 401) return respond(e);
+    error_options o = options_.errors;
+    o.schemes.clear();
+    auto add = [&](std::string_view scheme) {
+      if (std::find(o.schemes.begin(), o.schemes.end(), scheme) == o.schemes.end()) o.schemes.emplace_back(scheme);
+    };
+    for (auto k : rt.credentials) add(k == credential_kind::api_key ? "ApiKey" : "Bearer");
+    return make_error_response(e, o);
+  }
 
   // The settings.
   const authenticator_options& options() const noexcept { return options_; }
@@ -182,8 +210,9 @@ class authenticator {
 
   // Runs the one method the request offers: missing_credentials when it offers none,
   // malformed_credentials when it offers more than one (each method is asked once).
+  // A credential of a kind the route does not take is refused before it is verified.
   template <class R, std::size_t... I>
-  result<principal> run_offered(const R& req, std::optional<std::string_view> tenant, decision& d,
+  result<principal> run_offered(const R& req, const route& rt, std::optional<std::string_view> tenant, decision& d,
                                 std::index_sequence<I...>) const noexcept {
     std::size_t offered = 0, which = 0;
     ((std::get<I>(methods_).offered(req) ? (void)(++offered, which = I) : void()), ...);
@@ -191,8 +220,10 @@ class authenticator {
     if (offered > 1) return unexpected{errc::malformed_credentials};
     result<principal> out = unexpected{errc::missing_credentials};
     auto run = [&](const auto& m) noexcept {
-      d.credential = name(std::remove_cvref_t<decltype(m)>::kind);
-      out = m.authenticate(req, tenant);
+      constexpr credential_kind kind = std::remove_cvref_t<decltype(m)>::kind;
+      d.credential = name(kind);
+      if (!rt.accepts(kind)) out = unexpected{errc::credential_not_accepted};
+      else out = m.authenticate(req, tenant);
     };
     ((I == which ? run(std::get<I>(methods_)) : void()), ...);
     return out;
@@ -212,6 +243,43 @@ class authenticator {
       } catch (...) {
         return unexpected{errc::internal_error};
       }
+    }
+  }
+
+  // The cause for a tenant mismatch of an API key or of another credential (see the options).
+  errc mismatch(bool api_key) const noexcept {
+    const errc chosen = api_key ? options_.api_key_tenant_mismatch : options_.token_tenant_mismatch;
+    if (chosen == errc::wrong_tenant || chosen == errc::tenant_mismatch) return chosen;
+    return api_key ? errc::wrong_tenant : errc::tenant_mismatch;
+  }
+
+  // The route's store and market, both dimensions granted (authz::require_store).
+  template <class R>
+  result<void> check_store(const R& req, const route& rt, const authz::path_params& params, const principal& p) const noexcept {
+    try {
+      std::string store_buf, market_buf;
+      std::optional<std::string> resolved;
+      std::optional<std::string_view> store, market;
+      if (!rt.store.empty()) {
+        auto v = read_value(rt.store, req, params, store_buf);
+        if (!v) return unexpected{v.error()};
+        store = *v;
+      }
+      if (!rt.market.empty()) {
+        auto v = read_value(rt.market, req, params, market_buf);
+        if (!v) return unexpected{v.error()};
+        market = *v;
+      } else if (store && options_.market_of_store) {
+        resolved = options_.market_of_store(*store);
+        if (!resolved) return unexpected{errc::store_not_allowed};  // no such store: nothing to grant
+        market = *resolved;
+      }
+      const authz::store_grants g = p.store_grants();
+      if (store && market) return authz::require_store(g, authz::store_id{*store}, authz::market_id{*market});
+      if (store) return authz::require_store(g, authz::store_id{*store});
+      return authz::require_market(g, authz::market_id{*market});
+    } catch (...) {
+      return unexpected{errc::internal_error};
     }
   }
 

@@ -62,6 +62,8 @@ struct claim_names {
   std::string tenant;                 // the claim naming the tenant ("org_id"); "" when tokens name none
   std::string scopes = "scope";       // space-separated string or array of strings; may be absent
   std::string roles = "roles";        // array or space-separated string; may be absent
+  std::string stores = "stores";      // store grants, array or space-separated; may be absent
+  std::string markets = "markets";    // market grants, array or space-separated; may be absent
   std::string client_id = "client_id";  // signed_bearer: must equal the signing client's id
 };
 
@@ -88,8 +90,14 @@ inline result<principal> token_principal(jwt::verified_token&& t, const claim_na
   if (!scopes) return unexpected{scopes.error()};
   auto roles = optional_list(t, names.roles);
   if (!roles) return unexpected{roles.error()};
+  auto stores = optional_list(t, names.stores);
+  if (!stores) return unexpected{stores.error()};
+  auto markets = optional_list(t, names.markets);
+  if (!markets) return unexpected{markets.error()};
   p.scopes = std::move(*scopes);
   p.roles = std::move(*roles);
+  p.stores = std::move(*stores);
+  p.markets = std::move(*markets);
   p.token.emplace(std::move(t));
   return p;
 }
@@ -176,12 +184,33 @@ class api_key_header {
   V verifier_;
 };
 
+namespace detail {
+// A request-signature failure as the signed_request credential reports it (see signed_bearer).
+constexpr errc signature_failure(errc e) noexcept {
+  switch (e) {
+    case errc::missing_header: return errc::missing_signature;
+    case errc::malformed_header:
+    case errc::invalid_timestamp:
+    case errc::invalid_signature_length: return errc::malformed_signature;
+    case errc::bad_signature: return errc::bad_request_signature;
+    default: return e;
+  }
+}
+}  // namespace detail
+
 // The signed partner-order model: a Bearer JWT and a request signature, both verified, by the
 // same client: the token's client-id claim must equal the signature's client id
-// (client_mismatch, 401). The token is checked first (cheap), so a bad token never reaches the
-// RSA check or the signature's replay store. It is offered by the same Authorization header as
-// bearer_jwt, so an authenticator holds one of the two, never both (every bearer request would
-// then be ambiguous, and refused).
+// (client_mismatch, 401). Every failure of this credential is a 401. The request-signature
+// verifier's header causes, which are 400s where a lone signature is checked, become this
+// credential's own: missing_signature (a signature header absent), malformed_signature (a
+// header, the timestamp's format or the signature's length wrong), bad_request_signature (it
+// does not verify). Window, replay and client causes keep their names (stale_timestamp,
+// future_timestamp, replayed, unknown_client). None of these blames the token, so a 401 for
+// them challenges Bearer without error="invalid_token" (a client does not renew a good token).
+// The token is checked first (cheap), so a bad token never reaches the RSA check or the
+// signature's replay store. It is offered by the same Authorization header as bearer_jwt, so an
+// authenticator holds one of the two, never both (every bearer request would then be ambiguous,
+// and refused).
 template <class TV, class SV>
   requires token_verifier<std::remove_cvref_t<TV>>
 class signed_bearer {
@@ -206,7 +235,7 @@ class signed_bearer {
     auto verified = tokens_.verify(*token);
     if (!verified) return unexpected{verified.error()};
     auto signature = signatures_.verify(req);
-    if (!signature) return unexpected{signature.error()};
+    if (!signature) return unexpected{detail::signature_failure(signature.error())};
     if (auto same = request_signing::check_client_id(signature->client_id(), *verified, names_.client_id); !same)
       return unexpected{same.error()};
     return detail::guarded([&]() -> result<principal> {

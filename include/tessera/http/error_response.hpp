@@ -51,6 +51,17 @@ constexpr bool is_api_key_error(errc e) noexcept {
   return core::name(e).starts_with("api_key_") || e == errc::wrong_tenant;
 }
 
+// True for the causes that mean the bearer token itself failed (RFC 6750's invalid_token): its
+// header or format, size, algorithm, key, signature, time claims, issuer, audience, subject,
+// type, claims, critical headers, revocation and refresh. Not a missing credential, not an API
+// key's failure, not a request signature's (a signed request's token may be fine while its
+// X-SIGNATURE is replayed), not a route's refusal.
+constexpr bool is_token_error(errc e) noexcept {
+  const auto v = static_cast<int>(e);
+  if (v >= static_cast<int>(errc::token_malformed) && v <= static_cast<int>(errc::refresh_already_used)) return true;
+  return e == errc::malformed_credentials || e == errc::bad_signature || e == errc::invalid_signature_length;
+}
+
 // A legacy map giving every API-key failure (and a missing or malformed ApiKey header) one code.
 inline legacy_code_map api_key_legacy_code(int code = -23) {
   return [code](errc e) -> std::optional<int> {
@@ -76,9 +87,10 @@ inline std::string quoted(std::string_view v) {
 }  // namespace detail
 
 // Renders the answer for a cause. A 401 challenges each scheme (RFC 9110 §11.6.1); the Bearer
-// challenge adds error="invalid_token" (RFC 6750 §3.1) when a token was presented and failed,
-// not when nothing was presented or the failure was an API key's. Schemes that are not valid
-// tokens are left out.
+// challenge adds error="invalid_token" (RFC 6750 §3.1) only when the token itself failed
+// (is_token_error): not when nothing was presented, nor for an API key's failure, a request
+// signature's, or a credential the route does not take. Schemes that are not valid tokens are
+// left out.
 inline error_response make_error_response(errc e, const error_options& opts = {}) {
   error_response r;
   r.status = core::http_status(e);
@@ -93,7 +105,7 @@ inline error_response make_error_response(errc e, const error_options& opts = {}
   r.headers.emplace_back("Cache-Control", "no-store");
   if (r.status == 401 && !opts.realm.empty()) {
     static const std::vector<std::string> bearer_only{"Bearer"};
-    const bool token_failed = e != errc::missing_credentials && !is_api_key_error(e);
+    const bool token_failed = is_token_error(e);
     for (const auto& scheme : opts.schemes.empty() ? bearer_only : opts.schemes) {
       if (!tessera::detail::is_token(scheme)) continue;
       std::string challenge = scheme + " realm=" + detail::quoted(opts.realm);

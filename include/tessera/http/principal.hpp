@@ -10,6 +10,7 @@
 
 #include "tessera/api_key/verifier.hpp"
 #include "tessera/authz/scopes.hpp"
+#include "tessera/authz/store_scope.hpp"
 #include "tessera/jwt/verified_token.hpp"
 #include "tessera/request_signing/verifier.hpp"
 
@@ -35,6 +36,8 @@ struct principal {
   std::string tenant;               // the tenant the credential belongs to ("" when it names none)
   std::vector<std::string> scopes;  // granted scopes, exact strings
   std::vector<std::string> roles;   // held roles, before any hierarchy is applied
+  std::vector<std::string> stores;  // store grants ("store-oslo-downtown", "AllStores"), for authz::require_store
+  std::vector<std::string> markets; // market grants ("market-nor", "AllMarkets")
   std::optional<jwt::verified_token> token;                   // the bearer token, when there was one
   std::optional<api_key::verified_key> key;                   // the API key record, for api_key
   std::optional<request_signing::verified_request> request;  // the checked signature, for signed_request
@@ -43,6 +46,8 @@ struct principal {
   bool has_scope(std::string_view s) const noexcept { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); }
   // True when the role is held by name (no hierarchy; the authenticator applies one).
   bool has_role(std::string_view r) const noexcept { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+  // The store and market grants, as authz::require_store reads them.
+  authz::store_grants store_grants() const noexcept { return {stores, markets}; }
 };
 static_assert(authz::scope_holder<principal>);
 

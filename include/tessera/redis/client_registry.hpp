@@ -157,11 +157,14 @@ return 1
       return true;
     });
   }
-  // Registers a request-signing key (invalid_argument when the client has one with that id).
+  // Registers a request-signing key (as memory_client_registry::add_signing_key: invalid_argument
+  // for a taken id or a full key list, key_type_mismatch for a key that cannot make its signatures).
   result<void> add_signing_key(std::string_view client_id, credentials::signing_key k) noexcept {
+    if (k.key_id.empty()) return unexpected{errc::invalid_argument};
+    if (k.key.type() != crypto::required_key_type(k.algorithm)) return unexpected{errc::key_type_mismatch};
     bool duplicate = false;
     auto r = modify_impl(client_id, [&](credentials::client_record& c) {
-      duplicate = c.find_signing_key(k.key_id) != nullptr;
+      duplicate = c.find_signing_key(k.key_id) != nullptr || c.signing_keys.size() >= credentials::max_signing_keys;
       if (duplicate) return false;
       c.signing_keys.push_back(k);
       return true;

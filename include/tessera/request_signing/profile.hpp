@@ -101,7 +101,8 @@ class signed_headers {
 //  - format() is the one timestamp format both sides use, parsed strictly (timestamp.hpp);
 //  - uses_nonce(): when true the nonce header is required and part of the string, and the
 //    verifier remembers (client id, nonce) in its replay store; when false the verifier
-//    remembers (client id, string to sign) instead;
+//    remembers (client id, string to sign) instead, unless the profile has a member
+//    refuses_repeats() that returns false (then nothing is remembered: see client_timestamp);
 //  - headers() names the headers; the profile is cheap to copy;
 //  - binds_request is a constant: false when the string ignores the request (sign() then needs
 //    no request);
@@ -116,6 +117,16 @@ concept signing_profile = std::copy_constructible<P> &&
       { p.headers() } noexcept -> std::same_as<const header_names&>;
       { p.append_string_to_sign(out, r, f) } noexcept -> std::same_as<result<void>>;
     };
+
+// True when a verifier under this profile refuses a repeat of what it has seen (a nonce, or a
+// signed string): always with a nonce; without one, as the profile's refuses_repeats() says
+// (true when it has none).
+template <signing_profile P>
+constexpr bool refuses_repeats(const P& p) noexcept {
+  if (p.uses_nonce()) return true;
+  if constexpr (requires { { p.refuses_repeats() } noexcept -> std::convertible_to<bool>; }) return p.refuses_repeats();
+  else return true;
+}
 
 // The exact string a profile signs for a request and field values: for debugging a partner's
 // implementation, and for tests.

@@ -120,7 +120,9 @@ class verifier {
   //  5. signature verified by one of the client's keys, each with its own algorithm:
   //     bad_signature (invalid_signature_length when no key has that signature size);
   //  6. not seen before: replayed (store_unavailable when the store cannot answer). With a nonce
-  //     the key is (client id, nonce); without one it is (client id, string to sign).
+  //     the key is (client id, nonce); without one it is (client id, string to sign), and only
+  //     when the profile refuses repeats (refuses_repeats(); client_timestamp accepts them by
+  //     default, as its model does).
   template <request_view R>
   result<verified_request> verify(const R& req) const noexcept {
     const header_names& names = profile_.headers();
@@ -157,6 +159,8 @@ class verifier {
     auto index = verify_with_any_key(**client, to_sign, sig_bytes);
     if (!index) return unexpected{index.error()};
 
+    if (!request_signing::refuses_repeats(profile_))
+      return detail::verified_request_access::make(std::move(*client), *index, *signed_at);
     // Keyed on what was signed, never on the signature's bytes: an ECDSA signature (r, s) has a
     // twin (r, n - s) that verifies too, and a randomised scheme signs one message many ways.
     auto key = nonce ? detail::make_replay_key('n', *client_id, *nonce) : detail::make_replay_key('m', *client_id, to_sign);

@@ -4,7 +4,7 @@
 //
 //   {"v":1,"client_id","tenant","roles":[],"scopes":[],"stores":[],"markets":[],
 //    "secret_hash","active","deactivated_at"?,"created_at",
-//    "signing_keys":[{"key_id","spki":base64url(DER)}],"description"}
+//    "signing_keys":[{"key_id","alg","spki":base64url(DER)}],"description"}
 // Times are Unix seconds. A value that does not read back as a record fails closed
 // (store_unavailable): the registry never guesses.
 
@@ -19,6 +19,7 @@
 #include "tessera/core/result.hpp"
 #include "tessera/credentials/registry.hpp"
 #include "tessera/crypto/public_key.hpp"
+#include "tessera/crypto/signature.hpp"
 #include "tessera/redis/detail/json_time.hpp"
 
 namespace tessera::redis::detail {
@@ -29,7 +30,8 @@ inline result<std::string> client_record_json(const credentials::client_record& 
   for (const auto& k : c.signing_keys) {
     auto der = k.key.to_der();
     if (!der) return unexpected{der.error()};
-    keys.push_back({{"key_id", k.key_id}, {"spki", core::base64url_encode(*der)}});
+    keys.push_back({{"key_id", k.key_id}, {"alg", std::string(crypto::name(k.algorithm))},
+                    {"spki", core::base64url_encode(*der)}});
   }
   nlohmann::json j = {{"v", 1},
                       {"client_id", c.client_id},
@@ -71,6 +73,9 @@ result<credentials::client_record> client_record_from_json(std::string_view text
       if (!der) return unexpected{errc::store_unavailable};
       result<credentials::signing_key> key = parse_key(k.at("key_id").get<std::string>(), *der);
       if (!key) return unexpected{errc::store_unavailable};
+      const auto alg = crypto::signature_alg_named(k.at("alg").get<std::string>());
+      if (!alg) return unexpected{errc::store_unavailable};
+      key->algorithm = *alg;
       c.signing_keys.push_back(std::move(*key));
     }
     return c;
