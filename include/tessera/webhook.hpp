@@ -6,6 +6,7 @@
 #include "tessera/webhook/header_auth.hpp"
 #include "tessera/webhook/headers.hpp"
 #include "tessera/webhook/key_ring.hpp"
+#include "tessera/webhook/receiver.hpp"
 #include "tessera/webhook/retry.hpp"
 #include "tessera/webhook/scheme.hpp"
 #include "tessera/webhook/secret.hpp"
