@@ -11,3 +11,4 @@
 #include "tessera/redis/rate_limiter.hpp"
 #include "tessera/redis/api_key_store.hpp"
 #include "tessera/redis/client_registry.hpp"
+#include "tessera/redis/idempotency_store.hpp"

@@ -1,7 +1,9 @@
 #pragma once
-// Audit records: who did what, allowed or refused, and why. The authenticator records every
-// decision it makes; a server records its own actions (a delivery accepted, a stock change with
-// its actor and reason) through the same sink.
+// Audit records: who did what to which target, allowed or refused, and why. The authenticator
+// records every decision it makes; a server records its own business events (a delivery
+// accepted, a stock change with its actor, target and reason) through the same sink
+// (http/business_event.hpp builds them from a principal). Sinks: null_audit, memory_audit (here),
+// file_audit (http/audit_file.hpp, JSON lines).
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +32,8 @@ struct audit_event {
   std::string_view method;       // the request method
   std::string_view path;         // the request path, without the query
   std::string_view reason;       // free text the server gives (e.g. why stock changed)
+  std::string_view target;       // what was acted on ("stock/sku-1", "orders/ord_9"; "" for the authenticator)
+  std::string_view request_id;   // the request's correlation id (e.g. its X-Request-Id), "" when none
 };
 
 // Where audit events go.
@@ -64,12 +68,33 @@ struct audit_record {
   std::string method;
   std::string path;
   std::string reason;
+  std::string target;
+  std::string request_id;
 };
+
+namespace detail {
+// The text, or its first bytes and audit_truncated when it is longer than max_field bytes
+// (max_field at least the marker's length). The cut never splits a UTF-8 sequence.
+inline std::string bounded_text(std::string_view text, std::size_t max_field) {
+  if (text.size() <= max_field) return std::string(text);
+  const std::size_t bound = max_field - audit_truncated.size();
+  // A cut landing inside a UTF-8 sequence (on a continuation byte, 10xxxxxx) moves back to the
+  // sequence's first byte; text that is not UTF-8 is cut where the bound says.
+  std::size_t keep = bound;
+  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
+  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
+  std::string out;
+  out.reserve(keep + audit_truncated.size());
+  out.append(text.substr(0, keep)).append(audit_truncated);
+  return out;
+}
+}  // namespace detail
 
 // An in-memory sink keeping the latest `capacity` events, oldest dropped first, each text cut
 // to `max_field` bytes (its end replaced by audit_truncated), so it never holds more than about
-// capacity * 7 * max_field bytes of text (about 18 MB by default): for tests, and for a server that
-// ships its audit trail elsewhere in batches (take() empties it).
+// capacity * 9 * max_field bytes of text (about 23 MB by default): for tests, for a server that
+// ships its audit trail elsewhere in batches (take() empties it), and for showing a tenant its
+// own recent trail (for_tenant()).
 class memory_audit {
  public:
   // Longest text kept per field unless the constructor says otherwise, in bytes.
@@ -92,7 +117,9 @@ class memory_audit {
                      bounded(e.tenant),
                      bounded(e.method),
                      bounded(e.path),
-                     bounded(e.reason)};
+                     bounded(e.reason),
+                     bounded(e.target),
+                     bounded(e.request_id)};
       std::lock_guard lock(mutex_);
       if (events_.size() == capacity_) {
         events_.pop_front();
@@ -109,6 +136,18 @@ class memory_audit {
     std::lock_guard lock(mutex_);
     return {events_.begin(), events_.end()};
   }
+  // A copy of the kept events whose tenant is exactly `tenant`, oldest first: what one tenant may
+  // read of the trail. Events recorded without a tenant (refused before a credential was
+  // verified) belong to none and are returned only for tenant "". A tenant too long to have been
+  // kept whole matches nothing, since its cut text could equal another tenant's.
+  std::vector<audit_record> for_tenant(std::string_view tenant) const {
+    std::vector<audit_record> out;
+    if (tenant.size() > max_field_ || (tenant.size() == max_field_ && tenant.ends_with(audit_truncated))) return out;
+    std::lock_guard lock(mutex_);
+    for (const auto& r : events_)
+      if (r.tenant == tenant) out.push_back(r);
+    return out;
+  }
   // The kept events, oldest first; the sink is empty afterwards.
   std::vector<audit_record> take() {
     std::lock_guard lock(mutex_);
@@ -124,13 +163,7 @@ class memory_audit {
 
  private:
   // The text, or its first bytes and the marker when it is longer than max_field_.
-  std::string bounded(std::string_view text) const {
-    if (text.size() <= max_field_) return std::string(text);
-    std::string out;
-    out.reserve(max_field_);
-    out.append(text.substr(0, max_field_ - audit_truncated.size())).append(audit_truncated);
-    return out;
-  }
+  std::string bounded(std::string_view text) const { return detail::bounded_text(text, max_field_); }
 
   std::size_t capacity_;
   std::size_t max_field_;

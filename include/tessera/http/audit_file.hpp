@@ -1,0 +1,237 @@
+#pragma once
+// file_audit: an audit sink writing JSON lines (one JSON object per line, https://jsonlines.org)
+// to an append-only file, rotated by size, for a log shipper to collect.
+//
+//   http::file_audit audit({.path = "/var/log/orders-api/audit.jsonl", .max_file_bytes = 64 << 20, .keep = 10});
+//   http::authenticator auth(audit, limiter, {}, ...);      // every decision, one line each
+//   audit.record(http::business_event(*who, "stock.adjust", "stock/sku-1", reason));
+//
+// A line, with every text cut to max_field bytes (audit_truncated marks a cut, never inside a
+// UTF-8 sequence; bytes that are not UTF-8 become U+FFFD) and escaped by nlohmann_json:
+//   {"at":"2023-11-14T22:13:20.000Z","action":"stock.adjust","allowed":true,"cause":null,
+//    "credential":"bearer_token","actor":"integration-17","tenant":"org_1","method":"PATCH",
+//    "path":"/v2/orgs/org_1/stock/sku-1","target":"stock/sku-1","request_id":"req-9",
+//    "reason":"cycle count"}
+// "cause" is the errc's stable name when the event was refused (or carries a cause), else null.
+//
+// Rotation: before a line would take the file past max_file_bytes, file.jsonl becomes
+// file.jsonl.1, file.jsonl.1 becomes file.jsonl.2, ... up to file.jsonl.<keep> (the oldest is
+// overwritten), and a new file.jsonl is opened (mode 0600). A line longer than max_file_bytes
+// still goes whole into a file of its own. One process owns the files: several processes
+// appending to one path would rotate each other's files.
+//
+// record() is noexcept and thread-safe: the line is built outside the lock, then written with one
+// write(2) per line (O_APPEND) under a lock it waits for at most max_wait; an event that cannot be
+// written (lock not had in time, open or write failure, no memory) is dropped and counted. Lines
+// go to the kernel at once (no user-space buffer), so a crash loses none that record() wrote;
+// sync() asks the disk to keep them too. When the file cannot be opened, opening is retried at
+// most once per reopen_interval. No text is judged secret here: what keeps credentials out of
+// the trail is that the authenticator never puts them in an event (see audit_event).
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "tessera/core/error.hpp"
+#include "tessera/http/audit.hpp"
+
+namespace tessera::http {
+
+// Settings of a file_audit.
+struct audit_file_options {
+  std::string path;                                  // the live file, e.g. "audit.jsonl"
+  std::size_t max_file_bytes = std::size_t{64} << 20;  // rotate before a line takes the file past this (at least 1024)
+  std::size_t keep = 5;                              // rotated files kept: path.1 (newest) .. path.<keep>; 0 keeps none
+  std::size_t max_field = memory_audit::default_max_field;  // longest text per field, in bytes
+  std::chrono::milliseconds max_wait{50};            // longest wait for the file lock before an event is dropped
+  std::chrono::milliseconds reopen_interval{1000};   // after a failed open, the next attempt waits this long
+};
+
+// The JSON line (with its '\n') for an event, each text cut to max_field bytes.
+inline std::string audit_json_line(const audit_event& e, std::size_t max_field = memory_audit::default_max_field) {
+  max_field = std::max(max_field, audit_truncated.size());
+  // RFC 3339 UTC with milliseconds.
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(e.at.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  const int milli = static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000);
+  std::tm tm{};
+  char at[96] = "1970-01-01T00:00:00.000Z";  // room for any int the fields may hold
+  if (gmtime_r(&secs, &tm) != nullptr)
+    std::snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
+  auto text = [&](std::string_view v) { return detail::bounded_text(v, max_field); };
+  nlohmann::ordered_json j;
+  j["at"] = at;
+  j["action"] = text(e.action);
+  j["allowed"] = e.allowed;
+  if (e.cause == errc{}) j["cause"] = nullptr;
+  else j["cause"] = std::string(core::name(e.cause));
+  j["credential"] = text(e.credential);
+  j["actor"] = text(e.actor);
+  j["tenant"] = text(e.tenant);
+  j["method"] = text(e.method);
+  j["path"] = text(e.path);
+  j["target"] = text(e.target);
+  j["request_id"] = text(e.request_id);
+  j["reason"] = text(e.reason);
+  std::string line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  line.push_back('\n');
+  return line;
+}
+
+// An audit sink appending JSON lines to a file rotated by size (see the header comment).
+class file_audit {
+ public:
+  // A sink writing to options.path (opened now; when that fails, on a later record()).
+  explicit file_audit(audit_file_options options) : opts_(std::move(options)) {
+    opts_.max_file_bytes = std::max<std::size_t>(opts_.max_file_bytes, 1024);
+    opts_.max_field = std::max(opts_.max_field, audit_truncated.size());
+    std::lock_guard lock(mu_);
+    open_locked();
+  }
+  file_audit(const file_audit&) = delete;
+  file_audit& operator=(const file_audit&) = delete;
+  // Closes the file.
+  ~file_audit() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  // Appends the event as one line, or drops it (counted) when it cannot be written in time.
+  void record(const audit_event& e) noexcept {
+    std::string line;
+    try {
+      line = audit_json_line(e, opts_.max_field);
+    } catch (...) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    std::unique_lock lock(mu_, std::defer_lock);
+    if (!lock.try_lock_for(opts_.max_wait)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    if (fd_ < 0 && !open_locked()) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    if (size_ > 0 && size_ + line.size() > opts_.max_file_bytes && !rotate_locked()) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    if (broken_line_) line.insert(line.begin(), '\n');  // end the fragment a failed write left
+    if (write_all(line)) {
+      broken_line_ = false;
+      written_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Asks the disk to keep every line written so far (fdatasync); false when it fails.
+  bool sync() noexcept {
+    std::lock_guard lock(mu_);
+    return fd_ >= 0 && ::fdatasync(fd_) == 0;
+  }
+
+  // Events written.
+  std::uint64_t written() const noexcept { return written_.load(std::memory_order_relaxed); }
+  // Events dropped (lock not had in time, file not open, write failed, no memory).
+  std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+  // Rotations done.
+  std::uint64_t rotations() const noexcept { return rotations_.load(std::memory_order_relaxed); }
+  // The settings (bounds applied).
+  const audit_file_options& options() const noexcept { return opts_; }
+
+ private:
+  // Opens the live file for appending (lock held); false when it cannot, until reopen_interval passes.
+  bool open_locked() noexcept {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < no_open_before_) return false;
+    // Read access too, only to see whether the file ends inside a line (pread of its last byte).
+    const int fd = ::open(opts_.path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      if (fd >= 0) ::close(fd);
+      no_open_before_ = now + opts_.reopen_interval;
+      return false;
+    }
+    fd_ = fd;
+    size_ = static_cast<std::size_t>(st.st_size);
+    broken_line_ = size_ > 0 && !ends_with_newline(fd);
+    return true;
+  }
+
+  // True when the file's last byte is '\n'.
+  static bool ends_with_newline(int fd) noexcept {
+    char c = 0;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size == 0) return true;
+    return ::pread(fd, &c, 1, st.st_size - 1) == 1 && c == '\n';
+  }
+
+  // Shifts path.i to path.(i+1), path to path.1, and opens a new path (lock held).
+  bool rotate_locked() noexcept {
+    try {
+      ::close(fd_);
+      fd_ = -1;
+      if (opts_.keep == 0) {
+        ::unlink(opts_.path.c_str());
+      } else {
+        for (std::size_t i = opts_.keep; i-- > 1;) {
+          const std::string from = opts_.path + "." + std::to_string(i);
+          const std::string to = opts_.path + "." + std::to_string(i + 1);
+          ::rename(from.c_str(), to.c_str());  // ENOENT for files not made yet: fine
+        }
+        ::rename(opts_.path.c_str(), (opts_.path + ".1").c_str());
+      }
+      rotations_.fetch_add(1, std::memory_order_relaxed);
+      no_open_before_ = {};
+      return open_locked();
+    } catch (...) {
+      return false;
+    }
+  }
+
+  // Writes the whole line (retrying short writes and EINTR); false on failure.
+  bool write_all(std::string_view line) noexcept {
+    std::size_t done = 0;
+    while (done < line.size()) {
+      const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (done > 0) broken_line_ = true;
+        size_ += done;
+        return false;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    size_ += done;
+    return true;
+  }
+
+  audit_file_options opts_;
+  std::timed_mutex mu_;
+  int fd_ = -1;
+  std::size_t size_ = 0;
+  bool broken_line_ = false;  // the file ends inside a line a failed write left
+  std::chrono::steady_clock::time_point no_open_before_{};
+  std::atomic<std::uint64_t> written_{0}, dropped_{0}, rotations_{0};
+};
+static_assert(audit_sink<file_audit>);
+
+}  // namespace tessera::http
