@@ -23,12 +23,12 @@ namespace tessera::api_key {
 
 // What a new key is for.
 struct key_spec {
-  std::string tenant;                            // required: the tenant or org the key is bound to
-  std::vector<std::string> scopes;               // what it may do
-  std::string integration;                       // the integration it belongs to (several keys may share one)
-  std::string description;                       // free text for people
-  std::optional<std::chrono::seconds> lifetime;  // nullopt: the key never expires
-  std::string key_id;                            // empty: a random "key_..." id is made up
+  std::string tenant{};                            // required: the tenant or org the key is bound to
+  std::vector<std::string> scopes{};               // what it may do
+  std::string integration{};                       // the integration it belongs to (several keys may share one)
+  std::string description{};                       // free text for people
+  std::optional<std::chrono::seconds> lifetime{};  // nullopt: the key never expires
+  std::string key_id{};                            // empty: a random "key_..." id is made up
 };
 
 // A freshly generated key: the key text, to hand to its owner once, and the record to store.

@@ -60,7 +60,9 @@ struct authenticator_options {
   std::size_t max_concurrent = default_concurrency();  // slow hashes at once (with the default guard)
   std::size_t max_waiting = 256;                 // callers that may wait for a slot: a burst of
                                                  // ordinary logins queues instead of failing
-  std::chrono::milliseconds max_wait{2000};      // how long they may wait (0: refuse at once)
+  std::chrono::milliseconds max_wait{10000};     // how long they may wait (0: refuse at once): at the
+                                                 // default cost (~0.5 s a hash) a 2-core server
+                                                 // clears a burst of ~40 logins in that time
   login_throttle_options throttle{};             // failed-login lock-out of the default throttle
   bool rehash_on_login = true;                   // upgrade outdated stored hashes at login
   std::shared_ptr<concurrency_guard> guard;      // share one guard between endpoints (null: own one)

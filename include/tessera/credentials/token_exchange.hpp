@@ -99,6 +99,11 @@ inline nlohmann::json token_response(const exchange_result& r, const token_respo
   return out;
 }
 
+// The JSON answer for a refreshed or otherwise issued token, in a shape.
+inline nlohmann::json token_response(const jwt::issued_token& t, const token_response_shape& shape = {}) {
+  return token_response(exchange_result{t.token, t.issued_at, t.expires_at, t.jwt_id}, shape);
+}
+
 // {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
 inline nlohmann::json oauth_token_response(const exchange_result& r) { return token_response(r, oauth_response()); }
 
