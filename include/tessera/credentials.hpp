@@ -13,3 +13,4 @@
 #include "tessera/credentials/secret_hash.hpp"
 #include "tessera/credentials/signing_keys.hpp"
 #include "tessera/credentials/token_exchange.hpp"
+#include "tessera/credentials/user_login.hpp"
