@@ -1,5 +1,6 @@
 #pragma once
 // Everything in tessera::crypto: digests, HMAC keys, public/private keys, signatures, key derivation.
+#include "tessera/crypto/aead.hpp"
 #include "tessera/crypto/digest.hpp"
 #include "tessera/crypto/ecdsa_der.hpp"
 #include "tessera/crypto/hmac_key.hpp"
