@@ -181,13 +181,14 @@ class Partner:
         return 0 if not self.failures else 1
 
 
-def partner(title):
-    """Parses the suite's command line (--server PATH, --transcript) and starts the server."""
+def partner(title, server_args=()):
+    """Parses the suite's command line (--server PATH, --transcript; anything else goes to the
+    server) and starts the server with server_args too."""
     p = argparse.ArgumentParser(description=title)
     p.add_argument("--server", required=True, help="the reference server's executable")
     p.add_argument("--transcript", action="store_true", help="print one line per request")
     a, rest = p.parse_known_args()
-    return Partner(title, a.server, rest, a.transcript)
+    return Partner(title, a.server, [*server_args, *rest], a.transcript)
 
 
 def wait_until(predicate, seconds=10.0, step=0.05):

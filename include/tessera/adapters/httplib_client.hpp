@@ -31,9 +31,9 @@ namespace tessera::adapters::httplib {
 
 // How the client connects.
 struct client_options {
-  webhook::url_guard_options guard;  // which URLs and addresses may be reached (https, public only by default)
+  webhook::url_guard_options guard{};  // which URLs and addresses may be reached (https, public only by default)
   bool verify_tls = true;            // check the server's certificate chain and host name
-  std::string ca_file;               // PEM file of trusted CAs; empty: the system's CA store
+  std::string ca_file{};             // PEM file of trusted CAs; empty: the system's CA store
   std::size_t max_response_body = 1024 * 1024;  // a longer response body fails with input_too_large
   std::size_t max_addresses = 4;     // checked addresses tried in turn when connecting fails
 };

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <concepts>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +24,9 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 // One outbound request: an absolute http(s) URL, its method, headers and body.
 struct http_request {
   std::string method = "GET";
-  std::string url;  // "https://host[:port]/path?query"
+  std::string url{};  // "https://host[:port]/path?query"
   header_list headers;
-  std::string body;
+  std::string body{};
   std::chrono::milliseconds timeout{std::chrono::seconds{10}};  // connect, and each read or write
 };
 
@@ -43,6 +44,23 @@ struct http_response {
     return std::string_view(it->second);
   }
 };
+
+// The delay a Retry-After header asks for, when it is delta-seconds (RFC 9110 §10.2.3; spaces
+// around it allowed, at most 12 digits); nullopt when absent, an HTTP-date, or malformed.
+inline std::optional<std::chrono::seconds> retry_after(const http_response& r) noexcept {
+  auto v = r.header("Retry-After");
+  if (!v) return std::nullopt;
+  std::string_view s = *v;
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.empty() || s.size() > 12) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return std::chrono::seconds{n};
+}
 
 // Sends requests.
 // Rules: send() is thread-safe and noexcept; it returns the response for any HTTP status (a 500

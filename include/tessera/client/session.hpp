@@ -346,10 +346,10 @@ struct retry_options {
 
 // Where a session logs in and how it renews and retries.
 struct session_options {
-  std::string token_url;                                   // e.g. "https://host/api/token"
+  std::string token_url{};                                 // e.g. "https://host/api/token"
   std::chrono::milliseconds token_timeout{std::chrono::seconds{10}};  // of the login request
-  cache_options cache;                                     // token renewal and login backoff
-  retry_options retry;
+  cache_options cache{};                                   // token renewal and login backoff
+  retry_options retry{};
 };
 
 // How one call ended. `error` is none_ for any answer the session leaves to its caller (2xx, 3xx,
@@ -384,17 +384,6 @@ inline bool safe_to_repeat(const http_request& r) noexcept {
   return false;
 }
 
-// Retry-After as delay-seconds (RFC 9110 §10.2.3), or nullopt (absent, an HTTP-date, or junk).
-inline std::optional<std::chrono::seconds> retry_after(const http_response& r) noexcept {
-  auto v = r.header("Retry-After");
-  if (!v) return std::nullopt;
-  std::string_view s = *v;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  auto n = detail::small_decimal(s);
-  if (!n) return std::nullopt;
-  return std::chrono::seconds{*n};
-}
 
 // The errc for a token endpoint's non-2xx status: 401 invalid_credentials, 403 forbidden, 429
 // rate_limited, anything else (5xx, an unexpected 4xx or 3xx) remote_error.

@@ -53,19 +53,19 @@ namespace tessera::credentials {
 
 // Settings of a client_authenticator.
 struct authenticator_options {
-  hash_policy policy{};                          // current hashing policy (rehash target)
+  hash_policy policy{};                        // current hashing policy (rehash target)
   std::vector<hash_policy> previous_policies{};  // policies older stored hashes may still use,
                                                  // when costlier or of another algorithm (see Timing)
-  hash_limits limits{};                          // most a stored hash, or a rehash, may demand
+  hash_limits limits{};                        // most a stored hash, or a rehash, may demand
   std::size_t max_concurrent = default_concurrency();  // slow hashes at once (with the default guard)
   std::size_t max_waiting = 256;                 // callers that may wait for a slot: a burst of
                                                  // ordinary logins queues instead of failing
   std::chrono::milliseconds max_wait{10000};     // how long they may wait (0: refuse at once): at the
                                                  // default cost (~0.5 s a hash) a 2-core server
                                                  // clears a burst of ~40 logins in that time
-  login_throttle_options throttle{};             // failed-login lock-out of the default throttle
+  login_throttle_options throttle{};           // failed-login lock-out of the default throttle
   bool rehash_on_login = true;                   // upgrade outdated stored hashes at login
-  std::shared_ptr<concurrency_guard> guard;      // share one guard between endpoints (null: own one)
+  std::shared_ptr<concurrency_guard> guard{};    // share one guard between endpoints (null: own one)
 };
 
 // Authenticates clients against a registry (referenced, not owned). All members are const,

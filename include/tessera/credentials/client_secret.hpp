@@ -50,15 +50,15 @@ inline result<std::string> generate_client_id(std::string_view prefix = "") {
 
 // What a new client is registered with.
 struct client_spec {
-  std::string client_id;                  // empty: one is generated (with id_prefix)
-  std::string id_prefix;                  // prefix of a generated client id
-  std::string tenant;                     // required
-  std::vector<std::string> roles;
-  std::vector<std::string> scopes;
-  std::vector<std::string> stores;
-  std::vector<std::string> markets;
-  std::vector<signing_key> signing_keys;  // request-signing public keys, if the client signs requests
-  std::string description;
+  std::string client_id{};                // empty: one is generated (with id_prefix)
+  std::string id_prefix{};                // prefix of a generated client id
+  std::string tenant{};                   // required
+  std::vector<std::string> roles{};
+  std::vector<std::string> scopes{};
+  std::vector<std::string> stores{};
+  std::vector<std::string> markets{};
+  std::vector<signing_key> signing_keys{};  // request-signing public keys, if the client signs requests
+  std::string description{};
 };
 
 // A freshly registered client: the secret, to hand over once, and the record to keep.

@@ -115,7 +115,7 @@ inline nlohmann::json login_token_response(const exchange_result& r) { return to
 // Settings of an API-key exchange.
 struct api_key_exchange_options {
   std::chrono::seconds lifetime{std::chrono::hours(1)};
-  std::string audience;  // aud of the issued tokens ("" to omit)
+  std::string audience{};  // aud of the issued tokens ("" to omit)
 };
 
 // Trades an API key for a token carrying org_id (the key's tenant), the key's scopes (as a
@@ -176,7 +176,7 @@ class api_key_exchange {
 // Settings of a client-credentials exchange.
 struct client_exchange_options {
   std::chrono::seconds lifetime{std::chrono::hours(12)};  // 10 days for the commerce model
-  std::string audience;                                   // aud ("" to omit)
+  std::string audience{};                                 // aud ("" to omit)
   std::size_t max_body_size = 8192;                       // longest JSON login body read, in bytes
   std::size_t max_json_depth = config::max_json_depth;    // deepest nesting in it, counted as for
                                                           // JWTs: the body is level 1, its values 2

@@ -54,7 +54,7 @@ namespace tessera::http {
 
 // Settings of a file_audit.
 struct audit_file_options {
-  std::string path;                                  // the live file, e.g. "audit.jsonl"
+  std::string path{};                                // the live file, e.g. "audit.jsonl"
   std::size_t max_file_bytes = std::size_t{64} << 20;  // rotate before a line takes the file past this (at least 1024)
   std::size_t keep = 5;                              // rotated files kept: path.1 (newest) .. path.<keep>; 0 keeps none
   std::size_t max_field = memory_audit::default_max_field;  // longest text per field, in bytes

@@ -56,7 +56,7 @@ static_assert(authz::rate_limiter<no_rate_limit>);
 // Settings of an authenticator.
 struct authenticator_options {
   const authz::role_hierarchy* roles = nullptr;  // role inclusion; null: a role is only itself
-  error_options errors;                          // how respond() renders a refusal; empty
+  error_options errors{};                        // how respond() renders a refusal; empty
                                                  // errors.schemes: the methods' (see authenticator)
   // The cause, and so the status, of a credential used on another tenant's route: wrong_tenant
   // (401) or tenant_mismatch (403), per credential kind. The defaults follow the models: an API
@@ -66,7 +66,7 @@ struct authenticator_options {
   errc token_tenant_mismatch = errc::tenant_mismatch;
   // The market a store belongs to, from the server's own catalogue (nullopt: no such store), for
   // routes that name a store but no market. The market then never comes from the caller.
-  std::function<std::optional<std::string>(std::string_view store)> market_of_store;
+  std::function<std::optional<std::string>(std::string_view store)> market_of_store{};
 };
 
 // The authenticator: credential methods tried by what the request carries, then the route's

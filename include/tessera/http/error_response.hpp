@@ -30,7 +30,7 @@ struct error_options {
   std::string realm = "api";
   // Auth-schemes challenged on 401 answers, one WWW-Authenticate field each; empty means
   // {"Bearer"}. An authenticator left with the empty list names the schemes of its methods.
-  std::vector<std::string> schemes;
+  std::vector<std::string> schemes{};
   // Seconds for Retry-After on 429 answers (0 to omit).
   int retry_after_seconds = 0;
   // Seconds for Retry-After on 503 answers (a shared store is unreachable; 0 to omit).

@@ -343,7 +343,7 @@ inline bool default_release_on(int status) noexcept { return status >= 500 || st
 // How the idempotency driver reads keys and keeps answers.
 struct idempotency_options {
   std::string header = "Idempotency-Key";  // the key's header ("" to read no header)
-  std::string body_field;                  // a top-level JSON string member holding the key ("" for none)
+  std::string body_field{};                // a top-level JSON string member holding the key ("" for none)
   bool required = false;                   // refuse requests without a key (missing_header / missing_field)
   std::chrono::milliseconds ttl = std::chrono::hours(24);            // how long an answer is replayed
   std::chrono::milliseconds in_flight_ttl = std::chrono::minutes(2);  // how long an attempt holds its key

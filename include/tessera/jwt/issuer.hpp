@@ -51,7 +51,7 @@ class claims {
 
 // What an issuer writes into every token it signs.
 struct issuer_options {
-  std::string issuer;                          // iss ("" to omit)
+  std::string issuer{};                        // iss ("" to omit)
   std::chrono::seconds lifetime{3600};         // exp = iat + lifetime (at most ±core::max_duration)
   std::string type = "JWT";                    // header typ ("" to omit)
   bool set_not_before = true;                  // write nbf (= iat unless delayed)

@@ -61,7 +61,7 @@ struct pending_delivery {
 struct dispatcher_options {
   std::size_t workers = 4;                  // worker threads (1..64)
   std::size_t queue_capacity = 10000;       // deliveries queued or in flight at once; more is queue_full
-  retry_policy retry{};                     // backoff and attempts (see retry.hpp)
+  retry_policy retry{};                   // backoff and attempts (see retry.hpp)
   std::chrono::seconds max_age{std::chrono::hours{72}};  // no attempt later than this after queueing
   std::chrono::milliseconds request_timeout{std::chrono::seconds{10}};  // per attempt: connect, read, write
   std::chrono::milliseconds poll_interval{std::chrono::seconds{1}};  // how often waiting workers re-read the clock
@@ -79,17 +79,6 @@ namespace detail {
 // A delivery id a dispatcher accepts: 1..max_id_size visible ASCII characters without '.'.
 constexpr bool valid_delivery_id(std::string_view id) noexcept { return valid_id(id, true); }
 
-// The delay a Retry-After header asks for, when it is delta-seconds (an HTTP-date is ignored).
-inline std::optional<std::chrono::seconds> retry_after(const client::http_response& r) noexcept {
-  auto v = r.header("Retry-After");
-  if (!v || v->empty() || v->size() > 9) return std::nullopt;
-  std::int64_t n = 0;
-  for (char c : *v) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return std::chrono::seconds{n};
-}
 }  // namespace detail
 
 // Delivers events to subscriptions of a subscription_registry through an http_client, logging
@@ -436,7 +425,7 @@ class dispatcher {
       e.latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
       if (res) {
         status = res->status;
-        retry_after = detail::retry_after(*res);
+        retry_after = client::retry_after(*res);
       } else {
         e.error = res.error();
       }

@@ -60,8 +60,8 @@ constexpr std::string_view name(scheme_kind k) noexcept {
 // optional unsigned delivery-id header; both are ignored for standard_webhooks.
 struct scheme_config {
   scheme_kind kind = scheme_kind::standard_webhooks;
-  std::string signature_header;
-  std::string id_header;
+  std::string signature_header{};
+  std::string id_header{};
 };
 
 // Any of the three schemes, built from a scheme_config.
@@ -272,10 +272,10 @@ static_assert(subscription_store<memory_subscription_store>);
 
 // What a caller asks for when subscribing.
 struct subscription_request {
-  std::string tenant;                    // the owner
-  std::string url;                       // the endpoint (https unless the guard allows http)
-  std::vector<std::string> event_types;  // at least one; "*" for all
-  scheme_config scheme;                  // how deliveries are signed
+  std::string tenant{};                  // the owner
+  std::string url{};                     // the endpoint (https unless the guard allows http)
+  std::vector<std::string> event_types{};  // at least one; "*" for all
+  scheme_config scheme{};                // how deliveries are signed
 };
 
 // A new subscription and its signing secret. The secret exists only here: show it to the

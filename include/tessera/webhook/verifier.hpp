@@ -55,7 +55,7 @@ struct verify_options {
   // Prefix of this verifier's keys in a shared replay store (e.g. the subscription or sender name).
   // Empty (the default): each key of the ring names its own namespace by a fingerprint (see
   // verifier), so senders with different secrets never share delivery ids.
-  std::string replay_namespace;
+  std::string replay_namespace{};
 };
 
 template <scheme Scheme, core::replay_store Store, core::clock Clock>
