@@ -574,3 +574,20 @@ TEST_CASE("a route's store and market are checked as two dimensions", "[http][au
   CHECK(call(bearer({}, {}), "/api/stores/store-bergen/orders", store_orders) == errc::store_not_allowed);
   CHECK(auth.respond(errc::store_not_allowed).status == 403);
 }
+
+TEST_CASE("a route's declared scopes are scope-tokens, checked at start-up and on every request", "[http][authenticator]") {
+  world w;
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::bearer_method(w.tokens));
+  // "orders:read stock:write" declared as one scope would demand a scope no token can carry
+  // alone, while a token's space-separated claim splits into two.
+  const http::route joined{.pattern = "/orders", .scopes = {"orders:read stock:write"}};
+  CHECK(joined.check().error() == errc::invalid_scope);
+  const std::string bearer = "Bearer " + w.token({{"scope", "orders:read stock:write"}});
+  CHECK(cause_of(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}}), joined)) == errc::internal_error);
+  const http::route split{.pattern = "/orders", .scopes = {"orders:read", "stock:write"}};
+  CHECK(split.check());
+  CHECK(auth.authenticate(make_request("GET", "/orders", {{"Authorization", bearer}}), split));
+  CHECK(http::route{.pattern = "/orgs/{org}/x", .tenant = "orgId"}.check().error() == errc::invalid_argument);
+  CHECK(http::route{.pattern = "orders"}.check().error() == errc::invalid_argument);
+  CHECK(http::route{.pattern = "/orgs/{org}/x", .tenant = "org", .store = http::query_param("store")}.check());
+}

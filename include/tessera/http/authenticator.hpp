@@ -90,7 +90,8 @@ struct authenticator_options {
 //      credential (tenant_mismatch, 403, by default); a principal with no tenant never fits a
 //      route that has one;
 //   4. the principal's rate limit: rate_limited (429), store_unavailable (503);
-//   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403);
+//   5. the route's role: forbidden (403); 6. its scopes: missing_scope (403), or internal_error
+//      for a declared scope that is not a scope-token (route::check() finds it at start-up);
 //   7. the route's store and market (route.store, route.market, or options.market_of_store):
 //      both dimensions granted (authz::require_store): store_not_allowed (403).
 // Every decision, allowed or refused, is recorded in the audit sink. A 401 from respond()
@@ -148,8 +149,10 @@ class authenticator {
 
     if (auto admitted = limit(*who, d.at); !admitted) return refuse(d, admitted.error());
     if (!rt.role.empty() && !holds_role(*who, rt.role)) return refuse(d, errc::forbidden);
-    for (const auto& s : rt.scopes)
+    for (const auto& s : rt.scopes) {
+      if (!authz::valid_scope(s)) return refuse(d, errc::internal_error);  // a route declared with a bad scope
       if (!who->has_scope(s)) return refuse(d, errc::missing_scope);
+    }
     if (!rt.store.empty() || !rt.market.empty())
       if (auto allowed = check_store(req, rt, params, *who); !allowed) return refuse(d, allowed.error());
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/authz/scopes.hpp"
 #include "tessera/authz/tenant.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
@@ -61,6 +62,21 @@ struct route {
   std::vector<credential_kind> credentials{};  // kinds accepted (credential_not_accepted, 401); empty: any
   value_source store{};             // the store the request touches (store_not_allowed, 403); empty: none
   value_source market{};            // the market it touches; empty: none (see authenticator_options::market_of_store)
+
+  // Checks the declaration at start-up: invalid_scope for a scope that is not an RFC 6749
+  // scope-token (a space would make one declared scope two), invalid_argument for a pattern that
+  // does not start with '/' or a path source naming a capture the pattern lacks. The
+  // authenticator refuses a request on a route that fails this with internal_error.
+  result<void> check() const noexcept {
+    if (auto v = authz::validate_scopes(scopes); !v) return v;
+    if (!pattern.empty() && pattern.front() != '/') return unexpected{errc::invalid_argument};
+    for (const value_source* src : {&tenant, &store, &market}) {
+      if (src->where != value_source::from::path) continue;
+      const std::string capture = "{" + src->name + "}";
+      if (pattern.find(capture) == std::string::npos) return unexpected{errc::invalid_argument};
+    }
+    return core::ok();
+  }
 
   // True when the route takes this kind of credential.
   bool accepts(credential_kind k) const noexcept {
