@@ -25,6 +25,16 @@
 // header such as X-PharmaOne-Signature), each attempt afresh; secrets are sealed at rest under
 // a key-encryption key; subscriber URLs pass the SSRF guard (--allow-loopback-webhooks lets
 // the tests' local receiver through).
+//
+// A fleet: with --redis HOST:PORT the API keys (and so their revocation) and the idempotency
+// keys live in Redis (tessera::redis), so several instances behind a load balancer agree: a key
+// revoked on one is refused by every other on its next call, and a create retried on another
+// instance gets the first one's answer. Instances of one deployment share their secrets through
+// the environment: TESSERA_JWT_SECRET and TESSERA_API_KEY_PEPPER (base64url, 32 bytes or more);
+// without them each instance makes its own (fine for one process).
+#ifdef TESSERA_SERVER_REDIS
+#include <tessera/redis.hpp>
+#endif
 #include <tessera/adapters/httplib.hpp>
 #include <tessera/adapters/httplib_client.hpp>
 #include <tessera/api_key.hpp>
@@ -65,40 +75,82 @@ void send(httplib::Response& res, const http::idempotent_response& r) {
 http::stored_response json_answer(int status, const nlohmann::json& body) {
   return {status, {{"Content-Type", "application/json"}}, body.dump()};
 }
+
+// A deployment secret from the environment (base64url), or a fresh random one.
+result<core::secret> deployment_secret(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == 0) return core::random_secret(32);
+  auto bytes = core::base64url_decode(v);
+  if (!bytes || bytes->size() < 32) return unexpected{errc::secret_too_short};
+  return core::secret(core::bytes_view(*bytes));
+}
+
+struct settings {
+  servers::options opt;
+  bool allow_loopback_webhooks = false;
+  std::string redis;  // host:port, or empty
+};
+
+template <class KeyStore, class IdempotencyStore>
+int serve(const settings& cfg, sigset_t stop, KeyStore& keys, IdempotencyStore& idempotency_keys);
 }  // namespace
 
 int main(int argc, char** argv) {
   const sigset_t stop = servers::block_stop_signals();
-  servers::options opt;
-  bool allow_loopback_webhooks = false;
-  {
-    std::vector<char*> rest{argv[0]};
-    for (int i = 1; i < argc; ++i) {
-      if (std::string_view(argv[i]) == "--allow-loopback-webhooks") allow_loopback_webhooks = true;
-      else rest.push_back(argv[i]);
-    }
-    opt = servers::parse(static_cast<int>(rest.size()), rest.data());
+  settings cfg;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--allow-loopback-webhooks") cfg.allow_loopback_webhooks = true;
+    else if (a == "--redis" && i + 1 < argc) cfg.redis = argv[++i];
+    else rest.push_back(argv[i]);
   }
+  cfg.opt = servers::parse(static_cast<int>(rest.size()), rest.data());
+  if (cfg.redis.empty()) {
+    api_key::memory_key_store keys;
+    http::memory_idempotency_store idempotency_keys;
+    return serve(cfg, stop, keys, idempotency_keys);
+  }
+#ifdef TESSERA_SERVER_REDIS
+  redis::options ro;
+  ro.host = cfg.redis.substr(0, cfg.redis.rfind(':'));
+  ro.port = std::atoi(cfg.redis.c_str() + cfg.redis.rfind(':') + 1);
+  ro.key_prefix = "org-scoped:";
+  redis::connection_pool pool(std::move(ro));
+  redis::key_store keys(pool);
+  redis::idempotency_store idempotency_keys(pool);
+  return serve(cfg, stop, keys, idempotency_keys);
+#else
+  std::fprintf(stderr, "this build has no Redis support (tessera::redis was not found)\n");
+  return 2;
+#endif
+}
+
+namespace {
+template <class KeyStore, class IdempotencyStore>
+int serve(const settings& cfg, sigset_t stop, KeyStore& keys, IdempotencyStore& idempotency_keys) {
+  const servers::options& opt = cfg.opt;
+  const bool allow_loopback_webhooks = cfg.allow_loopback_webhooks;
 
   // ---- API keys and tokens --------------------------------------------------------------------
-  auto pepper = core::random_secret(32);
-  auto peppers = api_key::pepper_ring::create(1, pepper.value().expose_secret());
-  api_key::memory_key_store keys;
+  auto pepper = deployment_secret("TESSERA_API_KEY_PEPPER");
+  auto jwt_secret = deployment_secret("TESSERA_JWT_SECRET");
+  if (!pepper || !jwt_secret) return 2;
+  auto peppers = api_key::pepper_ring::create(1, pepper->expose_secret());
   const api_key::key_format format{"ak", "live", 30};
   auto generator = api_key::generator<>::create(format, peppers.value());
-  auto key_verifier = api_key::verifier<>::create(format, peppers.value(), keys);
-  auto jwt_secret = core::random_secret(32);
+  auto key_verifier = api_key::verifier<KeyStore>::create(format, peppers.value(), keys);
   auto signing = jwt::signing_key::hmac(jwt::alg::hs256, jwt_secret.value().expose_secret(), "org-2026");
   auto rules = jwt::rules::builder{}.issuer("https://api.example.com").audience("partner-api").build();
   if (!generator || !key_verifier || !signing || !rules) return 1;
   jwt::issuer<> issuer(*signing, {.issuer = "https://api.example.com", .lifetime = 1h});
-  credentials::api_key_exchange<const api_key::verifier<>&, const jwt::issuer<>&> exchange(
+  credentials::api_key_exchange<const api_key::verifier<KeyStore>&, const jwt::issuer<>&> exchange(
       *key_verifier, issuer, {.lifetime = 1h, .audience = "partner-api"});
   // A token dies with its key: revoking the key reaches every token minted from it.
-  using key_revocation = credentials::api_key_revocation<api_key::memory_key_store>;
+  using key_revocation = credentials::api_key_revocation<KeyStore>;
   jwt::verifier<jwt::single_key, core::coarse_clock, key_revocation> tokens(
       jwt::single_key(signing->verification().value()), *rules, core::coarse_clock{}, key_revocation(keys));
-  auto bootstrap = generator->issue(keys, {.tenant = "operator", .scopes = {"keys:admin"}, .key_id = "bootstrap"});
+  auto bootstrap = generator->issue(keys, {.tenant = "operator", .scopes = {"keys:admin"}});
   if (!bootstrap) return 1;
 
   // ---- Webhooks out ---------------------------------------------------------------------------
@@ -118,9 +170,8 @@ int main(int argc, char** argv) {
   http::file_audit audit({.path = opt.audit_file});
   http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(tokens, {.tenant = "org_id"}),
                            http::api_key_method(*key_verifier));
-  http::memory_idempotency_store idempotency_keys;
-  http::idempotency<http::memory_idempotency_store&> orders_once(idempotency_keys, {.body_field = "external_reference"});
-  http::idempotency<http::memory_idempotency_store&> stock_once(idempotency_keys, {.header = "", .body_field = "external_id"});
+  http::idempotency<IdempotencyStore> orders_once(idempotency_keys, {.body_field = "external_reference"});
+  http::idempotency<IdempotencyStore> stock_once(idempotency_keys, {.header = "", .body_field = "external_id"});
   const http::error_options errors;
   const auto bearer = std::vector{http::credential_kind::bearer_token};
   const auto api_key = std::vector{http::credential_kind::api_key};
@@ -278,3 +329,4 @@ int main(int argc, char** argv) {
   (void)dispatcher.stop(webhook::stop_mode::drain, 2s);
   return rc;
 }
+}  // namespace
