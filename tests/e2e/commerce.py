@@ -2,7 +2,7 @@
 as its API users, its admin and its platform would: ClientId + ClientSecret logins for 10-day
 tokens, roles through the hierarchy, store and market scoping, per-user rate limits, deactivation
 on the very next call, and the platform's inbound webhook. With --client, it also runs the calling
-side (tests/e2e/commerce_client.cpp, client::session over tessera's cpp-httplib client) against
+side (tests/e2e/commerce_client.cpp, client::caller over tessera's cpp-httplib client) against
 the same server and checks the summary it prints.
 
     python3 tests/e2e/commerce.py --server <binary> [--client <commerce_client>] [--transcript] [--fast-hashing]
@@ -249,7 +249,7 @@ p.check("each event processed exactly once", p.send("GET", "/admin/platform-even
 p.check("a path the server does not have: JSON 404", p.send("GET", "/api/nothing"), 404, "route_not_found")
 p.check("a deeper unknown path: JSON 404", get(commerce, "/api/stores/store-bergen/stock"), 404, "route_not_found")
 
-# ---- The calling side: client::session against this server --------------------------------------
+# ---- The calling side: client::caller against this server --------------------------------------
 if extra.client:
     nid, nsecret = create("Client: nordic API user", "nordic-foods", ["ApiUser"], ["store-oslo-downtown"], ["market-nor"])
     sid, ssecret = create("Client: svea commerce user", "svea-retail", ["CommerceUser"], ["AllStores"], ["market-swe"])

@@ -1,5 +1,5 @@
 // The calling side of the commerce platform (examples/servers/commerce), as an integrator writes
-// it: one client::session over tessera's cpp-httplib client, two tenants with an API user each,
+// it: one client::caller over tessera's cpp-httplib client, two tenants with an API user each,
 // one cached token per tenant, renewal before expiry, one renewal and retry after a 401, 403 as
 // final, and jittered backoff on 429 that honours Retry-After. Driven by tests/e2e/commerce.py:
 //
@@ -7,7 +7,7 @@
 //                   "tenants": [{"tenant","clientId","clientSecret","store"}, {...}]}   (two tenants)
 //   stdout:        {"phase":"ready"}   once every phase up to the 401 has run; then it waits for a
 //   stdin, line 2: "go"                 (the suite has meanwhile deactivated and reactivated the
-//                                        first tenant's user, so the token the session holds is dead)
+//                                        first tenant's user, so the token the caller holds is dead)
 //   stdout:        one JSON summary line; exit status 0 when every step went as expected.
 //
 // The first tenant's user is an ApiUser of its store, the second a CommerceUser. Secrets arrive on
@@ -34,7 +34,7 @@ namespace {
 using namespace tessera;
 using nlohmann::json;
 
-// The http_client the session sends through: tessera's cpp-httplib client, with a record of what
+// The http_client the caller sends through: tessera's cpp-httplib client, with a record of what
 // was sent (method, path and status only: never a header or a body).
 class recording_http {
  public:
@@ -99,7 +99,7 @@ class recording_sleeper {
 };
 static_assert(client::sleeper<recording_sleeper>);
 
-using session_type = client::session<recording_http&, client::json_token_shape, client::tenant_clients,
+using caller_type = client::caller<recording_http&, client::json_token_shape, client::tenant_clients,
                                      const recording_sleeper&, webhook::random_jitter, const core::manual_clock&>;
 
 struct tenant_config {
@@ -142,13 +142,13 @@ int main() {
   recording_sleeper sleeper;
   core::manual_clock clock(core::unix_seconds(core::system_clock{}));
 
-  client::session_options opts;
+  client::caller_options opts;
   opts.token_url = base + "/api/token";
   opts.cache.renew_before = std::chrono::minutes(5);
   opts.retry.base_delay = std::chrono::milliseconds(200);
   opts.retry.max_attempts = 4;
   opts.retry.max_delay = std::chrono::seconds(5);
-  session_type api(http, std::move(logins), opts, client::commerce_token_shape(), sleeper, webhook::random_jitter{}, clock);
+  caller_type api(http, std::move(logins), opts, client::commerce_token_shape(), sleeper, webhook::random_jitter{}, clock);
 
   auto call = [&](const tenant_config& t, std::string method, const std::string& path, std::string body = "") {
     step s;
@@ -195,7 +195,7 @@ int main() {
   step f = call(nordic, "POST", "/api/stores/" + nordic.store + "/orders", R"({"items":[]})");
   summary["forbidden"] = {{"error", error_name(f.result)}, {"attempts", f.result.attempts}, {"logins", f.logins}};
 
-  // 3. 429: call until the per-user limit answers; the session waits Retry-After (full jitter
+  // 3. 429: call until the per-user limit answers; the caller waits Retry-After (full jitter
   //    below it) and the call then succeeds.
   int before_429 = 0;
   step limited;

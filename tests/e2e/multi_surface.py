@@ -94,7 +94,7 @@ def login(surface, tenant, email, password, label, status=200, error=None):
 register("acme", "staff", "sam@acme.test", "sam-password-1", "admin registers staff Sam at acme")
 short_key, _, short_json = new_key("acme", ["products:read"], "admin: a key that lives 3 seconds", lifetime_seconds=3)
 fact("  its expiry is in the answer", isinstance(short_json.get("expires_at"), int), short_json)
-a = p.check("admin: a 3-second staff token for Sam (support session)",
+a = p.check("admin: a 3-second staff token for Sam (support caller)",
             p.send("POST", "/admin/tenants/acme/staff/sam@acme.test/token", ADMIN, json_body={"lifetime_seconds": 3}), 201,
             expect=lambda a: a.json["expires_in"] == 3)
 short_token = p.secret(a.json["access_token"])

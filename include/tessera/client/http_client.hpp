@@ -1,5 +1,5 @@
 #pragma once
-// http_client: how tessera's outbound parts (webhook delivery, client::session) send one HTTP
+// http_client: how tessera's outbound parts (webhook delivery, client::caller) send one HTTP
 // request. A concept, so a server plugs in the client it already uses; the default model on
 // cpp-httplib is tessera::adapters::httplib::client (target tessera::httplib).
 

@@ -1,8 +1,8 @@
-// Tests for tessera/client/session.hpp over a scripted http_client: one login per tenant, the
+// Tests for tessera/client/caller.hpp over a scripted http_client: one login per tenant, the
 // Bearer token on each call, 401 renewed once then final, 403 final at once, 429 backed off with
 // Retry-After honoured and bounded, 5xx and network failures retried only for requests safe to
 // repeat, the token endpoint's statuses mapped to errcs, and the login shapes.
-#include "tessera/client/session.hpp"
+#include "tessera/client/caller.hpp"
 
 #include <chrono>
 #include <deque>
@@ -84,8 +84,8 @@ client::tenant_clients logins() {
   return c;
 }
 
-client::session_options options() {
-  client::session_options o;
+client::caller_options options() {
+  client::caller_options o;
   o.token_url = token_url;
   o.retry.max_attempts = 4;
   o.retry.base_delay = 500ms;
@@ -95,17 +95,17 @@ client::session_options options() {
 }
 
 template <class Jitter>
-using session_t = client::session<fake_partner&, client::json_token_shape, client::tenant_clients, recording_sleeper,
+using caller_t = client::caller<fake_partner&, client::json_token_shape, client::tenant_clients, recording_sleeper,
                                   Jitter, core::manual_clock&>;
 
-// A session over a fake partner on a manual clock, recording its sleeps.
+// A caller over a fake partner on a manual clock, recording its sleeps.
 template <class Jitter = max_jitter>
 struct scene {
   core::manual_clock clock{t0};
   fake_partner partner;
   std::vector<std::chrono::milliseconds> sleeps;
-  session_t<Jitter> s;
-  explicit scene(client::session_options o = options())
+  caller_t<Jitter> s;
+  explicit scene(client::caller_options o = options())
       : s(partner, logins(), std::move(o), client::commerce_token_shape(), recording_sleeper{&sleeps}, Jitter{}, clock) {}
 };
 
@@ -117,7 +117,7 @@ client::http_request post(bool idempotency_key = false) {
 }
 }  // namespace
 
-TEST_CASE("a session logs in once per tenant and sends the Bearer token", "[client][session]") {
+TEST_CASE("a caller logs in once per tenant and sends the Bearer token", "[client][caller]") {
   scene sc;
   auto r = sc.s.call("store-oslo", get());
   REQUIRE(r);
@@ -153,7 +153,7 @@ TEST_CASE("a session logs in once per tenant and sends the Bearer token", "[clie
   CHECK(sc.sleeps.empty());
 }
 
-TEST_CASE("a 401 renews the token once and retries once", "[client][session]") {
+TEST_CASE("a 401 renews the token once and retries once", "[client][caller]") {
   scene sc;
   REQUIRE(sc.s.call("store-oslo", get()));  // tok-1 cached
   sc.partner.api.push_back(fake_partner::answer(401));
@@ -170,7 +170,7 @@ TEST_CASE("a 401 renews the token once and retries once", "[client][session]") {
   CHECK(sc.partner.login_requests.size() == 2);
 }
 
-TEST_CASE("a second 401 ends the call", "[client][session]") {
+TEST_CASE("a second 401 ends the call", "[client][caller]") {
   scene sc;
   sc.partner.api.push_back(fake_partner::answer(401));
   sc.partner.api.push_back(fake_partner::answer(401, R"({"error":"invalid_token"})"));
@@ -183,7 +183,7 @@ TEST_CASE("a second 401 ends the call", "[client][session]") {
   CHECK(sc.partner.api_requests.size() == 2);
 }
 
-TEST_CASE("a 403 is final: no retry, no renewal", "[client][session]") {
+TEST_CASE("a 403 is final: no retry, no renewal", "[client][caller]") {
   scene sc;
   sc.partner.api.push_back(fake_partner::answer(403, R"({"error":"missing_scope"})"));
   auto r = sc.s.call("store-oslo", get());
@@ -195,7 +195,7 @@ TEST_CASE("a 403 is final: no retry, no renewal", "[client][session]") {
   CHECK(sc.sleeps.empty());
 }
 
-TEST_CASE("a 429 backs off, honouring Retry-After, within bounds", "[client][session]") {
+TEST_CASE("a 429 backs off, honouring Retry-After, within bounds", "[client][caller]") {
   SECTION("Retry-After is a lower bound on the delay") {
     scene<zero_jitter> sc;
     sc.partner.api.push_back(fake_partner::answer(429, {}, {{"Retry-After", "2"}}));
@@ -240,7 +240,7 @@ TEST_CASE("a 429 backs off, honouring Retry-After, within bounds", "[client][ses
   }
 }
 
-TEST_CASE("5xx is retried only for requests safe to repeat", "[client][session]") {
+TEST_CASE("5xx is retried only for requests safe to repeat", "[client][caller]") {
   SECTION("GET") {
     scene sc;
     sc.partner.api.push_back(fake_partner::answer(503));
@@ -278,7 +278,7 @@ TEST_CASE("5xx is retried only for requests safe to repeat", "[client][session]"
     CHECK(r.error == errc::remote_error);
     CHECK(r.attempts == 4);
   }
-  SECTION("a 4xx the session has no opinion on is the caller's") {
+  SECTION("a 4xx the caller has no opinion on is the caller's") {
     scene sc;
     sc.partner.api.push_back(fake_partner::answer(404));
     auto r = sc.s.call("store-oslo", get());
@@ -288,7 +288,7 @@ TEST_CASE("5xx is retried only for requests safe to repeat", "[client][session]"
   }
 }
 
-TEST_CASE("network failures are retried only for requests safe to repeat", "[client][session]") {
+TEST_CASE("network failures are retried only for requests safe to repeat", "[client][caller]") {
   SECTION("GET") {
     scene sc;
     sc.partner.api.push_back(unexpected{errc::connection_failed});
@@ -314,7 +314,7 @@ TEST_CASE("network failures are retried only for requests safe to repeat", "[cli
   }
 }
 
-TEST_CASE("the token endpoint's statuses map to errcs", "[client][session]") {
+TEST_CASE("the token endpoint's statuses map to errcs", "[client][caller]") {
   const std::pair<int, errc> cases[] = {{401, errc::invalid_credentials}, {403, errc::forbidden},
                                         {429, errc::rate_limited},        {500, errc::remote_error},
                                         {503, errc::remote_error},        {400, errc::remote_error}};
@@ -353,7 +353,7 @@ TEST_CASE("the token endpoint's statuses map to errcs", "[client][session]") {
   }
 }
 
-TEST_CASE("login shapes: requests written and answers read", "[client][session]") {
+TEST_CASE("login shapes: requests written and answers read", "[client][caller]") {
   const auto sent = std::chrono::system_clock::time_point(std::chrono::seconds(t0));
   auto at = [](std::int64_t s) { return std::chrono::system_clock::time_point(std::chrono::seconds(s)); };
   client::client_credentials c{"id-1", core::secret(core::bytes_view(std::string_view("se\\cr\"et\n")))};
@@ -414,7 +414,7 @@ TEST_CASE("login shapes: requests written and answers read", "[client][session]"
   CHECK_FALSE(client::detail::parse_rfc3339("2001-02-28T00:00:00.Z"));
 }
 
-TEST_CASE("requests safe to repeat, and Retry-After parsing", "[client][session]") {
+TEST_CASE("requests safe to repeat, and Retry-After parsing", "[client][caller]") {
   for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
     CHECK(client::safe_to_repeat(client::http_request{std::string(m), api_url, {}, {}}));
   for (std::string_view m : {"POST", "PATCH", "get"})
@@ -431,12 +431,12 @@ TEST_CASE("requests safe to repeat, and Retry-After parsing", "[client][session]
   CHECK_FALSE(client::retry_after(client::http_response{429, {}, {}}));
 }
 
-TEST_CASE("the common case is one line", "[client][session]") {
+TEST_CASE("the common case is one line", "[client][caller]") {
   fake_partner partner;
-  client::session s(partner, logins(), options());  // commerce shape, real sleeper and jitter
-  static_assert(std::is_same_v<decltype(s), client::session<fake_partner&, client::json_token_shape, client::tenant_clients>>);
+  client::caller s(partner, logins(), options());  // commerce shape, real sleeper and jitter
+  static_assert(std::is_same_v<decltype(s), client::caller<fake_partner&, client::json_token_shape, client::tenant_clients>>);
   CHECK(s.call("store-oslo", get()));
-  client::session login(partner, client::single_client("c", core::secret(core::bytes_view(std::string_view("s")))),
+  client::caller login(partner, client::single_client("c", core::secret(core::bytes_view(std::string_view("s")))),
                         options(), client::login_token_shape());
   partner.logins.push_back(fake_partner::answer(200, R"({"token":"tk-9","expired_at":"2099-01-01T00:00:00Z"})"));
   auto t = login.token("any");

@@ -1,5 +1,5 @@
 #pragma once
-// tessera::client::session — the calling side of a partner API in one object: it logs in at the
+// tessera::client::caller — the calling side of a partner API in one object: it logs in at the
 // token endpoint per tenant (through token_cache: one token per tenant, renewed before expiry),
 // adds "Authorization: Bearer <token>" to each API call, and answers the partner's statuses the
 // way partner guides ask: 401 → renew the token once and retry once; 403 → stop, a configuration
@@ -8,9 +8,9 @@
 //
 //   client::tenant_clients logins;
 //   logins.add("store-oslo-downtown", "client-id", core::secret(...));
-//   client::session_options o;
+//   client::caller_options o;
 //   o.token_url = "https://commerce.example/api/token";
-//   client::session<my_http_client&> api(http, std::move(logins), o);          // commerce shape
+//   client::caller<my_http_client&> api(http, std::move(logins), o);          // commerce shape
 //   client::http_request r{"GET", "https://commerce.example/api/orders/42"};
 //   auto out = api.call("store-oslo-downtown", r);
 //   if (!out) ... out.error (forbidden, rate_limited, ...) and out.response when one arrived
@@ -56,7 +56,7 @@ struct client_credentials {
 };
 
 // Finds the credentials a tenant logs in with.
-// Rules: credentials_for() is noexcept and thread-safe; it returns a fresh copy (the session
+// Rules: credentials_for() is noexcept and thread-safe; it returns a fresh copy (the caller
 // wipes it after use), or an errc — invalid_argument for a tenant it does not know.
 template <class P>
 concept credentials_provider = requires(const P& p, std::string_view tenant) {
@@ -85,7 +85,7 @@ class single_client {
 };
 static_assert(credentials_provider<single_client>);
 
-// Credentials per tenant (e.g. one API user per store). Configure with add() before the session
+// Credentials per tenant (e.g. one API user per store). Configure with add() before the caller
 // uses it; lookups are then thread-safe.
 class tenant_clients {
  public:
@@ -116,7 +116,7 @@ static_assert(credentials_provider<tenant_clients>);
 
 // How a login request is written and its answer read.
 // Rules: write_request() fills the body (and its Content-Type, and any header it needs) of a
-// request the session has already given method POST, the token URL and its timeout; it may throw
+// request the caller has already given method POST, the token URL and its timeout; it may throw
 // (out of memory). read_response() is noexcept; it reads a 2xx answer's body, with `sent_at` the
 // time the request left (relative lifetimes count from it), and returns the token or
 // token_unavailable; neither puts the secret, the token or the body into an error or a log.
@@ -327,9 +327,9 @@ struct thread_sleeper {
 };
 static_assert(sleeper<thread_sleeper>);
 
-// ---- The session ------------------------------------------------------------------------------
+// ---- The caller ------------------------------------------------------------------------------
 
-// How a session retries one call.
+// How a caller retries one call.
 struct retry_options {
   // Sends per call for 429, 5xx and network failures, the first included (at least 1). The one
   // retry after a 401 comes on top.
@@ -344,15 +344,15 @@ struct retry_options {
   std::chrono::milliseconds max_total_wait{std::chrono::seconds{60}};
 };
 
-// Where a session logs in and how it renews and retries.
-struct session_options {
+// Where a caller logs in and how it renews and retries.
+struct caller_options {
   std::string token_url{};                                 // e.g. "https://host/api/token"
   std::chrono::milliseconds token_timeout{std::chrono::seconds{10}};  // of the login request
   cache_options cache{};                                   // token renewal and login backoff
   retry_options retry{};
 };
 
-// How one call ended. `error` is none_ for any answer the session leaves to its caller (2xx, 3xx,
+// How one call ended. `error` is none_ for any answer the caller leaves to its caller (2xx, 3xx,
 // and 4xx other than 401, 403 and 429); otherwise:
 //   invalid_credentials  the API answered 401 again after the token was renewed;
 //   forbidden            403: the credential lacks a role, scope or store — no retry, fix the set-up;
@@ -400,17 +400,17 @@ constexpr errc login_error(int status) noexcept {
 // statuses answered with the retries described at call(). Http, Sleep and Clock may be
 // reference types (a client or clock owned elsewhere). Neither movable nor copyable; call() and
 // token() are thread-safe when the policies are. No token or secret is ever put into an error or
-// a log; the copies the session makes of them are wiped after use.
+// a log; the copies the caller makes of them are wiped after use.
 template <class Http, token_shape Shape = json_token_shape, credentials_provider Creds = tenant_clients,
           class Sleep = thread_sleeper, webhook::jitter_source Jitter = webhook::random_jitter,
           class Clock = core::coarse_clock>
   requires http_client<std::remove_reference_t<Http>> && sleeper<std::remove_reference_t<Sleep>> &&
            core::clock<std::remove_reference_t<Clock>>
-class session {
+class caller {
  public:
-  // A session sending through http, logging in with creds at opts.token_url. Http is not deduced
+  // A caller sending through http, logging in with creds at opts.token_url. Http is not deduced
   // here (the guides below hold an lvalue client by reference, a temporary one by value).
-  session(std::type_identity_t<Http> http, Creds creds, session_options opts, Shape shape = Shape{}, Sleep sleep = Sleep{},
+  caller(std::type_identity_t<Http> http, Creds creds, caller_options opts, Shape shape = Shape{}, Sleep sleep = Sleep{},
           Jitter jitter = Jitter{}, Clock clock = Clock{})
       : http_(std::forward<Http>(http)), creds_(std::move(creds)), opts_(std::move(opts)), shape_(std::move(shape)),
         sleep_(std::forward<Sleep>(sleep)), clock_(std::forward<Clock>(clock)),
@@ -422,8 +422,8 @@ class session {
     constexpr auto longest = std::chrono::duration_cast<std::chrono::milliseconds>(core::max_duration);
     opts_.retry.max_total_wait = std::clamp(opts_.retry.max_total_wait, std::chrono::milliseconds{0}, longest);
   }
-  session(const session&) = delete;
-  session& operator=(const session&) = delete;
+  caller(const caller&) = delete;
+  caller& operator=(const caller&) = delete;
 
   // Sends req to the API for the tenant with its Bearer token (any Authorization header of req is
   // replaced). A 401 invalidates that token and the call is sent once more with a new one; a
@@ -443,20 +443,20 @@ class session {
     return out;
   }
 
-  // The tenant's current token (logging in when needed), for a request the session does not send.
+  // The tenant's current token (logging in when needed), for a request the caller does not send.
   result<access_token> token(std::string_view tenant) noexcept { return cache_.get(tenant); }
   // Forgets a token the API refused (401), so that the next call logs in again.
   void invalidate(std::string_view tenant, const access_token& rejected) noexcept { cache_.invalidate(tenant, rejected); }
 
   // The options in force (durations bounded, max_attempts at least 1).
-  const session_options& options() const noexcept { return opts_; }
+  const caller_options& options() const noexcept { return opts_; }
 
  private:
   using clock_ref = const std::remove_reference_t<Clock>&;
 
   // The token cache's fetcher: the login of one tenant.
   struct login {
-    session* self;
+    caller* self;
     result<fetched_token> operator()(std::string_view tenant) const { return self->fetch_token(tenant); }
   };
 
@@ -587,7 +587,7 @@ class session {
 
   Http http_;
   Creds creds_;
-  session_options opts_;
+  caller_options opts_;
   Shape shape_;
   Sleep sleep_;
   Clock clock_;
@@ -596,8 +596,8 @@ class session {
 };
 
 template <class H, class C>
-session(H&&, C, session_options) -> session<H, json_token_shape, C>;
+caller(H&&, C, caller_options) -> caller<H, json_token_shape, C>;
 template <class H, class C, class S>
-session(H&&, C, session_options, S) -> session<H, S, C>;
+caller(H&&, C, caller_options, S) -> caller<H, S, C>;
 
 }  // namespace tessera::client

@@ -1,8 +1,8 @@
-// Tests for tessera/client/session.hpp over the network: a real cpp-httplib server on 127.0.0.1
+// Tests for tessera/client/caller.hpp over the network: a real cpp-httplib server on 127.0.0.1
 // plays the commerce platform (POST /api/token with {"clientId","clientSecret"}, and an API that
-// wants the Bearer token), and the session sends through tessera::adapters::httplib::client.
+// wants the Bearer token), and the caller sends through tessera::adapters::httplib::client.
 // Sleeps go through a recording sleeper, so nothing here really waits.
-#include "tessera/client/session.hpp"
+#include "tessera/client/caller.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -158,21 +158,21 @@ adapter::client<> loopback_client() {
   return adapter::client<>(o);
 }
 
-using session_t = client::session<adapter::client<>&, client::json_token_shape, client::single_client, recording_sleeper>;
+using caller_t = client::caller<adapter::client<>&, client::json_token_shape, client::single_client, recording_sleeper>;
 
-// A session against the platform, recording its sleeps.
+// A caller against the platform, recording its sleeps.
 struct scene {
   platform p;
   adapter::client<> http = loopback_client();
   std::vector<std::chrono::milliseconds> sleeps;
-  session_t s;
+  caller_t s;
 
   explicit scene(std::string secret = client_secret)
       : s(http, client::single_client(client_id, core::secret(core::bytes_view(secret))), options(),
           client::commerce_token_shape(), recording_sleeper{&sleeps}) {}
 
-  client::session_options options() const {
-    client::session_options o;
+  client::caller_options options() const {
+    client::caller_options o;
     o.token_url = p.url("/api/token");
     o.token_timeout = 2s;
     o.retry.base_delay = 10ms;
@@ -187,7 +187,7 @@ struct scene {
 };
 }  // namespace
 
-TEST_CASE("a session logs in at the token endpoint and calls the API with its Bearer token", "[adapters][session]") {
+TEST_CASE("a caller logs in at the token endpoint and calls the API with its Bearer token", "[adapters][caller]") {
   scene sc;
   auto r = sc.s.call("store-oslo-downtown", sc.get("/api/orders"));
   REQUIRE(r);
@@ -201,7 +201,7 @@ TEST_CASE("a session logs in at the token endpoint and calls the API with its Be
   CHECK(sc.p.orders_calls == 3);
 }
 
-TEST_CASE("a revoked token is renewed once; a 403 is final", "[adapters][session]") {
+TEST_CASE("a revoked token is renewed once; a 403 is final", "[adapters][caller]") {
   scene sc;
   REQUIRE(sc.s.call("store-oslo-downtown", sc.get("/api/orders")));
   sc.p.revoke_all();
@@ -221,7 +221,7 @@ TEST_CASE("a revoked token is renewed once; a 403 is final", "[adapters][session
   CHECK(sc.sleeps.empty());
 }
 
-TEST_CASE("429 waits as Retry-After says; 503 is retried for GET and keyed POST only", "[adapters][session]") {
+TEST_CASE("429 waits as Retry-After says; 503 is retried for GET and keyed POST only", "[adapters][caller]") {
   scene sc;
   auto limited = sc.s.call("store-oslo-downtown", sc.get("/api/limited"));
   REQUIRE(limited);
@@ -247,7 +247,7 @@ TEST_CASE("429 waits as Retry-After says; 503 is retried for GET and keyed POST 
   CHECK(sc.p.idempotency_keys == std::vector<std::string>{"", "order-7781", "order-7781"});
 }
 
-TEST_CASE("login failures and an unreachable partner map to errcs", "[adapters][session]") {
+TEST_CASE("login failures and an unreachable partner map to errcs", "[adapters][caller]") {
   {
     scene sc("cs_live_wrong");
     auto r = sc.s.call("store-oslo-downtown", sc.get("/api/orders"));
@@ -265,7 +265,7 @@ TEST_CASE("login failures and an unreachable partner map to errcs", "[adapters][
     std::vector<std::chrono::milliseconds> sleeps;
     auto o = sc.options();
     o.token_url = "http://127.0.0.1:" + std::to_string(closed_port) + "/api/token";
-    session_t s(http, client::single_client(client_id, core::secret(core::bytes_view(client_secret))), o,
+    caller_t s(http, client::single_client(client_id, core::secret(core::bytes_view(client_secret))), o,
                 client::commerce_token_shape(), recording_sleeper{&sleeps});
     CHECK(s.call("store-oslo-downtown", sc.get("/api/orders")).error == errc::connection_failed);
   }
