@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/live_server.hpp"
 #include "support/catch.hpp"
 #include "tessera/adapters/httplib.hpp"
 #include "tessera/adapters/httplib_client.hpp"
@@ -30,26 +31,7 @@ namespace {
 const std::string client_id = "api-user-oslo";
 const std::string client_secret = "cs_live_Q2hhbmdlTWVQbGVhc2UxMjM0NTY3OA";
 
-// A cpp-httplib server on a free loopback port, listening on its own thread until destroyed.
-struct live_server {
-  httplib::Server server;
-  int port = 0;
-  std::thread thread;
-
-  template <class Setup>
-  explicit live_server(Setup&& setup) {
-    adapter::prepare(server);
-    setup(server);
-    port = server.bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~live_server() {
-    server.stop();
-    thread.join();
-  }
-};
+using adapters_test::live_server;
 
 // The commerce platform: issues tokens, accepts only live ones, and answers some routes with
 // 401, 403, 429 and 503 as scripted.

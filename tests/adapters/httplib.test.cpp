@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "http/fixtures.hpp"
+#include "adapters/live_server.hpp"
 #include "support/catch.hpp"
 #include "tessera/authz/rate_limit.hpp"
 #include "tessera/http/authenticator.hpp"
@@ -28,26 +29,7 @@ static_assert(http::request_view<adapter::request>);
 static_assert(request_signing::request_view<adapter::request>);
 
 namespace {
-// A cpp-httplib server on a free loopback port, listening on its own thread until destroyed.
-struct live_server {
-  httplib::Server server;
-  int port = 0;
-  std::thread thread;
-
-  template <class Setup>
-  explicit live_server(Setup&& setup) {
-    adapter::prepare(server);
-    setup(server);
-    port = server.bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~live_server() {
-    server.stop();
-    thread.join();
-  }
-};
+using adapters_test::live_server;
 
 // Sends raw bytes to 127.0.0.1:port and returns everything the server answers before closing.
 std::string raw_exchange(int port, std::string_view bytes) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/live_server.hpp"
 #include "support/catch.hpp"
 #include "tessera/adapters/httplib.hpp"
 #include "tessera/http/error_response.hpp"
@@ -22,26 +23,7 @@ namespace {
 const std::string token = "whk_2KWPBgLlAfxdpx2AI54pPJ85f4W";
 const std::string key = "ak_live_9zYxWvUtSrQpOnMlKjIhGfEdCbA";
 
-// A cpp-httplib server on a free loopback port, listening on its own thread until destroyed.
-struct live_server {
-  httplib::Server server;
-  int port = 0;
-  std::thread thread;
-
-  template <class Setup>
-  explicit live_server(Setup&& setup) {
-    adapter::prepare(server);
-    setup(server);
-    port = server.bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~live_server() {
-    server.stop();
-    thread.join();
-  }
-};
+using adapters_test::live_server;
 
 // The commerce platform's endpoint on our side: authenticate, deduplicate, process once.
 struct endpoint {
