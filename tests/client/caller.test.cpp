@@ -384,9 +384,9 @@ TEST_CASE("login shapes: requests written and answers read", "[client][caller]")
     auto body = nlohmann::json::parse(r.body);
     CHECK(body["client_id"] == "id-1");
     CHECK(body["client_secret"] == "se\\cr\"et\n");
-    auto unix = shape.read_response(R"({"token":"tk","expired_at":1700043200})", sent);
-    REQUIRE(unix);
-    CHECK(unix->expires_at == at(1700043200));
+    auto as_unix = shape.read_response(R"({"token":"tk","expired_at":1700043200})", sent);
+    REQUIRE(as_unix);
+    CHECK(as_unix->expires_at == at(1700043200));
     auto text = shape.read_response(R"({"token":"tk","expired_at":"2023-11-15T10:13:20Z"})", sent);
     REQUIRE(text);
     CHECK(text->expires_at == at(1700043200));
