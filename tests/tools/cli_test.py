@@ -411,8 +411,8 @@ def test_request():
     h = headers_of(out)
     check(h.get("X-TIMESTAMP") == "2026-01-01T07:00:00+07:00", "ISO-8601 timestamp in the partner's offset")
     write("iso.headers", out)
-    out, _ = run(["request", "verify", "--profile", "client-timestamp", "--key", "k_rsa.pub", "--headers", "iso.headers",
-                  "--at", "2026-01-01T00:01:00Z"])
+    out, _ = run(["request", "verify", "--profile", "client-timestamp", "--timestamp-format", "iso", "--key", "k_rsa.pub",
+                  "--headers", "iso.headers", "--at", "2026-01-01T00:01:00Z"])
     check(out.startswith("VALID"), "ISO-8601 timestamp verifies")
     # canonical.
     body = write("order.json", '{"sku":"A-1","qty":2}')
