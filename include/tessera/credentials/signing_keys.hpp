@@ -26,8 +26,9 @@ template <class R>
   requires client_registry<std::remove_cvref_t<R>>
 class signing_key_registry {
  public:
-  // A view of `registry` (held by reference for lvalues).
-  explicit signing_key_registry(R registry) : registry_(std::forward<R>(registry)) {}
+  // A view of `registry` (held by reference for lvalues). The parameter is not deducible on
+  // purpose: deduction goes through the guides below only, the same on every compiler.
+  explicit signing_key_registry(std::type_identity_t<R> registry) : registry_(std::forward<R>(registry)) {}
 
   // The client's signing keys as a verifier reads them.
   result<request_signing::client_handle> find(std::string_view client_id) const noexcept {
@@ -51,9 +52,9 @@ class signing_key_registry {
   R registry_;
 };
 
-// Lvalue registries are held by reference.
+// Lvalue registries are held by reference, rvalues by value.
 template <class R>
-signing_key_registry(R&) -> signing_key_registry<R&>;
+signing_key_registry(R&&) -> signing_key_registry<R>;
 
 static_assert(request_signing::client_key_registry<signing_key_registry<memory_client_registry&>>);
 
