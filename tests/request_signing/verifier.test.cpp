@@ -93,7 +93,7 @@ TEST_CASE("each missing or malformed header has its own cause", "[request_signin
 
 TEST_CASE("timestamp format errors are invalid_timestamp in both formats", "[request_signing][verifier]") {
   SECTION("ISO-8601") {
-    world<client_timestamp> w(client_timestamp(timestamp_format::iso8601));
+    world<client_timestamp> w{client_timestamp(timestamp_format::iso8601)};
     request r = w.signed_order();
     for (auto bad : {"2024-05-17T14:12:50+07:00 "sv, "2024-05-17T14:12:50+0700"sv, "2024-05-17T14:12:50+07"sv,
                      "2024-05-17T14:12:50.000+07:00"sv, "2024-05-17T14:12:50"sv, "1715929970"sv}) {
@@ -114,7 +114,7 @@ TEST_CASE("timestamp format errors are invalid_timestamp in both formats", "[req
 }
 
 TEST_CASE("the X-TIMESTAMP header must be the exact string that was signed", "[request_signing][verifier]") {
-  world<client_timestamp> w(client_timestamp(timestamp_format::iso8601));
+  world<client_timestamp> w{client_timestamp(timestamp_format::iso8601)};
   request r = w.signed_order();
   REQUIRE(*r.header("X-TIMESTAMP") == "2024-05-17T14:12:50+07:00");
   // The same instant, written differently, is not what was signed.
