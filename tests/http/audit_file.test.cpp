@@ -221,7 +221,8 @@ TEST_CASE("file_audit from several threads: whole lines, none lost", "[http][aud
     pool.emplace_back([&, t] {
       const std::string actor = "actor-" + std::to_string(t);
       for (int i = 0; i < each; ++i) {
-        auto e = stock_change("r" + std::to_string(i));
+        const std::string reason = "r" + std::to_string(i);  // the event views it: it must outlive record()
+        auto e = stock_change(reason);
         e.actor = actor;
         audit.record(e);
       }
