@@ -43,6 +43,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -121,7 +122,7 @@ class file_audit {
       return;
     }
     std::unique_lock lock(mu_, std::defer_lock);
-    if (!lock.try_lock_for(opts_.max_wait)) {
+    if (!lock_within(lock, opts_.max_wait)) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
@@ -225,7 +226,20 @@ class file_audit {
   }
 
   audit_file_options opts_;
-  std::timed_mutex mu_;
+  // Takes the lock within `wait`: try_lock, then yields and short sleeps. A plain mutex rather than
+  // std::timed_mutex, whose clock-based lock (pthread_mutex_clocklock) ThreadSanitizer cannot follow.
+  static bool lock_within(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds wait) noexcept {
+    if (lock.try_lock()) return true;
+    const auto until = std::chrono::steady_clock::now() + wait;
+    for (unsigned spins = 0;; ++spins) {
+      if (spins < 64) std::this_thread::yield();
+      else std::this_thread::sleep_for(std::chrono::microseconds(50));
+      if (lock.try_lock()) return true;
+      if (std::chrono::steady_clock::now() >= until) return false;
+    }
+  }
+
+  std::mutex mu_;
   int fd_ = -1;
   std::size_t size_ = 0;
   bool broken_line_ = false;  // the file ends inside a line a failed write left
