@@ -3,14 +3,14 @@
 // threads that sign every attempt afresh (new timestamp, same delivery id) and send it through a
 // client::http_client, retries with jitter (retry_schedule) up to a maximum age, 410 Gone ending
 // the subscription, a delivery log, test events, and a graceful stop that drains the queue or
-// hands back what is left.
+// hands back what is left. The queue is a delivery_queue: in memory by default, or shared by a
+// fleet (redis::delivery_queue).
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +29,7 @@
 #include "tessera/core/random.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/webhook/delivery_log.hpp"
+#include "tessera/webhook/delivery_queue.hpp"
 #include "tessera/webhook/retry.hpp"
 #include "tessera/webhook/scheme.hpp"
 #include "tessera/webhook/subscription.hpp"
@@ -45,22 +46,11 @@ struct webhook_event {
 // The event type of test events.
 inline constexpr std::string_view test_event_type = "webhook.test";
 
-// A delivery waiting in the queue, as stop() hands it back and resume() takes it. It holds the
-// payload but never a signature or secret: every attempt is signed when it is made.
-struct pending_delivery {
-  std::string delivery_id;                     // the same on every attempt
-  std::string subscription_id;                 // where it goes
-  std::string event_type;                      // the event's type
-  std::shared_ptr<const std::string> payload;  // the body (shared between a fan-out's deliveries)
-  unsigned attempts_made = 0;                  // attempts already made
-  std::chrono::system_clock::time_point first_queued_at{};  // when it entered the queue first
-  std::chrono::system_clock::time_point next_attempt_at{};  // when it is due
-};
-
 // How a dispatcher runs.
 struct dispatcher_options {
   std::size_t workers = 4;                  // worker threads (1..64)
-  std::size_t queue_capacity = 10000;       // deliveries queued or in flight at once; more is queue_full
+  std::size_t queue_capacity = 10000;       // deliveries queued or in flight at once (in the whole
+                                            // queue, fleet-wide when shared); more is queue_full
   retry_policy retry{};                   // backoff and attempts (see retry.hpp)
   std::chrono::seconds max_age{std::chrono::hours{72}};  // no attempt later than this after queueing
   std::chrono::milliseconds request_timeout{std::chrono::seconds{10}};  // per attempt: connect, read, write
@@ -82,25 +72,27 @@ constexpr bool valid_delivery_id(std::string_view id) noexcept { return valid_id
 }  // namespace detail
 
 // Delivers events to subscriptions of a subscription_registry through an http_client, logging
-// every attempt. Registry, client and log are held by reference and must outlive the dispatcher.
-// Every public member is noexcept and thread-safe.
+// every attempt. Registry, client, log and a queue passed in are held by reference and must
+// outlive the dispatcher. Every public member is noexcept and thread-safe.
 template <class Registry, client::http_client Client, delivery_log Log = memory_delivery_log,
-          core::clock Clock = core::system_clock, jitter_source Jitter = random_jitter>
+          core::clock Clock = core::system_clock, jitter_source Jitter = random_jitter,
+          delivery_queue Queue = memory_delivery_queue>
 class dispatcher {
  public:
-  // A dispatcher whose workers start at once. The clock may be a reference (core::manual_clock&).
+  // A dispatcher on a queue of its own (in memory), whose workers start at once. The clock may be
+  // a reference (core::manual_clock&).
   dispatcher(Registry& registry, Client& client, Log& log, dispatcher_options o = {},
              std::type_identity_t<Clock> clock = Clock{}, Jitter jitter = Jitter{})
-      : registry_(registry), client_(client), log_(log), options_(normalise(std::move(o))),
-        clock_(std::forward<Clock>(clock)), schedule_(options_.retry, std::move(jitter)) {
-    try {
-      workers_.reserve(options_.workers);
-      for (std::size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
-    } catch (...) {
-      (void)stop(stop_mode::hand_back);  // join the workers that did start
-      throw;
-    }
-  }
+    requires std::default_initializable<Queue>
+      : dispatcher(registry, client, log, std::make_unique<Queue>(), nullptr, std::move(o),
+                   std::forward<Clock>(clock), std::move(jitter)) {}
+
+  // A dispatcher on a queue it shares (e.g. with the other instances of a fleet), whose workers
+  // start at once.
+  dispatcher(Registry& registry, Client& client, Log& log, Queue& queue, dispatcher_options o = {},
+             std::type_identity_t<Clock> clock = Clock{}, Jitter jitter = Jitter{})
+      : dispatcher(registry, client, log, nullptr, &queue, std::move(o), std::forward<Clock>(clock),
+                   std::move(jitter)) {}
   dispatcher(const dispatcher&) = delete;
   dispatcher& operator=(const dispatcher&) = delete;
   // Stops as stop(stop_mode::hand_back) and drops what is left: call stop() first to keep it.
@@ -189,8 +181,9 @@ class dispatcher {
 
   // Stops the workers. drain: they keep delivering until the queue is empty or drain_timeout
   // (real time) passes; hand_back: they finish the attempts in flight only. Either way, what is
-  // still queued is returned (retries that were scheduled included), and new deliveries are
-  // refused with queue_full. A second call returns nothing.
+  // still queued is returned (retries that were scheduled included; a shared queue keeps its
+  // deliveries for the other instances and returns none), and new deliveries are refused with
+  // queue_full. A second call returns nothing.
   std::vector<pending_delivery> stop(stop_mode mode,
                                      std::chrono::milliseconds drain_timeout = std::chrono::seconds{30}) noexcept {
     {
@@ -203,21 +196,12 @@ class dispatcher {
       }
     }
     cv_.notify_all();
-    {
-      std::lock_guard join_lock(join_mu_);
-      for (auto& t : workers_)
-        if (t.joinable()) t.join();
-    }
-    std::vector<pending_delivery> left;
-    std::lock_guard lk(mu_);
-    try {
-      left.reserve(queue_.size());
-      for (auto& [due, d] : queue_) left.push_back(std::move(d));
-    } catch (...) {
-      // out of memory while handing back: what could not be moved is dropped
-    }
-    queue_.clear();
-    return left;
+    std::lock_guard join_lock(join_mu_);
+    for (auto& t : workers_)
+      if (t.joinable()) t.join();
+    if (stopped_) return {};
+    stopped_ = true;
+    return queue_->take_all();
   }
 
   // False once stop() has begun: new deliveries are refused.
@@ -229,22 +213,30 @@ class dispatcher {
   // Makes waiting workers read the clock again now (after a test moves a manual clock).
   void wake() noexcept { cv_.notify_all(); }
 
-  // Deliveries queued or in flight.
-  std::size_t size() const noexcept {
-    std::lock_guard lk(mu_);
-    return queue_.size() + in_flight_;
-  }
+  // Deliveries queued or in flight (in the whole queue, when it is shared).
+  std::size_t size() const noexcept { return queue_->size(); }
 
   // Deliveries queued (waiting for their time or a worker), not counting those in flight.
-  std::size_t queued() const noexcept {
-    std::lock_guard lk(mu_);
-    return queue_.size();
-  }
+  std::size_t queued() const noexcept { return queue_->queued(); }
 
   // The options in force.
   const dispatcher_options& options() const noexcept { return options_; }
 
  private:
+  dispatcher(Registry& registry, Client& client, Log& log, std::unique_ptr<Queue> own, Queue* shared,
+             dispatcher_options o, Clock&& clock, Jitter jitter)
+      : registry_(registry), client_(client), log_(log), own_queue_(std::move(own)),
+        queue_(shared ? shared : own_queue_.get()), options_(normalise(std::move(o))),
+        clock_(std::forward<Clock>(clock)), schedule_(options_.retry, std::move(jitter)) {
+    try {
+      workers_.reserve(options_.workers);
+      for (std::size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+    } catch (...) {
+      (void)stop(stop_mode::hand_back);  // join the workers that did start
+      throw;
+    }
+  }
+
   static dispatcher_options normalise(dispatcher_options o) {
     o.workers = std::clamp<std::size_t>(o.workers, 1, 64);
     o.queue_capacity = std::max<std::size_t>(o.queue_capacity, 1);
@@ -286,62 +278,60 @@ class dispatcher {
   }
 
   result<void> push_all(std::vector<pending_delivery> batch) {
+    if (!accepting()) return unexpected{errc::queue_full};
+    if (auto r = queue_->push(std::move(batch), options_.queue_capacity); !r) return r;
     {
       std::lock_guard lk(mu_);
-      if (!accepting_ || queue_.size() + in_flight_ + batch.size() > options_.queue_capacity)
-        return unexpected{errc::queue_full};
-      for (auto& d : batch) {
-        const auto due = d.next_attempt_at;
-        queue_.emplace(due, std::move(d));
-      }
+      ++pushes_;
     }
     cv_.notify_all();
     return core::ok();
   }
 
-  // One worker: takes due deliveries until stopped.
+  // One worker: takes due deliveries until stopped. A worker that finds nothing due sleeps until
+  // the earliest due time, a push, or poll_interval (a shared queue is filled by others too).
   void work() noexcept {
-    std::unique_lock lk(mu_);
     while (true) {
-      if (halt_) return;
-      if (draining_) {
-        if (queue_.empty() && in_flight_ == 0) {
+      bool draining = false;
+      std::uint64_t pushes = 0;
+      {
+        std::lock_guard lk(mu_);
+        if (halt_) return;
+        draining = draining_;
+        pushes = pushes_;
+      }
+      if (draining) {
+        if (queue_->size() == 0) {
           cv_.notify_all();  // the other workers see it too
           return;
         }
         if (std::chrono::steady_clock::now() >= drain_deadline_) return;  // what is left is handed back
       }
       const auto now = clock_.now();
-      if (!queue_.empty() && queue_.begin()->first <= now) {
-        pending_delivery d = std::move(queue_.begin()->second);
-        queue_.erase(queue_.begin());
-        ++in_flight_;
-        lk.unlock();
-        std::optional<pending_delivery> again = run(std::move(d));
-        lk.lock();
-        --in_flight_;
-        if (again) {
-          try {
-            const auto due = again->next_attempt_at;
-            queue_.emplace(due, std::move(*again));
-          } catch (...) {
-            // out of memory: the retry is lost (the log already says it was pending)
-          }
+      auto t = queue_->take_due(now);
+      if (t && t->delivery) {
+        pending_delivery& d = *t->delivery;
+        if (run(d)) {
+          (void)queue_->requeue(std::move(d));  // out of memory: the retry is lost (logged as pending)
+        } else {
+          queue_->finish(d);
         }
         cv_.notify_all();
         continue;
       }
       auto wait = options_.poll_interval;
-      if (!queue_.empty()) {
-        const auto until = std::chrono::ceil<std::chrono::milliseconds>(queue_.begin()->first - now);
+      if (t && t->next_due) {
+        const auto until = std::chrono::ceil<std::chrono::milliseconds>(*t->next_due - now);
         wait = std::clamp(until, std::chrono::milliseconds{1}, options_.poll_interval);
       }
-      cv_.wait_for(lk, wait);
+      std::unique_lock lk(mu_);
+      if (halt_ || pushes != pushes_) continue;
+      cv_.wait_for(lk, draining ? std::min(wait, std::chrono::milliseconds{10}) : wait);
     }
   }
 
-  // Makes one attempt of a queued delivery; returns it again when a retry is due.
-  std::optional<pending_delivery> run(pending_delivery d) noexcept {
+  // Makes one attempt of a taken delivery; true when a retry is due (at d.next_attempt_at).
+  bool run(pending_delivery& d) noexcept {
     try {
       auto sub = registry_.find(d.subscription_id);
       if (!sub || !sub->active) {
@@ -349,8 +339,14 @@ class dispatcher {
         e.attempt = 0;
         e.error = sub ? errc::none_ : sub.error();
         e.state = sub && sub->deactivation_reason == "endpoint_gone" ? delivery_state::gone : delivery_state::cancelled;
+        if (!sub && sub.error() == errc::store_unavailable &&
+            e.attempted_at + options_.poll_interval - d.first_queued_at <= options_.max_age) {
+          // The registry cannot answer now: try again later rather than cancel.
+          d.next_attempt_at = e.attempted_at + options_.poll_interval;
+          return true;
+        }
         log_.append(e);
-        return std::nullopt;
+        return false;
       }
       delivery_entry e = attempt(*sub, d);
       ++d.attempts_made;
@@ -358,32 +354,22 @@ class dispatcher {
         (void)registry_.deactivate(sub->id, "endpoint_gone");
         log_.append(e);
         end_queued(sub->id);
-        return std::nullopt;
+        return false;
       }
       log_.append(e);
-      if (e.state != delivery_state::pending) return std::nullopt;
+      if (e.state != delivery_state::pending) return false;
       d.next_attempt_at = *e.next_attempt_at;
-      return d;
+      return true;
     } catch (...) {
-      return std::nullopt;
+      return false;
     }
   }
 
   // Drops the queued deliveries of a subscription that answered 410, logging each as gone.
   void end_queued(const std::string& sub_id) {
-    std::vector<pending_delivery> dropped;
-    {
-      std::lock_guard lk(mu_);
-      for (auto it = queue_.begin(); it != queue_.end();) {
-        if (it->second.subscription_id == sub_id) {
-          dropped.push_back(std::move(it->second));
-          it = queue_.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    }
-    for (const auto& d : dropped) {
+    auto dropped = queue_->drop_subscription(sub_id);
+    if (!dropped) return;
+    for (const auto& d : *dropped) {
       delivery_entry e = base_entry(d);
       e.attempt = 0;
       e.state = delivery_state::gone;
@@ -451,17 +437,19 @@ class dispatcher {
   Registry& registry_;
   Client& client_;
   Log& log_;
+  std::unique_ptr<Queue> own_queue_;  // the queue when the dispatcher has its own
+  Queue* queue_;                      // the queue in use (own or shared)
   dispatcher_options options_;
   Clock clock_;
   retry_schedule<Jitter> schedule_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<std::chrono::system_clock::time_point, pending_delivery> queue_;  // by due time
-  std::size_t in_flight_ = 0;
+  std::uint64_t pushes_ = 0;  // pushes so far: a worker that saw none since it looked does not miss one
   bool accepting_ = true, halt_ = false, draining_ = false;
-  std::chrono::steady_clock::time_point drain_deadline_{};
+  std::chrono::steady_clock::time_point drain_deadline_{};  // written under mu_ before draining_
   std::mutex join_mu_;
+  bool stopped_ = false;  // under join_mu_: the queue was handed back
   std::vector<std::thread> workers_;
 };
 

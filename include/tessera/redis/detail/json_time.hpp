@@ -1,5 +1,5 @@
 #pragma once
-// Times in the JSON records tessera::redis stores: Unix seconds.
+// Times in the records tessera::redis stores: Unix seconds, or milliseconds where a record needs them.
 
 #include <chrono>
 #include <cstdint>
@@ -20,6 +20,17 @@ inline std::optional<std::chrono::sys_seconds> optional_time(const nlohmann::jso
   auto it = j.find(name);
   if (it == j.end() || it->is_null()) return std::nullopt;
   return time_of(it->get<std::int64_t>());
+}
+
+// Unix milliseconds of a time point.
+inline std::int64_t unix_ms(std::chrono::system_clock::time_point t) noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// The time point of Unix milliseconds.
+inline std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) noexcept {
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::milliseconds(ms)));
 }
 
 }  // namespace tessera::redis::detail
