@@ -12,3 +12,6 @@
 #include "tessera/redis/api_key_store.hpp"
 #include "tessera/redis/client_registry.hpp"
 #include "tessera/redis/idempotency_store.hpp"
+#include "tessera/redis/subscription_store.hpp"
+#include "tessera/redis/delivery_queue.hpp"
+#include "tessera/redis/delivery_log.hpp"
