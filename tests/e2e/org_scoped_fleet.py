@@ -1,13 +1,19 @@
 """A fleet: two instances of the org-scoped reference server sharing one private redis-server
 (tests/redis/redis_fixture.sh), as two servers behind a load balancer would. What one instance
-learns, the other knows on its next call: keys, their revocation, and idempotent answers.
+learns, the other knows on its next call: keys, their revocation, idempotent answers, webhook
+subscriptions and their delivery log; events raised on either are delivered once, by either, to a
+local receiver that checks every signature with Python's hmac.
 Skips (exit 0, "SKIPPED") when redis-server is not installed.
 """
 import base64
+import hashlib
+import hmac
+import http.server
 import os
 import subprocess
 import sys
 import tempfile
+import json
 import threading
 
 from harness import Partner, partner
@@ -24,10 +30,43 @@ if "port" not in values:
 # One deployment: the instances share their secrets through the environment.
 os.environ["TESSERA_JWT_SECRET"] = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
 os.environ["TESSERA_API_KEY_PEPPER"] = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
-redis_args = ["--redis", "127.0.0.1:" + values["port"]]
+os.environ["TESSERA_WEBHOOK_KEK"] = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+redis_args = ["--redis", "127.0.0.1:" + values["port"], "--allow-loopback-webhooks"]
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A subscriber's endpoint on loopback: records every delivery and answers 200."""
+    received = []
+    lock = threading.Lock()
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with Receiver.lock:
+            Receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+threading.Thread(target=receiver.serve_forever, daemon=True).start()
+RECV = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
+
+
+def standard_webhooks_ok(secret, headers, body):
+    """Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" under the base64 whsec_ key."""
+    key = base64.b64decode(secret.split("_", 1)[1])
+    msg = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    want = base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(s.split(",", 1)[1], want) for s in headers["webhook-signature"].split(" "))
+
+
 a = partner("fleet: instance A", redis_args)
 b = Partner("fleet: instance B", a.proc.args[0], redis_args, a.transcript)
-for s in (os.environ["TESSERA_JWT_SECRET"], os.environ["TESSERA_API_KEY_PEPPER"]):
+for s in (os.environ["TESSERA_JWT_SECRET"], os.environ["TESSERA_API_KEY_PEPPER"], os.environ["TESSERA_WEBHOOK_KEK"]):
     a.secret(s)
     b.secret(s)
 ADMIN_A = [("ApiKey", a.admin_key)]
@@ -35,7 +74,7 @@ ADMIN_B = [("ApiKey", b.admin_key)]
 
 try:
     made = a.check("A: admin creates a key for org_a", a.send("POST", "/admin/orgs/org_a/api-keys", ADMIN_A,
-                                                             json_body={"scopes": ["orders:read", "orders:write"]}), 201)
+                                                             json_body={"scopes": ["orders:read", "orders:write", "webhooks:manage"]}), 201)
     key_id, key = made.json["key_id"], made.json["api_key"]
     for p in (a, b):
         p.secret(key)
@@ -72,11 +111,40 @@ try:
     a.say(f"  {'ok ' if len(ids) == 1 else 'FAIL'} 20 simultaneous retries over A and B made one order"
           f" ({statuses.count(201)} answered 201, {statuses.count(409)} in flight 409)")
 
+    # Webhooks: subscribed on A, raised on both, delivered once each by either, logged for both.
+    made = a.check("A: subscribes an endpoint to order.created", a.send("POST", "/v2/orgs/org_a/webhooks", bearer,
+                                                                       json_body={"url": RECV, "event_types": ["order.created"]}), 201)
+    sub, whsec = made.json["id"], made.json["secret"]
+    for p in (a, b):
+        p.secret(whsec)
+    b.check("B: reads A's subscription", b.send("GET", f"/v2/orgs/org_a/webhooks/{sub}/deliveries", bearer), 200,
+            expect=lambda r: r.json["subscription"]["id"] == sub and r.json["subscription"]["active"] is True)
+    for i in range(10):
+        p = a if i % 2 else b
+        p.check(f"{'A' if i % 2 else 'B'}: creates order po-hook-{i}", p.send("POST", "/v2/orgs/org_a/orders", bearer,
+                json_body={"items": [{"sku": "sku-1", "qty": 1}], "external_reference": f"po-hook-{i}"}), 201)
+    from harness import wait_until
+    wait_until(lambda: len({h["webhook-id"] for h, _ in Receiver.received}) >= 10)
+    with Receiver.lock:
+        got = list(Receiver.received)
+    ids = [h["webhook-id"] for h, _ in got]
+    bad = [h["webhook-id"] for h, body in got if not standard_webhooks_ok(whsec, h, body)]
+    refs = sorted(json.loads(body)["external_reference"] for _, body in got)
+    ok = len(ids) == 10 and len(set(ids)) == 10 and not bad and refs == sorted(f"po-hook-{i}" for i in range(10))
+    a.checks += 1
+    if not ok:
+        a.failures.append(f"fleet deliveries: {len(ids)} received, {len(set(ids))} distinct, bad signatures {bad}")
+    a.say(f"  {'ok ' if ok else 'FAIL'} 10 orders over A and B: {len(ids)} deliveries, each event once,"
+          " every signature checked with Python's hmac")
+    b.check("B: the delivery log of A's subscription", b.send("GET", f"/v2/orgs/org_a/webhooks/{sub}/deliveries", bearer), 200,
+            expect=lambda r: sum(1 for e in r.json["deliveries"] if e["state"] == "delivered") == 10)
+
     # Revocation on one instance reaches the other on its next call.
     b.check("B: admin revokes the key", b.send("DELETE", f"/admin/api-keys/{key_id}", ADMIN_B), 200)
     a.check("A: the key's token, next call", a.send("GET", "/v2/orgs/org_a/orders", bearer), 401, "token_revoked")
     a.check("A: the key itself", a.send("POST", "/auth/token", [("ApiKey", key)]), 401, "api_key_revoked")
 finally:
+    receiver.shutdown()
     rc = max(a.finish(), b.finish())
     subprocess.run(["sh", FIXTURE, "stop", state], check=False)
 sys.exit(rc)

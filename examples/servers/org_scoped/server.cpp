@@ -26,12 +26,14 @@
 // a key-encryption key; subscriber URLs pass the SSRF guard (--allow-loopback-webhooks lets
 // the tests' local receiver through).
 //
-// A fleet: with --redis HOST:PORT the API keys (and so their revocation) and the idempotency
-// keys live in Redis (tessera::redis), so several instances behind a load balancer agree: a key
-// revoked on one is refused by every other on its next call, and a create retried on another
-// instance gets the first one's answer. Instances of one deployment share their secrets through
-// the environment: TESSERA_JWT_SECRET and TESSERA_API_KEY_PEPPER (base64url, 32 bytes or more);
-// without them each instance makes its own (fine for one process).
+// A fleet: with --redis HOST:PORT the API keys (and so their revocation), the idempotency keys,
+// the webhook subscriptions, the delivery queue and the delivery log live in Redis
+// (tessera::redis), so several instances behind a load balancer agree: a key revoked on one is
+// refused by every other on its next call, a create retried on another instance gets the first
+// one's answer, and an event raised on any instance is delivered once, by whichever has a free
+// worker, to subscriptions made on any instance. Instances of one deployment share their secrets
+// through the environment: TESSERA_JWT_SECRET, TESSERA_API_KEY_PEPPER and TESSERA_WEBHOOK_KEK
+// (base64url, 32 bytes or more); without them each instance makes its own (fine for one process).
 #ifdef TESSERA_SERVER_REDIS
 #include <tessera/redis.hpp>
 #endif
@@ -91,8 +93,18 @@ struct settings {
   std::string redis;  // host:port, or empty
 };
 
-template <class KeyStore, class IdempotencyStore>
-int serve(const settings& cfg, sigset_t stop, KeyStore& keys, IdempotencyStore& idempotency_keys);
+// Where a server keeps its state: in memory (one process) or in Redis (a fleet).
+template <class KeyStore, class IdempotencyStore, class SubscriptionStore, class DeliveryLog, class DeliveryQueue>
+struct stores {
+  KeyStore& keys;
+  IdempotencyStore& idempotency_keys;
+  SubscriptionStore& subscriptions;
+  DeliveryLog& deliveries;
+  DeliveryQueue& queue;
+};
+
+template <class... S>
+int serve(const settings& cfg, sigset_t stop, stores<S...> st);
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,7 +121,10 @@ int main(int argc, char** argv) {
   if (cfg.redis.empty()) {
     api_key::memory_key_store keys;
     http::memory_idempotency_store idempotency_keys;
-    return serve(cfg, stop, keys, idempotency_keys);
+    webhook::memory_subscription_store subscriptions;
+    webhook::memory_delivery_log deliveries;
+    webhook::memory_delivery_queue queue;
+    return serve(cfg, stop, stores{keys, idempotency_keys, subscriptions, deliveries, queue});
   }
 #ifdef TESSERA_SERVER_REDIS
   redis::options ro;
@@ -119,7 +134,10 @@ int main(int argc, char** argv) {
   redis::connection_pool pool(std::move(ro));
   redis::key_store keys(pool);
   redis::idempotency_store idempotency_keys(pool);
-  return serve(cfg, stop, keys, idempotency_keys);
+  redis::subscription_store subscriptions(pool);
+  redis::delivery_log deliveries(pool);
+  redis::delivery_queue queue(pool);
+  return serve(cfg, stop, stores{keys, idempotency_keys, subscriptions, deliveries, queue});
 #else
   std::fprintf(stderr, "this build has no Redis support (tessera::redis was not found)\n");
   return 2;
@@ -127,8 +145,16 @@ int main(int argc, char** argv) {
 }
 
 namespace {
-template <class KeyStore, class IdempotencyStore>
-int serve(const settings& cfg, sigset_t stop, KeyStore& keys, IdempotencyStore& idempotency_keys) {
+template <class... S>
+int serve(const settings& cfg, sigset_t stop, stores<S...> st) {
+  using KeyStore = std::remove_reference_t<decltype(st.keys)>;
+  using IdempotencyStore = std::remove_reference_t<decltype(st.idempotency_keys)>;
+  using SubscriptionStore = std::remove_reference_t<decltype(st.subscriptions)>;
+  using DeliveryLog = std::remove_reference_t<decltype(st.deliveries)>;
+  using DeliveryQueue = std::remove_reference_t<decltype(st.queue)>;
+  KeyStore& keys = st.keys;
+  IdempotencyStore& idempotency_keys = st.idempotency_keys;
+  DeliveryLog& deliveries = st.deliveries;
   const servers::options& opt = cfg.opt;
   const bool allow_loopback_webhooks = cfg.allow_loopback_webhooks;
 
@@ -154,17 +180,20 @@ int serve(const settings& cfg, sigset_t stop, KeyStore& keys, IdempotencyStore& 
   if (!bootstrap) return 1;
 
   // ---- Webhooks out ---------------------------------------------------------------------------
-  auto kek = crypto::sealing_key::generate("kek-1");  // a deployment loads its key-encryption key
+  auto kek_bytes = deployment_secret("TESSERA_WEBHOOK_KEK");
+  if (!kek_bytes) return 2;
+  auto kek = crypto::sealing_key::create("kek-1", core::bytes_view(kek_bytes->expose_secret().data(), 32));
   if (!kek) return 1;
-  webhook::memory_subscription_store subscriptions_store;
   webhook::url_guard_options guard{.allow_http = allow_loopback_webhooks, .allow_loopback = allow_loopback_webhooks};
-  webhook::subscription_registry<> subscriptions(subscriptions_store, crypto::sealing_ring(std::move(*kek)), guard);
+  using registry_t = webhook::subscription_registry<SubscriptionStore>;
+  registry_t subscriptions(st.subscriptions, crypto::sealing_ring(std::move(*kek)), guard);
   adapters::httplib::client<> outbound({.guard = guard});
-  webhook::memory_delivery_log deliveries;
   webhook::retry_policy retry;
   retry.base_delay = 200ms;  // short, so a demo sees the retries
-  webhook::dispatcher<webhook::subscription_registry<>, adapters::httplib::client<>> dispatcher(
-      subscriptions, outbound, deliveries, {.workers = 2, .retry = retry, .request_timeout = 2s, .poll_interval = 50ms});
+  webhook::dispatcher<registry_t, adapters::httplib::client<>, DeliveryLog, core::system_clock, webhook::random_jitter,
+                      DeliveryQueue>
+      dispatcher(subscriptions, outbound, deliveries, st.queue,
+                 {.workers = 2, .retry = retry, .request_timeout = 2s, .poll_interval = 50ms});
 
   // ---- One authenticator, idempotency, audit ------------------------------------------------
   http::file_audit audit({.path = opt.audit_file});
