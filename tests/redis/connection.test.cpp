@@ -226,3 +226,60 @@ TEST_CASE("a slow server (DEBUG SLEEP): calls fail within the timeout instead of
   CHECK(took < 400);
   sleeper.join();
 }
+
+namespace {
+// The calling thread's blocked signals include SIGPIPE.
+bool sigpipe_blocked() {
+  sigset_t now;
+  sigemptyset(&now);
+  pthread_sigmask(SIG_BLOCK, nullptr, &now);
+  return sigismember(&now, SIGPIPE) == 1;
+}
+
+// Writes a 4 MiB value to a server that was killed after the connection opened; returns what the
+// call answered.
+result<redis::reply> write_to_dead_server() {
+  private_server srv;
+  if (!srv.unavailable().empty()) return unexpected{errc::store_unavailable};
+  redis::connection_pool pool(options_for(srv.port(), unique_prefix(), 500ms));
+  auto l = pool.acquire();
+  REQUIRE(l);
+  REQUIRE(l->exec({"PING"}));
+  srv.kill_hard();
+  const std::string big(4 << 20, 'x');
+  return l->exec({"SET", "big", big});
+}
+}  // namespace
+
+TEST_CASE("a write to a dead server fails closed and leaves the signal mask as it was, SIGPIPE ignored or not",
+          "[redis][connection][faults]") {
+  REDIS_TEST_REQUIRE_SERVER(shared_server());
+  struct sigaction before {};
+  REQUIRE(sigaction(SIGPIPE, nullptr, &before) == 0);
+  REQUIRE_FALSE(sigpipe_blocked());
+
+  SECTION("default disposition: the guard blocks SIGPIPE while the call runs, then restores the mask") {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    REQUIRE(sigaction(SIGPIPE, &dfl, nullptr) == 0);
+    auto r = write_to_dead_server();
+    CHECK_FALSE(r);
+    CHECK(r.error() == errc::store_unavailable);
+  }
+  SECTION("ignored by the process: the guard leaves the mask alone") {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    REQUIRE(sigaction(SIGPIPE, &ign, nullptr) == 0);
+    auto r = write_to_dead_server();
+    CHECK_FALSE(r);
+    CHECK(r.error() == errc::store_unavailable);
+  }
+  CHECK_FALSE(sigpipe_blocked());
+  sigset_t pending;
+  sigemptyset(&pending);
+  REQUIRE(sigpending(&pending) == 0);
+  CHECK(sigismember(&pending, SIGPIPE) == 0);
+  REQUIRE(sigaction(SIGPIPE, &before, nullptr) == 0);
+}
