@@ -113,7 +113,28 @@ namespace tessera::core {
   /* client side of a partner API */                                                           \
   X(token_unavailable, "token_unavailable", 500, "no usable token could be obtained")            \
   X(connection_failed, "connection_failed", 502, "the remote server could not be reached")       \
-  X(remote_error, "remote_error", 502, "the remote server answered with an error")
+  X(remote_error, "remote_error", 502, "the remote server answered with an error")              \
+  /* structured field values (RFC 8941): one cause per malformed construct and per bound */      \
+  X(sf_input_too_large, "sf_input_too_large", 400, "a structured field is longer than its limit") \
+  X(sf_malformed_list, "sf_malformed_list", 400, "a structured list is malformed")               \
+  X(sf_malformed_dictionary, "sf_malformed_dictionary", 400, "a structured dictionary is malformed") \
+  X(sf_malformed_inner_list, "sf_malformed_inner_list", 400, "a structured inner list is malformed") \
+  X(sf_malformed_item, "sf_malformed_item", 400, "a structured item is missing or followed by other text") \
+  X(sf_bad_parameter, "sf_bad_parameter", 400, "a structured parameter has no valid value after its '='") \
+  X(sf_bad_key, "sf_bad_key", 400, "a structured dictionary or parameter key is malformed")   \
+  X(sf_bad_integer, "sf_bad_integer", 400, "a structured integer is malformed or out of range") \
+  X(sf_bad_decimal, "sf_bad_decimal", 400, "a structured decimal is malformed or out of range") \
+  X(sf_bad_string, "sf_bad_string", 400, "a structured string is malformed")                 \
+  X(sf_bad_token, "sf_bad_token", 400, "a structured token is malformed")                    \
+  X(sf_bad_byte_sequence, "sf_bad_byte_sequence", 400, "a structured byte sequence is not strict padded base64") \
+  X(sf_bad_boolean, "sf_bad_boolean", 400, "a structured boolean is neither ?0 nor ?1")       \
+  X(sf_too_many_members, "sf_too_many_members", 400, "a structured list or dictionary has too many members") \
+  X(sf_too_many_inner_list_items, "sf_too_many_inner_list_items", 400, "a structured inner list has too many items") \
+  X(sf_too_many_parameters, "sf_too_many_parameters", 400, "a structured item or inner list has too many parameters") \
+  X(sf_key_too_long, "sf_key_too_long", 400, "a structured key is longer than its limit")     \
+  X(sf_string_too_long, "sf_string_too_long", 400, "a structured string is longer than its limit") \
+  X(sf_token_too_long, "sf_token_too_long", 400, "a structured token is longer than its limit") \
+  X(sf_byte_sequence_too_long, "sf_byte_sequence_too_long", 400, "a structured byte sequence is longer than its limit")
 
 // Every distinct failure cause; 0 is never used so that errc converts to a failing error_code.
 enum class errc : int {
