@@ -129,9 +129,11 @@ inline const tessera::crypto::private_key& shared_private_key(tessera::crypto::k
   using tessera::crypto::private_key;
   static const private_key rsa = must(private_key::generate(key_spec::rsa2048), "RSA-2048 keygen");
   static const private_key p256 = must(private_key::generate(key_spec::p256), "P-256 keygen");
+  static const private_key p521 = must(private_key::generate(key_spec::p521), "P-521 keygen");
   static const private_key ed = must(private_key::generate(key_spec::ed25519), "Ed25519 keygen");
   switch (spec) {
     case key_spec::p256: return p256;
+    case key_spec::p521: return p521;
     case key_spec::ed25519: return ed;
     default: return rsa;
   }
@@ -140,6 +142,7 @@ inline const tessera::crypto::private_key& shared_private_key(tessera::crypto::k
 inline tessera::crypto::key_spec key_spec_for(tessera::jwt::alg a) {
   using tessera::jwt::alg;
   if (a == alg::es256) return tessera::crypto::key_spec::p256;
+  if (a == alg::es512) return tessera::crypto::key_spec::p521;
   if (a == alg::eddsa) return tessera::crypto::key_spec::ed25519;
   return tessera::crypto::key_spec::rsa2048;
 }
@@ -164,7 +167,7 @@ inline alg_fixture make_fixture(tessera::jwt::alg a) {
   f.signing_input = core::base64url_encode(header) + "." + core::base64url_encode(claims);
   f.signature = must(f.signer->sign(f.signing_input), "sign reference token");
   f.token = f.signing_input + "." + core::base64url_encode(f.signature);
-  if (a == jwt::alg::es256) {
+  if (!jwt::is_hmac(a) && crypto::is_ecdsa(jwt::signature_scheme(a))) {
     std::vector<std::uint8_t> der(crypto::max_ecdsa_der_size);
     auto n = must(crypto::ecdsa_raw_to_der(f.signature, der), "ECDSA DER");
     der.resize(n);
@@ -179,7 +182,7 @@ inline const alg_fixture& fixture(tessera::jwt::alg a) {
   static const alg_fixture hs256 = make_fixture(alg::hs256), hs384 = make_fixture(alg::hs384),
                            hs512 = make_fixture(alg::hs512), rs256 = make_fixture(alg::rs256),
                            ps256 = make_fixture(alg::ps256), es256 = make_fixture(alg::es256),
-                           eddsa = make_fixture(alg::eddsa);
+                           es512 = make_fixture(alg::es512), eddsa = make_fixture(alg::eddsa);
   switch (a) {
     case alg::hs256: return hs256;
     case alg::hs384: return hs384;
@@ -187,6 +190,7 @@ inline const alg_fixture& fixture(tessera::jwt::alg a) {
     case alg::rs256: return rs256;
     case alg::ps256: return ps256;
     case alg::es256: return es256;
+    case alg::es512: return es512;
     case alg::eddsa: return eddsa;
     default: die("no fixture for this algorithm");
   }

@@ -45,15 +45,17 @@ BENCHMARK_CAPTURE(floor_hmac, HS512, jwt::alg::hs512)->Name("floor/HS512");
 BENCHMARK_CAPTURE(floor_hmac, HS256, jwt::alg::hs256)->Name("floor/HS256")->Threads(1)->Threads(2)->UseRealTime();
 
 // floor/<RS|PS|ES|Ed>: EVP_DigestVerifyInit + EVP_DigestVerify on the parsed key, with the digest
-// fetched once and one EVP_MD_CTX reused (reset) per call. ES256 verifies the DER signature.
+// fetched once and one EVP_MD_CTX reused (reset) per call. ES256 and ES512 verify the DER
+// signature; ES512 hashes with SHA-512, the others with SHA-256.
 void floor_asym(benchmark::State& state, jwt::alg a) {
   const auto& f = fixture(a);
   EVP_PKEY* pk = f.pub->native_handle();
   const bool ed = a == jwt::alg::eddsa;
   const bool pss = a == jwt::alg::ps256;
-  EVP_MD* md = ed ? nullptr : EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  const bool ecdsa = a == jwt::alg::es256 || a == jwt::alg::es512;
+  EVP_MD* md = ed ? nullptr : EVP_MD_fetch(nullptr, a == jwt::alg::es512 ? "SHA2-512" : "SHA2-256", nullptr);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const auto& sig = a == jwt::alg::es256 ? f.der_signature : f.signature;
+  const auto& sig = ecdsa ? f.der_signature : f.signature;
   const auto* msg = reinterpret_cast<const unsigned char*>(f.signing_input.data());
   const std::size_t msg_len = f.signing_input.size();
   auto once = [&]() noexcept {
@@ -80,6 +82,7 @@ void floor_asym(benchmark::State& state, jwt::alg a) {
 BENCHMARK_CAPTURE(floor_asym, RS256, jwt::alg::rs256)->Name("floor/RS256");
 BENCHMARK_CAPTURE(floor_asym, PS256, jwt::alg::ps256)->Name("floor/PS256");
 BENCHMARK_CAPTURE(floor_asym, ES256, jwt::alg::es256)->Name("floor/ES256");
+BENCHMARK_CAPTURE(floor_asym, ES512, jwt::alg::es512)->Name("floor/ES512");
 BENCHMARK_CAPTURE(floor_asym, EdDSA, jwt::alg::eddsa)->Name("floor/EdDSA");
 BENCHMARK_CAPTURE(floor_asym, RS256, jwt::alg::rs256)->Name("floor/RS256")->Threads(1)->Threads(2)->UseRealTime();
 

@@ -1,13 +1,13 @@
 // Fuzzes the conversions between raw r‖s ECDSA signatures (as JWS and request signatures carry
 // them) and DER ECDSA-Sig-Value (crypto/ecdsa_der.hpp). The hand-written encoder runs on every
-// ES256/ES384 verification, on attacker-chosen bytes. Properties:
-//  - ecdsa_raw_to_der accepts exactly the raw inputs of even length 2..96 and writes the bytes
+// ES256/ES384/ES512 verification, on attacker-chosen bytes. Properties:
+//  - ecdsa_raw_to_der accepts exactly the raw inputs of even length 2..132 and writes the bytes
 //    OpenSSL's i2d_ECDSA_SIG writes for the same r and s; it needs exactly that much room
 //    (one byte less is buffer_too_small);
-//  - ecdsa_der_to_raw, for P-256 and P-384 field sizes, accepts exactly the strict DER that the
-//    reader written here accepts (definite minimal lengths, minimal non-negative INTEGERs that
-//    fit the field, nothing after), returns r and s left-padded to the field, and the encoder
-//    turns that back into the same DER.
+//  - ecdsa_der_to_raw, for P-256, P-384 and P-521 field sizes, accepts exactly the strict DER
+//    that the reader written here accepts (definite minimal lengths, minimal non-negative
+//    INTEGERs that fit the field, nothing after), returns r and s left-padded to the field, and
+//    the encoder turns that back into the same DER.
 #include <openssl/ec.h>
 
 #include <array>
@@ -87,8 +87,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Raw to DER.
   std::array<std::uint8_t, crypto::max_ecdsa_der_size> buf{};
   auto n = crypto::ecdsa_raw_to_der(core::bytes_view(data, size), buf);
-  const bool raw_ok = size >= 2 && size % 2 == 0 && size <= 96;
-  require(n.has_value() == raw_ok, "ecdsa_raw_to_der accepts exactly even lengths 2..96");
+  const bool raw_ok = size >= 2 && size % 2 == 0 && size <= 132;
+  require(n.has_value() == raw_ok, "ecdsa_raw_to_der accepts exactly even lengths 2..132");
   if (!n) {
     require(n.error() == errc::invalid_signature_length,
             "a raw signature of another length is invalid_signature_length");
@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // DER to raw, and back.
-  for (std::size_t field : {std::size_t{32}, std::size_t{48}}) {
+  for (std::size_t field : {std::size_t{32}, std::size_t{48}, std::size_t{66}}) {
     auto raw = crypto::ecdsa_der_to_raw(core::bytes_view(data, size), field);
     const auto want = ref_der_to_raw(in, field);
     require(raw.has_value() == want.has_value(), "ecdsa_der_to_raw accepts exactly strict DER that fits the field");

@@ -59,6 +59,7 @@ bool same_kind(EVP_PKEY* k, crypto::key_type t) {
       return EVP_PKEY_is_a(k, "RSA") == 1;
     case crypto::key_type::ec_p256:
     case crypto::key_type::ec_p384:
+    case crypto::key_type::ec_p521:
       return EVP_PKEY_is_a(k, "EC") == 1;
     case crypto::key_type::ed25519:
       return EVP_PKEY_is_a(k, "ED25519") == 1;
@@ -168,6 +169,7 @@ const byte_vec oid_rsa_encryption{0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
 const byte_vec oid_ec_public_key{0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};  // 1.2.840.10045.2.1
 const byte_vec oid_p256{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};     // 1.2.840.10045.3.1.7
 const byte_vec oid_p384{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};                       // 1.3.132.0.34
+const byte_vec oid_p521{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23};                       // 1.3.132.0.35
 const byte_vec oid_ed25519{0x06, 0x03, 0x2B, 0x65, 0x70};                                // 1.3.101.112
 const byte_vec der_null{0x05, 0x00};
 
@@ -190,14 +192,14 @@ byte_vec spki_of_jwk(const nlohmann::json& jwk) {
   }
   if (kty == "EC") {
     const std::string crv = jwk.value("crv", "");
-    require(crv == "P-256" || crv == "P-384", "an accepted EC JWK names P-256 or P-384");
+    require(crv == "P-256" || crv == "P-384" || crv == "P-521", "an accepted EC JWK names P-256, P-384 or P-521");
     byte_vec point{0x04};
     for (const char* m : {"x", "y"}) {
       const byte_vec c = member(jwk, m);
       point.insert(point.end(), c.begin(), c.end());
     }
-    return tlv(0x30,
-               cat({tlv(0x30, cat({oid_ec_public_key, crv == "P-256" ? oid_p256 : oid_p384})), bit_string(point)}));
+    const byte_vec& curve = crv == "P-256" ? oid_p256 : crv == "P-384" ? oid_p384 : oid_p521;
+    return tlv(0x30, cat({tlv(0x30, cat({oid_ec_public_key, curve})), bit_string(point)}));
   }
   require(kty == "OKP" && jwk.value("crv", "") == "Ed25519", "an accepted JWK is RSA, EC or OKP Ed25519");
   return tlv(0x30, cat({tlv(0x30, oid_ed25519), bit_string(member(jwk, "x"))}));

@@ -48,6 +48,7 @@ bool signs_for(const private_key& k, std::string_view public_pem) {
   const auto alg = k.type() == key_type::rsa       ? crypto::signature_alg::rsa_pkcs1_sha256
                    : k.type() == key_type::ec_p256 ? crypto::signature_alg::ecdsa_p256_sha256
                    : k.type() == key_type::ec_p384 ? crypto::signature_alg::ecdsa_p384_sha384
+                   : k.type() == key_type::ec_p521 ? crypto::signature_alg::ecdsa_p521_sha512
                                                    : crypto::signature_alg::ed25519;
   auto sig = crypto::sign(k, alg, "proof of possession");
   return sig && crypto::verify(pub, alg, "proof of possession", *sig).has_value();
@@ -66,6 +67,7 @@ TEST_CASE("private keys load from PKCS#8, PKCS#1 and SEC1 PEM", "[crypto][keys]"
                         row{"P-256 PKCS#8", keys::p256_private_pkcs8, keys::p256_public_spki, key_type::ec_p256},
                         row{"P-256 SEC1", keys::p256_private_sec1, keys::p256_public_spki, key_type::ec_p256},
                         row{"P-384 PKCS#8", keys::p384_private_pkcs8, keys::p384_public_spki, key_type::ec_p384},
+                        row{"P-521 PKCS#8", keys::p521_private_pkcs8, keys::p521_public_spki, key_type::ec_p521},
                         row{"Ed25519 PKCS#8", keys::ed25519_private_pkcs8, keys::ed25519_public_spki,
                             key_type::ed25519}}) {
     CAPTURE(r.what);
@@ -99,6 +101,7 @@ TEST_CASE("private keys load from JWK", "[crypto][keys]") {
   for (const auto& r : {row{"RSA with CRT", keys::rsa2048_private_jwk, keys::rsa2048_public_spki, key_type::rsa},
                         row{"P-256", keys::p256_private_jwk, keys::p256_public_spki, key_type::ec_p256},
                         row{"P-384", keys::p384_private_jwk, keys::p384_public_spki, key_type::ec_p384},
+                        row{"P-521", keys::p521_private_jwk, keys::p521_public_spki, key_type::ec_p521},
                         row{"Ed25519", keys::ed25519_private_jwk, keys::ed25519_public_spki, key_type::ed25519}}) {
     CAPTURE(r.what);
     auto k = private_key::from_jwk(parse(r.jwk));
@@ -130,6 +133,9 @@ TEST_CASE("the RFC 8037 Ed25519 private JWK", "[crypto][keys]") {
 TEST_CASE("malformed private JWKs are refused with a specific errc", "[crypto][keys]") {
   const auto rsa = parse(keys::rsa2048_private_jwk);
   const auto p256 = parse(keys::p256_private_jwk);
+  const auto p521 = parse(keys::p521_private_jwk);
+  const auto p521_d = core::base64url_decode(p521["d"].get<std::string>()).value();
+  REQUIRE((p521_d.size() == 66 && p521_d[0] == 0));
   const auto ed = parse(keys::ed25519_private_jwk);
   auto with = [](nlohmann::json j, const char* member, nlohmann::json v) {
     j[member] = std::move(v);
@@ -156,6 +162,13 @@ TEST_CASE("malformed private JWKs are refused with a specific errc", "[crypto][k
       {"EC d too long", with(p256, "d", core::base64url_encode(core::bytes(33, 1))), errc::invalid_key},
       {"EC d not a string", with(p256, "d", 5), errc::invalid_key},
       {"EC d does not match x and y", with(p256, "d", other_d), errc::invalid_key},
+      // P-521 scalars are 66 bytes (RFC 7518 §6.2.2.1), the leading zero byte included.
+      {"P-521 d without its leading zero byte",
+       with(p521, "d", core::base64url_encode(core::bytes(p521_d.begin() + 1, p521_d.end()))), errc::invalid_key},
+      {"P-521 d too long", with(p521, "d", core::base64url_encode(core::bytes(67, 1))), errc::invalid_key},
+      {"P-521 d does not match x and y", with(p521, "d", core::base64url_encode(core::bytes(66, 0x01))),
+       errc::invalid_key},
+      {"P-521 d as a P-384 key", with(p521, "crv", "P-384"), errc::invalid_key},
       {"Ed25519 d does not match x", with(ed, "d", other_d), errc::invalid_key},
       {"Ed25519 d too short", with(ed, "d", core::base64url_encode(core::bytes(31, 1))), errc::invalid_key},
       {"Ed25519 without x", without(ed, "x"), errc::invalid_key},
@@ -220,7 +233,8 @@ TEST_CASE("private keys are generated for every spec", "[crypto][keys]") {
   };
   // RSA generation is slow: 2048 only here; 3072 and 4096 differ only in the size passed to OpenSSL.
   for (const auto& r : {row{key_spec::rsa2048, key_type::rsa, 2048}, row{key_spec::p256, key_type::ec_p256, 256},
-                        row{key_spec::p384, key_type::ec_p384, 384}, row{key_spec::ed25519, key_type::ed25519, 0}}) {
+                        row{key_spec::p384, key_type::ec_p384, 384}, row{key_spec::p521, key_type::ec_p521, 521},
+                        row{key_spec::ed25519, key_type::ed25519, 0}}) {
     auto k = private_key::generate(r.spec);
     REQUIRE(k);
     CHECK(k->type() == r.type);

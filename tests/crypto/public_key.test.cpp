@@ -65,6 +65,7 @@ TEST_CASE("key type names and the default size policy", "[crypto][keys]") {
   CHECK(crypto::key_type_name(key_type::rsa) == "RSA");
   CHECK(crypto::key_type_name(key_type::ec_p256) == "P-256");
   CHECK(crypto::key_type_name(key_type::ec_p384) == "P-384");
+  CHECK(crypto::key_type_name(key_type::ec_p521) == "P-521");
   CHECK(crypto::key_type_name(key_type::ed25519) == "Ed25519");
   constexpr crypto::key_policy def{};
   static_assert(def.min_rsa_bits == 2048);
@@ -82,6 +83,7 @@ TEST_CASE("public keys load from SPKI PEM", "[crypto][keys]") {
   for (const auto& r : {row{keys::rsa2048_public_spki, key_type::rsa, 2048},
                         row{keys::p256_public_spki, key_type::ec_p256, 256},
                         row{keys::p384_public_spki, key_type::ec_p384, 384},
+                        row{keys::p521_public_spki, key_type::ec_p521, 521},
                         row{keys::ed25519_public_spki, key_type::ed25519, 0}}) {
     auto k = public_key::from_pem(r.pem);
     REQUIRE(k);
@@ -128,7 +130,7 @@ TEST_CASE("RSA public keys load from PKCS#1 PEM and certificates", "[crypto][key
 
 TEST_CASE("public keys round-trip through JWK", "[crypto][keys]") {
   for (auto pem : {keys::rsa2048_public_spki, keys::p256_public_spki, keys::p384_public_spki,
-                   keys::ed25519_public_spki}) {
+                   keys::p521_public_spki, keys::ed25519_public_spki}) {
     auto k = public_key::from_pem(pem).value();
     const auto jwk = k.to_jwk();
     CAPTURE(jwk.dump());
@@ -158,6 +160,17 @@ TEST_CASE("public keys round-trip through JWK", "[crypto][keys]") {
   CHECK(p384["crv"] == "P-384");
   CHECK(p384["x"].get<std::string>().size() == 64);
   CHECK(p384["y"].get<std::string>().size() == 64);
+  // P-521 coordinates are written at their full 66 bytes (RFC 7518 §6.2.1.2), leading zeros kept:
+  // the fixture's x and y both begin with a zero byte.
+  auto p521 = jwk_of(keys::p521_public_spki);
+  CHECK(p521.size() == 4);
+  CHECK(p521["kty"] == "EC");
+  CHECK(p521["crv"] == "P-521");
+  CHECK(p521["x"].get<std::string>().size() == 88);
+  CHECK(p521["y"].get<std::string>().size() == 88);
+  const auto p521_private = nlohmann::json::parse(keys::p521_private_jwk);
+  CHECK(p521["x"] == p521_private["x"]);
+  CHECK(p521["y"] == p521_private["y"]);
   auto ed = jwk_of(keys::ed25519_public_spki);
   CHECK(ed.size() == 3);
   CHECK(ed["kty"] == "OKP");
@@ -307,6 +320,7 @@ TEST_CASE("unsupported key types and curves are refused with unsupported_key_typ
 TEST_CASE("malformed JWKs are refused with a specific errc", "[crypto][keys]") {
   const auto p256 = jwk_of(keys::p256_public_spki);
   const auto p384 = jwk_of(keys::p384_public_spki);
+  const auto p521 = jwk_of(keys::p521_public_spki);
   const auto rsa = jwk_of(keys::rsa2048_public_spki);
   const auto ed = jwk_of(keys::ed25519_public_spki);
   auto with = [](nlohmann::json j, const char* member, nlohmann::json v) {
@@ -323,6 +337,15 @@ TEST_CASE("malformed JWKs are refused with a specific errc", "[crypto][keys]") {
   const auto off_curve = with(p256, "y", core::base64url_encode(y));
   const std::string x33 = core::base64url_encode(core::bytes(33, 0x01));
   const std::string x31 = core::base64url_encode(core::bytes(31, 0x01));
+  // P-521 coordinates one byte short (the leading zero byte left out) and one byte long.
+  auto x521 = core::base64url_decode(p521["x"].get<std::string>()).value();
+  REQUIRE((x521.size() == 66 && x521[0] == 0));
+  const std::string x65 = core::base64url_encode(core::bytes(x521.begin() + 1, x521.end()));
+  x521.insert(x521.begin(), 0);
+  const std::string x67 = core::base64url_encode(x521);
+  auto y521 = core::base64url_decode(p521["y"].get<std::string>()).value();
+  y521.back() ^= 0x01;
+  const auto p521_off_curve = with(p521, "y", core::base64url_encode(y521));
 
   struct row {
     const char* what;
@@ -344,12 +367,22 @@ TEST_CASE("malformed JWKs are refused with a specific errc", "[crypto][keys]") {
       {"d in a public OKP import", with(ed, "d", ed["x"]), errc::invalid_key},
       {"no crv", without(p256, "crv"), errc::invalid_key},
       {"crv not a string", with(p256, "crv", 256), errc::invalid_key},
-      {"unknown crv", with(p256, "crv", "P-521"), errc::unsupported_key_type},
+      {"unknown crv", with(p256, "crv", "P-192"), errc::unsupported_key_type},
+      {"OpenSSL's curve name", with(p521, "crv", "secp521r1"), errc::unsupported_key_type},
+      {"lowercase crv", with(p521, "crv", "p-521"), errc::unsupported_key_type},
       {"secp256k1", with(p256, "crv", "secp256k1"), errc::unsupported_key_type},
       {"X25519", with(ed, "crv", "X25519"), errc::unsupported_key_type},
       {"Ed448", with(ed, "crv", "Ed448"), errc::unsupported_key_type},
       {"P-384 coordinates under P-256", with(p384, "crv", "P-256"), errc::invalid_key},
       {"P-256 coordinates under P-384", with(p256, "crv", "P-384"), errc::invalid_key},
+      {"P-521 coordinates under P-384", with(p521, "crv", "P-384"), errc::invalid_key},
+      {"P-384 coordinates under P-521", with(p384, "crv", "P-521"), errc::invalid_key},
+      {"P-521 x without its leading zero byte", with(p521, "x", x65), errc::invalid_key},
+      {"P-521 x with an extra zero byte", with(p521, "x", x67), errc::invalid_key},
+      {"P-521 point not on the curve", p521_off_curve, errc::invalid_key},
+      {"P-521 point at the origin", with(with(p521, "x", core::base64url_encode(core::bytes(66, 0))), "y",
+                                         core::base64url_encode(core::bytes(66, 0))),
+       errc::invalid_key},
       {"x too long", with(p256, "x", x33), errc::invalid_key},
       {"x too short", with(p256, "x", x31), errc::invalid_key},
       {"y too short", with(p256, "y", x31), errc::invalid_key},

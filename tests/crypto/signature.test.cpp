@@ -29,7 +29,8 @@ namespace {
 const signature_alg all_algs[] = {
     signature_alg::rsa_pkcs1_sha256,  signature_alg::rsa_pkcs1_sha384, signature_alg::rsa_pkcs1_sha512,
     signature_alg::rsa_pss_sha256,    signature_alg::rsa_pss_sha384,   signature_alg::rsa_pss_sha512,
-    signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ed25519};
+    signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ecdsa_p521_sha512,
+    signature_alg::ed25519};
 
 const char* alg_name(signature_alg a) {
   switch (a) {
@@ -41,6 +42,7 @@ const char* alg_name(signature_alg a) {
     case signature_alg::rsa_pss_sha512: return "PS512";
     case signature_alg::ecdsa_p256_sha256: return "ES256";
     case signature_alg::ecdsa_p384_sha384: return "ES384";
+    case signature_alg::ecdsa_p521_sha512: return "ES512";
     case signature_alg::ed25519: return "EdDSA";
   }
   return "?";
@@ -61,12 +63,15 @@ const key_pair& pair_for(key_type t) {
                              public_key::from_pem(keys::p256_public_spki).value()};
   static const key_pair p384{private_key::from_pem(keys::p384_private_pkcs8).value(),
                              public_key::from_pem(keys::p384_public_spki).value()};
+  static const key_pair p521{private_key::from_pem(keys::p521_private_pkcs8).value(),
+                             public_key::from_pem(keys::p521_public_spki).value()};
   static const key_pair ed{private_key::from_pem(keys::ed25519_private_pkcs8).value(),
                            public_key::from_pem(keys::ed25519_public_spki).value()};
   switch (t) {
     case key_type::rsa: return rsa;
     case key_type::ec_p256: return p256;
     case key_type::ec_p384: return p384;
+    case key_type::ec_p521: return p521;
     case key_type::ed25519: return ed;
   }
   return rsa;
@@ -119,9 +124,19 @@ TEST_CASE("signature sizes and scheme properties", "[crypto][signature]") {
   CHECK(crypto::signature_size(pair_for(key_type::rsa).pub, signature_alg::rsa_pss_sha512) == 256);
   CHECK(crypto::signature_size(pair_for(key_type::ec_p256).pub, signature_alg::ecdsa_p256_sha256) == 64);
   CHECK(crypto::signature_size(pair_for(key_type::ec_p384).pub, signature_alg::ecdsa_p384_sha384) == 96);
+  CHECK(crypto::signature_size(pair_for(key_type::ec_p521).pub, signature_alg::ecdsa_p521_sha512) == 132);
   CHECK(crypto::signature_size(pair_for(key_type::ed25519).pub, signature_alg::ed25519) == 64);
   CHECK(crypto::signature_hash(signature_alg::rsa_pss_sha384) == crypto::hash_alg::sha384);
   CHECK(crypto::signature_hash(signature_alg::ecdsa_p256_sha256) == crypto::hash_alg::sha256);
+  CHECK(crypto::signature_hash(signature_alg::ecdsa_p521_sha512) == crypto::hash_alg::sha512);
+  CHECK(crypto::required_key_type(signature_alg::ecdsa_p521_sha512) == key_type::ec_p521);
+  CHECK(crypto::name(signature_alg::ecdsa_p521_sha512) == "ecdsa_p521_sha512");
+  CHECK(crypto::signature_alg_named("ecdsa_p521_sha512") == signature_alg::ecdsa_p521_sha512);
+  for (auto a : all_algs) {
+    CAPTURE(alg_name(a));
+    const auto t = crypto::required_key_type(a);
+    CHECK(crypto::is_ecdsa(a) == (t == key_type::ec_p256 || t == key_type::ec_p384 || t == key_type::ec_p521));
+  }
   CHECK(crypto::is_pss(signature_alg::rsa_pss_sha256));
   CHECK_FALSE(crypto::is_pss(signature_alg::rsa_pkcs1_sha256));
   // PKCS#1 v1.5 and Ed25519 are deterministic; PSS and ECDSA are randomised.
@@ -135,6 +150,9 @@ TEST_CASE("signature sizes and scheme properties", "[crypto][signature]") {
   const auto& p256 = pair_for(key_type::ec_p256).priv;
   CHECK(crypto::sign(p256, signature_alg::ecdsa_p256_sha256, "m").value() !=
         crypto::sign(p256, signature_alg::ecdsa_p256_sha256, "m").value());
+  const auto& p521 = pair_for(key_type::ec_p521).priv;
+  CHECK(crypto::sign(p521, signature_alg::ecdsa_p521_sha512, "m").value() !=
+        crypto::sign(p521, signature_alg::ecdsa_p521_sha512, "m").value());
 }
 
 TEST_CASE("Ed25519 known answer (RFC 8037 appendix A.4)", "[crypto][signature]") {
@@ -155,13 +173,17 @@ TEST_CASE("Ed25519 known answer (RFC 8037 appendix A.4)", "[crypto][signature]")
 
 TEST_CASE("a key that does not fit the scheme is refused with key_type_mismatch", "[crypto][signature]") {
   for (auto a : all_algs) {
-    for (auto t : {key_type::rsa, key_type::ec_p256, key_type::ec_p384, key_type::ed25519}) {
+    for (auto t : {key_type::rsa, key_type::ec_p256, key_type::ec_p384, key_type::ec_p521, key_type::ed25519}) {
       if (t == crypto::required_key_type(a)) continue;
       CAPTURE(alg_name(a), crypto::key_type_name(t));
       const auto& kp = pair_for(t);
       CHECK(crypto::sign(kp.priv, a, "m").error() == errc::key_type_mismatch);
       // A signature of the size the scheme expects, so that only the key decides.
-      const core::bytes sig(a == signature_alg::ecdsa_p384_sha384 ? 96 : a < signature_alg::ecdsa_p256_sha256 ? 256 : 64, 1);
+      const std::size_t size = a == signature_alg::ecdsa_p521_sha512   ? 132
+                               : a == signature_alg::ecdsa_p384_sha384 ? 96
+                               : a < signature_alg::ecdsa_p256_sha256  ? 256
+                                                                       : 64;
+      const core::bytes sig(size, 1);
       CHECK(crypto::verify(kp.pub, a, "m", sig).error() == errc::key_type_mismatch);
       CHECK(crypto::verify(kp.pub, a, "m", {}).error() == errc::key_type_mismatch);
     }
@@ -219,7 +241,7 @@ TEST_CASE("RSA-PSS verification requires a salt as long as the digest", "[crypto
 }
 
 TEST_CASE("the raw ECDSA verifier refuses DER signatures", "[crypto][signature]") {
-  for (auto a : {signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384}) {
+  for (auto a : {signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ecdsa_p521_sha512}) {
     CAPTURE(alg_name(a));
     const auto& kp = pair_for(crypto::required_key_type(a));
     const auto raw = crypto::sign(kp.priv, a, "m").value();

@@ -1,6 +1,8 @@
 // The Wycheproof runner: tessera's public API against Project Wycheproof's test vectors
-// (C2SP/wycheproof, testvectors_v1/) for RSASSA-PKCS1-v1_5 2048/SHA-256, RSASSA-PSS 2048/SHA-256/
-// MGF1-SHA-256/salt 32, ECDSA P-256/SHA-256 with P1363 signatures, Ed25519, and HMAC-SHA-256/384/512.
+// (C2SP/wycheproof, testvectors_v1/) for RSASSA-PKCS1-v1_5 2048 with SHA-256/384/512, RSASSA-PSS
+// 2048/SHA-256/MGF1-SHA-256/salt 32, 2048/SHA-384/MGF1-SHA-384/salt 48 and 4096/SHA-512/
+// MGF1-SHA-512/salt 64, ECDSA P-256/SHA-256, P-384/SHA-384 and P-521/SHA-512 with P1363 (raw r‖s)
+// signatures, Ed25519, and HMAC-SHA-256/384/512.
 //
 // Keys are loaded the way a user would load them — from the PEM, DER and JWK forms each file gives,
 // which must all agree. Every `valid` case must verify, every `invalid` case must be refused, and
@@ -60,6 +62,11 @@ std::optional<nlohmann::json> load_vectors(const char* name) {
 }
 
 core::bytes unhex(const nlohmann::json& v) { return core::hex_decode(v.get<std::string>()).value(); }
+
+// The hash's name as the vector files write it ("SHA-256", ...).
+std::string wycheproof_hash_name(crypto::hash_alg h) {
+  return h == crypto::hash_alg::sha256 ? "SHA-256" : h == crypto::hash_alg::sha384 ? "SHA-384" : "SHA-512";
+}
 
 std::string flags_of(const nlohmann::json& t) {
   std::string s;
@@ -177,9 +184,13 @@ void run_signature_file(const char* file, signature_alg alg) {
   tally n;
   for (const auto& g : (*vectors)["testGroups"]) {
     ++n.groups;
-    if (alg == signature_alg::rsa_pss_sha256) {  // the file's parameters are the ones tessera fixes
-      CHECK(g["sLen"].get<int>() == 32);
-      CHECK(g["mgfSha"].get<std::string>() == "SHA-256");
+    // The file's parameters are the ones the scheme fixes: its hash and, for PSS, MGF1 with the
+    // same hash and a salt as long as the digest.
+    const auto h = crypto::signature_hash(alg);
+    if (alg != signature_alg::ed25519) CHECK(g["sha"].get<std::string>() == wycheproof_hash_name(h));
+    if (crypto::is_pss(alg)) {
+      CHECK(g["sLen"].get<std::size_t>() == crypto::digest_size(h));
+      CHECK(g["mgfSha"].get<std::string>() == wycheproof_hash_name(h));
     }
     auto key = group_key(g, n);
     if (!key) ++n.groups_without_key;
@@ -241,12 +252,36 @@ TEST_CASE("Wycheproof RSASSA-PKCS1-v1_5 2048 SHA-256", "[crypto][wycheproof]") {
   run_signature_file("rsa_signature_2048_sha256_test.json", signature_alg::rsa_pkcs1_sha256);
 }
 
+TEST_CASE("Wycheproof RSASSA-PKCS1-v1_5 2048 SHA-384", "[crypto][wycheproof]") {
+  run_signature_file("rsa_signature_2048_sha384_test.json", signature_alg::rsa_pkcs1_sha384);
+}
+
+TEST_CASE("Wycheproof RSASSA-PKCS1-v1_5 2048 SHA-512", "[crypto][wycheproof]") {
+  run_signature_file("rsa_signature_2048_sha512_test.json", signature_alg::rsa_pkcs1_sha512);
+}
+
 TEST_CASE("Wycheproof RSASSA-PSS 2048 SHA-256 MGF1-SHA-256 salt 32", "[crypto][wycheproof]") {
   run_signature_file("rsa_pss_2048_sha256_mgf1_32_test.json", signature_alg::rsa_pss_sha256);
 }
 
+TEST_CASE("Wycheproof RSASSA-PSS 2048 SHA-384 MGF1-SHA-384 salt 48", "[crypto][wycheproof]") {
+  run_signature_file("rsa_pss_2048_sha384_mgf1_48_test.json", signature_alg::rsa_pss_sha384);
+}
+
+TEST_CASE("Wycheproof RSASSA-PSS 4096 SHA-512 MGF1-SHA-512 salt 64", "[crypto][wycheproof]") {
+  run_signature_file("rsa_pss_4096_sha512_mgf1_64_test.json", signature_alg::rsa_pss_sha512);
+}
+
 TEST_CASE("Wycheproof ECDSA P-256 SHA-256 P1363", "[crypto][wycheproof]") {
   run_signature_file("ecdsa_secp256r1_sha256_p1363_test.json", signature_alg::ecdsa_p256_sha256);
+}
+
+TEST_CASE("Wycheproof ECDSA P-384 SHA-384 P1363", "[crypto][wycheproof]") {
+  run_signature_file("ecdsa_secp384r1_sha384_p1363_test.json", signature_alg::ecdsa_p384_sha384);
+}
+
+TEST_CASE("Wycheproof ECDSA P-521 SHA-512 P1363", "[crypto][wycheproof]") {
+  run_signature_file("ecdsa_secp521r1_sha512_p1363_test.json", signature_alg::ecdsa_p521_sha512);
 }
 
 TEST_CASE("Wycheproof Ed25519", "[crypto][wycheproof]") {

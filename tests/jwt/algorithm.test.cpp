@@ -13,14 +13,15 @@ using namespace jwt_test;
 
 static_assert(jwt::algorithm<jwt::hs384> && jwt::algorithm<jwt::hs512> && jwt::algorithm<jwt::rs384>);
 static_assert(jwt::algorithm<jwt::rs512> && jwt::algorithm<jwt::ps384> && jwt::algorithm<jwt::ps512>);
-static_assert(jwt::algorithm<jwt::es384>);
+static_assert(jwt::algorithm<jwt::es384> && jwt::algorithm<jwt::es512>);
+static_assert(jwt::es512::id == jwt::alg::es512 && jwt::es512::name == "ES512");
 static_assert(!jwt::algorithm<int>);
 static_assert(jwt::es256::id == jwt::alg::es256 && jwt::es256::name == "ES256");
 static_assert(jwt::eddsa::name == "EdDSA");
 
 TEST_CASE("every algorithm has its JOSE name and is found by it exactly", "[jwt][algorithm]") {
-  const char* names[] = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
-                         "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"};
+  const char* names[] = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256",
+                         "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
   int i = 0;
   for (auto a : all_algs) {
     CAPTURE(names[i]);
@@ -32,7 +33,7 @@ TEST_CASE("every algorithm has its JOSE name and is found by it exactly", "[jwt]
   }
   // Names are case-sensitive (RFC 7515 §4.1.1) and there is no "none" at all.
   for (const char* n : {"none", "None", "NONE", "nOnE", "", "hs256", "Hs256", "HS256 ", " HS256", "eddsa", "EDDSA",
-                        "ES512", "RS1", "HS1", "Ed25519"}) {
+                        "es512", "ES521", "ES256K", "RS1", "HS1", "Ed25519"}) {
     CAPTURE(n);
     CHECK_FALSE(jwt::alg_from_name(n));
   }
@@ -47,6 +48,7 @@ TEST_CASE("algorithm families and their primitives", "[jwt][algorithm]") {
   CHECK(jwt::signature_scheme(jwt::alg::ps512) == crypto::signature_alg::rsa_pss_sha512);
   CHECK(jwt::signature_scheme(jwt::alg::rs256) == crypto::signature_alg::rsa_pkcs1_sha256);
   CHECK(jwt::signature_scheme(jwt::alg::es384) == crypto::signature_alg::ecdsa_p384_sha384);
+  CHECK(jwt::signature_scheme(jwt::alg::es512) == crypto::signature_alg::ecdsa_p521_sha512);
   CHECK(jwt::signature_scheme(jwt::alg::eddsa) == crypto::signature_alg::ed25519);
 }
 

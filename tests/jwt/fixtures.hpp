@@ -42,7 +42,7 @@ static_assert(core::clock<fixed_clock>);
 
 // Key material generated once per test binary (RSA generation is the slow part).
 struct key_material {
-  crypto::private_key rsa, p256, p384, ed25519;
+  crypto::private_key rsa, p256, p384, p521, ed25519;
   std::string hs256, hs384, hs512;  // raw HMAC secrets, exactly as long as each hash
 };
 
@@ -54,6 +54,7 @@ inline key_material generate_key_material() {
   return key_material{crypto::private_key::generate(crypto::key_spec::rsa2048).value(),
                       crypto::private_key::generate(crypto::key_spec::p256).value(),
                       crypto::private_key::generate(crypto::key_spec::p384).value(),
+                      crypto::private_key::generate(crypto::key_spec::p521).value(),
                       crypto::private_key::generate(crypto::key_spec::ed25519).value(),
                       secret(32), secret(48), secret(64)};
 }
@@ -65,7 +66,8 @@ inline const key_material& keys() {
 
 inline constexpr jwt::alg all_algs[] = {jwt::alg::hs256, jwt::alg::hs384, jwt::alg::hs512, jwt::alg::rs256,
                                         jwt::alg::rs384, jwt::alg::rs512, jwt::alg::ps256, jwt::alg::ps384,
-                                        jwt::alg::ps512, jwt::alg::es256, jwt::alg::es384, jwt::alg::eddsa};
+                                        jwt::alg::ps512, jwt::alg::es256, jwt::alg::es384, jwt::alg::es512,
+                                        jwt::alg::eddsa};
 
 // The private key that fits an asymmetric algorithm.
 inline const crypto::private_key& private_for(jwt::alg a) {
@@ -73,6 +75,7 @@ inline const crypto::private_key& private_for(jwt::alg a) {
   switch (a) {
     case jwt::alg::es256: return k.p256;
     case jwt::alg::es384: return k.p384;
+    case jwt::alg::es512: return k.p521;
     case jwt::alg::eddsa: return k.ed25519;
     default: return k.rsa;
   }

@@ -46,6 +46,25 @@ TEST_CASE("the issuer writes iss, iat, nbf, exp and a random jti", "[jwt][issuer
   CHECK(jtis.size() == 50);
 }
 
+TEST_CASE("the signing key decides the header's alg and the signature's size", "[jwt][issuer]") {
+  struct row {
+    jwt::alg a;
+    const char* name;
+    std::size_t sig_size;  // raw r‖s for ECDSA (RFC 7518 §3.4)
+  };
+  for (const auto& r : {row{jwt::alg::es256, "ES256", 64}, row{jwt::alg::es384, "ES384", 96},
+                        row{jwt::alg::es512, "ES512", 132}, row{jwt::alg::eddsa, "EdDSA", 64}}) {
+    CAPTURE(r.name);
+    jwt::issuer<fixed_clock> iss(signer(r.a, "k"), {.issuer = "https://auth.example"}, fixed_clock{t0});
+    const auto out = iss.issue(jwt::claims{}).value();
+    CHECK(segment(out.token, 0) == json{{"alg", r.name}, {"kid", "k"}, {"typ", "JWT"}});
+    const auto sig = core::base64url_decode(std::string_view(out.token).substr(out.token.rfind('.') + 1)).value();
+    CHECK(sig.size() == r.sig_size);
+    jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(r.a, "k")), lax_rules(), fixed_clock{t0});
+    CHECK(v.verify(out.token));
+  }
+}
+
 TEST_CASE("per-token lifetime, jti and nbf delay; options that omit claims", "[jwt][issuer]") {
   jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256), {.issuer = "", .lifetime = 1h, .type = "", .set_not_before = false},
                                fixed_clock{t0});

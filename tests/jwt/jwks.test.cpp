@@ -48,6 +48,8 @@ TEST_CASE("import_jwk binds each key type to one algorithm", "[jwt][jwks]") {
   // EC and OKP imply their algorithm from the curve.
   CHECK(jwt::import_jwk(pub_jwk(jwt::alg::es256))->algorithm() == jwt::alg::es256);
   CHECK(jwt::import_jwk(pub_jwk(jwt::alg::es384))->algorithm() == jwt::alg::es384);
+  CHECK(jwt::import_jwk(pub_jwk(jwt::alg::es512))->algorithm() == jwt::alg::es512);
+  CHECK(jwt::import_jwk(with(pub_jwk(jwt::alg::es512), {{"alg", "ES512"}, {"kid", "p521"}}))->algorithm() == jwt::alg::es512);
   CHECK(jwt::import_jwk(pub_jwk(jwt::alg::eddsa))->algorithm() == jwt::alg::eddsa);
   CHECK(jwt::import_jwk(with(pub_jwk(jwt::alg::es256), {{"alg", "ES256"}, {"use", "sig"}, {"key_ops", {"verify"}}})));
 
@@ -105,19 +107,26 @@ TEST_CASE("JWKs meant for something else than verifying are refused", "[jwt][jwk
 
 TEST_CASE("an alg that conflicts with the key type, or is unknown, is refused", "[jwt][jwks]") {
   const json rsa = pub_jwk(jwt::alg::rs256), p256 = pub_jwk(jwt::alg::es256), p384 = pub_jwk(jwt::alg::es384),
-             ed = pub_jwk(jwt::alg::eddsa);
+             p521 = pub_jwk(jwt::alg::es512), ed = pub_jwk(jwt::alg::eddsa);
   CHECK(jwt::import_jwk(with(rsa, {{"alg", "ES256"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(rsa, {{"alg", "HS256"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(rsa, {{"alg", "EdDSA"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(p256, {{"alg", "ES384"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(p384, {{"alg", "ES256"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(p384, {{"alg", "ES512"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(p256, {{"alg", "ES512"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(p521, {{"alg", "ES384"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(p521, {{"alg", "ES256"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(p521, {{"alg", "EdDSA"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(rsa, {{"alg", "ES512"}})).error() == errc::key_type_mismatch);
+  CHECK(jwt::import_jwk(with(ed, {{"alg", "ES512"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(p256, {{"alg", "RS256"}})).error() == errc::key_type_mismatch);
   CHECK(jwt::import_jwk(with(ed, {{"alg", "ES256"}})).error() == errc::key_type_mismatch);
   jwt::jwks_options allow;
   allow.allow_symmetric = true;
   CHECK(jwt::import_jwk({{"kty", "oct"}, {"alg", "RS256"}, {"k", rfc7515::a1_jwk_k}}, allow).error() ==
         errc::key_type_mismatch);
-  for (const char* alg : {"none", "ES512", "RSA-OAEP", "A128KW", "rs256", "HS1", ""}) {
+  for (const char* alg : {"none", "ES256K", "es512", "RSA-OAEP", "A128KW", "rs256", "HS1", ""}) {
     CAPTURE(alg);
     CHECK(jwt::import_jwk(with(rsa, {{"alg", alg}})).error() == errc::algorithm_not_allowed);
   }
@@ -128,6 +137,7 @@ TEST_CASE("private key members in a JWKS are refused", "[jwt][jwks]") {
   const json rsa_private = json::parse(tessera_test::keys::rsa2048_private_jwk);
   CHECK(jwt::import_jwk(rsa_private).error() == errc::invalid_key);
   CHECK(jwt::import_jwk(json::parse(tessera_test::keys::p256_private_jwk)).error() == errc::invalid_key);
+  CHECK(jwt::import_jwk(json::parse(tessera_test::keys::p521_private_jwk)).error() == errc::invalid_key);
   CHECK(jwt::import_jwk(json::parse(tessera_test::keys::ed25519_private_jwk)).error() == errc::invalid_key);
   // Any RSA private member, not only "d", marks key material that must never be published.
   for (const char* member : {"p", "q", "dp", "dq", "qi"}) {
@@ -159,7 +169,26 @@ TEST_CASE("weak, malformed and unsupported keys are refused", "[jwt][jwks]") {
   json short_x = pub_jwk(jwt::alg::es256);
   short_x["x"] = core::base64url_encode(std::string(31, 'x'));
   CHECK(jwt::import_jwk(short_x).error() == errc::invalid_key);
-  CHECK(jwt::import_jwk({{"kty", "EC"}, {"crv", "P-521"}, {"x", "AA"}, {"y", "AA"}}).error() == errc::unsupported_key_type);
+  CHECK(jwt::import_jwk({{"kty", "EC"}, {"crv", "P-192"}, {"x", "AA"}, {"y", "AA"}}).error() == errc::unsupported_key_type);
+  CHECK(jwt::import_jwk({{"kty", "EC"}, {"crv", "secp521r1"}, {"x", "AA"}, {"y", "AA"}}).error() ==
+        errc::unsupported_key_type);
+  CHECK(jwt::import_jwk({{"kty", "EC"}, {"crv", "P-521"}, {"x", "AA"}, {"y", "AA"}}).error() == errc::invalid_key);
+  // P-521 coordinates are 66 bytes (RFC 7518 §6.2.1.2), the first holding a single bit: one byte short is refused.
+  json p521_short = pub_jwk(jwt::alg::es512);
+  for (const char* m : {"x", "y"}) {
+    auto c = core::base64url_decode(p521_short[m].get<std::string>()).value();
+    REQUIRE(c.size() == 66);
+    CHECK(c[0] <= 1);  // 521 bits: the top byte holds one bit
+    json j = p521_short;
+    j[m] = core::base64url_encode(core::bytes(c.begin() + 1, c.end()));
+    CAPTURE(m);
+    CHECK(jwt::import_jwk(j).error() == errc::invalid_key);
+  }
+  json p521_off_curve = pub_jwk(jwt::alg::es512);
+  auto y521 = core::base64url_decode(p521_off_curve["y"].get<std::string>()).value();
+  y521.back() ^= 1;
+  p521_off_curve["y"] = core::base64url_encode(y521);
+  CHECK(jwt::import_jwk(p521_off_curve).error() == errc::invalid_key);
   CHECK(jwt::import_jwk({{"kty", "OKP"}, {"crv", "X25519"}, {"x", "AA"}}).error() == errc::unsupported_key_type);
   CHECK(jwt::import_jwk({{"kty", "OKP"}, {"crv", "Ed448"}, {"x", "AA"}}).error() == errc::unsupported_key_type);
   CHECK(jwt::import_jwk({{"kty", "RSA"}, {"e", "AQAB"}}).error() == errc::invalid_key);
@@ -210,13 +239,14 @@ TEST_CASE("import_jwks refuses the whole document for one bad key, duplicates or
 
 TEST_CASE("export_jwks publishes public keys only, and re-imports to the same verification", "[jwt][jwks]") {
   jwt::kid_key_set set;
-  const jwt::alg published[] = {jwt::alg::rs256, jwt::alg::ps384, jwt::alg::es256, jwt::alg::es384, jwt::alg::eddsa};
+  const jwt::alg published[] = {jwt::alg::rs256, jwt::alg::ps384, jwt::alg::es256,
+                                jwt::alg::es384, jwt::alg::es512, jwt::alg::eddsa};
   for (auto a : published) set.put(verifier_key(a, std::string("kid-") + std::string(jwt::alg_name(a))));
   set.put(verifier_key(jwt::alg::hs256, "kid-HS256"));  // never published
 
   CHECK_FALSE(jwt::export_jwk(verifier_key(jwt::alg::hs256)));
   auto exported = jwt::export_jwks(set);
-  REQUIRE(exported["keys"].size() == 5);
+  REQUIRE(exported["keys"].size() == 6);
   for (auto& k : exported["keys"]) {
     CAPTURE(k.dump());
     CHECK(k["use"] == "sig");
@@ -226,7 +256,7 @@ TEST_CASE("export_jwks publishes public keys only, and re-imports to the same ve
 
   jwt::kid_key_set reimported;
   REQUIRE(jwt::load_jwks(reimported, exported.dump()));
-  CHECK(reimported.size() == 5);
+  CHECK(reimported.size() == 6);
   jwt::verifier<jwt::kid_key_set&, fixed_clock> v(reimported, lax_rules(), fixed_clock{});
   for (auto a : published) {
     CAPTURE(jwt::alg_name(a));
@@ -240,5 +270,5 @@ TEST_CASE("export_jwks publishes public keys only, and re-imports to the same ve
 
   // A failed load leaves the set as it was.
   CHECK(jwt::load_jwks(reimported, R"({"keys":[{"kty":"EC","use":"enc"}]})").error() == errc::invalid_key);
-  CHECK(reimported.size() == 5);
+  CHECK(reimported.size() == 6);
 }

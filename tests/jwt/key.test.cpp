@@ -1,6 +1,6 @@
 // Tests for tessera/jwt/key.hpp: keys bound to one algorithm, HMAC length policy, key kind
 // checks, and the published JWS known answers checked at the signature level:
-//  - RFC 7515 Appendix A.1 (HS256), A.2 (RS256), A.3 (ES256);
+//  - RFC 7515 Appendix A.1 (HS256), A.2 (RS256), A.3 (ES256), A.4 (ES512);
 //  - RFC 8037 Appendix A.1 (Ed25519 key), A.4 (signing) and A.5 (verification).
 #include "tessera/jwt/key.hpp"
 
@@ -39,6 +39,7 @@ TEST_CASE("a key must be of the kind its algorithm needs (key_type_mismatch)", "
   auto rsa_pub = k.rsa.public_key().value();
   auto p256_pub = k.p256.public_key().value();
   auto p384_pub = k.p384.public_key().value();
+  auto p521_pub = k.p521.public_key().value();
   auto ed_pub = k.ed25519.public_key().value();
 
   // HMAC constructors refuse asymmetric algorithms, asymmetric constructors refuse HMAC ones.
@@ -51,11 +52,18 @@ TEST_CASE("a key must be of the kind its algorithm needs (key_type_mismatch)", "
   CHECK(jwt::verification_key::asymmetric(jwt::alg::es256, rsa_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::verification_key::asymmetric(jwt::alg::es256, p384_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::verification_key::asymmetric(jwt::alg::es384, p256_pub).error() == errc::key_type_mismatch);
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::es512, p384_pub).error() == errc::key_type_mismatch);
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::es512, p256_pub).error() == errc::key_type_mismatch);
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::es512, rsa_pub).error() == errc::key_type_mismatch);
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::es384, p521_pub).error() == errc::key_type_mismatch);
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::eddsa, p521_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::verification_key::asymmetric(jwt::alg::eddsa, p256_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::verification_key::asymmetric(jwt::alg::rs256, ed_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::verification_key::asymmetric(jwt::alg::ps256, p256_pub).error() == errc::key_type_mismatch);
   CHECK(jwt::signing_key::asymmetric(jwt::alg::rs512, k.p256).error() == errc::key_type_mismatch);
   CHECK(jwt::signing_key::asymmetric(jwt::alg::es384, k.p256).error() == errc::key_type_mismatch);
+  CHECK(jwt::signing_key::asymmetric(jwt::alg::es512, k.p384).error() == errc::key_type_mismatch);
+  CHECK(jwt::signing_key::asymmetric(jwt::alg::es256, k.p521).error() == errc::key_type_mismatch);
   CHECK(jwt::signing_key::asymmetric(jwt::alg::eddsa, k.rsa).error() == errc::key_type_mismatch);
 
   // The right kinds, through the policy-type forms too.
@@ -63,6 +71,8 @@ TEST_CASE("a key must be of the kind its algorithm needs (key_type_mismatch)", "
   CHECK(jwt::verification_key::asymmetric<jwt::ps512>(rsa_pub));
   CHECK(jwt::verification_key::asymmetric<jwt::es256>(p256_pub));
   CHECK(jwt::verification_key::asymmetric<jwt::es384>(p384_pub));
+  CHECK(jwt::verification_key::asymmetric<jwt::es512>(p521_pub));
+  CHECK(jwt::signing_key::asymmetric<jwt::es512>(k.p521));
   CHECK(jwt::verification_key::asymmetric<jwt::eddsa>(ed_pub));
   CHECK(jwt::signing_key::asymmetric<jwt::es256>(k.p256));
 }
@@ -150,6 +160,49 @@ TEST_CASE("RFC 7515 A.3: ES256 published key verifies the published signature", 
   REQUIRE(priv);
   auto mine = jwt::signing_key::asymmetric(jwt::alg::es256, *priv).value().sign(input).value();
   CHECK(mine.size() == 64);
+  CHECK(mine != sig);
+  CHECK(v.verify(input, mine));
+}
+
+TEST_CASE("RFC 7515 A.4: ES512 published key verifies the published signature", "[jwt][key][kat]") {
+  // RFC 7515 Appendix A.4 (Example JWS Using ECDSA P-521 SHA-512): the P-521 key of A.4.1, the
+  // header {"alg":"ES512"}, the payload "Payload" and the signature of A.4.1, as printed there.
+  const nlohmann::json public_jwk = {
+      {"kty", "EC"},
+      {"crv", "P-521"},
+      {"x", "AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk"},
+      {"y", "ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2"}};
+  nlohmann::json private_jwk = public_jwk;
+  private_jwk["d"] = "AY5pb7A0UFiB3RELSD64fTLOSV_jazdF7fLYyuTw8lOfRhWg6Y6rUrPAxerEzgdRhajnu0ferB0d53vM9mE15j2C";
+  const std::string input = "eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA";
+  const std::string signature_b64 =
+      "AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_UxMi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2YBJZCPEX3"
+      "xKpRwcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn";
+  CHECK(core::base64url_encode(std::string_view("{\"alg\":\"ES512\"}")) + "." +
+            core::base64url_encode(std::string_view("Payload")) ==
+        input);
+
+  auto pub = crypto::public_key::from_jwk(public_jwk);
+  REQUIRE(pub);
+  CHECK(pub->type() == crypto::key_type::ec_p521);
+  CHECK(pub->to_jwk() == public_jwk);  // the 66-byte coordinates come back with their leading zero bits
+  auto v = jwt::verification_key::asymmetric(jwt::alg::es512, *pub).value();
+  auto sig = core::base64url_decode(signature_b64).value();
+  REQUIRE(sig.size() == 132);
+  CHECK(v.verify(input, sig));
+  CHECK(v.verify(input + "x", sig).error() == errc::bad_signature);
+  // The P-521 key is bound to ES512: it cannot be made an ES384 key.
+  CHECK(jwt::verification_key::asymmetric(jwt::alg::es384, *pub).error() == errc::key_type_mismatch);
+  // One byte short or long is the wrong length for P-521.
+  CHECK(v.verify(input, core::bytes_view(sig.data(), 131)).error() == errc::invalid_signature_length);
+  auto longer = sig;
+  longer.push_back(0);
+  CHECK(v.verify(input, longer).error() == errc::invalid_signature_length);
+  // ECDSA is randomised: a fresh signature with the published private key differs yet verifies.
+  auto priv = crypto::private_key::from_jwk(private_jwk);
+  REQUIRE(priv);
+  auto mine = jwt::signing_key::asymmetric(jwt::alg::es512, *priv).value().sign(input).value();
+  CHECK(mine.size() == 132);
   CHECK(mine != sig);
   CHECK(v.verify(input, mine));
 }

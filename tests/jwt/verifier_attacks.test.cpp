@@ -173,9 +173,9 @@ TEST_CASE("kid is only a lookup key: traversal, paths and URLs find nothing", "[
 }
 
 TEST_CASE("forged and misencoded ECDSA signatures are refused", "[jwt][attack][ecdsa]") {
-  for (auto a : {jwt::alg::es256, jwt::alg::es384}) {
+  for (auto a : {jwt::alg::es256, jwt::alg::es384, jwt::alg::es512}) {
     CAPTURE(jwt::alg_name(a));
-    const std::size_t n = a == jwt::alg::es256 ? 64 : 96;
+    const std::size_t n = a == jwt::alg::es256 ? 64 : a == jwt::alg::es384 ? 96 : 132;
     auto v = verifier_for(a);
     const std::string header = std::string(R"({"alg":")") + std::string(jwt::alg_name(a)) + R"("})";
     const std::string input = b64(header) + "." + b64(valid_claims());
@@ -193,13 +193,21 @@ TEST_CASE("forged and misencoded ECDSA signatures are refused", "[jwt][attack][e
     refused(v, input + "." + core::base64url_encode(s_zero), errc::bad_signature);
     refused(v, input + "." + core::base64url_encode(r_zero), errc::bad_signature);
     refused(v, input + "." + core::base64url_encode(same), errc::bad_signature);
-    // r and s set to the curve order n (P-256 / P-384): out of range.
-    const core::bytes order = a == jwt::alg::es256
-        ? core::hex_decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").value()
-        : core::hex_decode("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973").value();
+    // r and s set to the curve order n (P-256 / P-384 / P-521, SEC 2 v2 §2.4.2, §2.5.1, §2.6.1): out of range.
+    const core::bytes order =
+        a == jwt::alg::es256 ? core::hex_decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").value()
+        : a == jwt::alg::es384
+            ? core::hex_decode("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973")
+                  .value()
+            : core::hex_decode("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+                               "fa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409")
+                  .value();
+    REQUIRE(order.size() == n / 2);
     core::bytes at_order = order;
     at_order.insert(at_order.end(), order.begin(), order.end());
     refused(v, input + "." + core::base64url_encode(at_order), errc::bad_signature);
+    // Every byte 0xff: r and s far beyond the order (for P-521, beyond 521 bits too).
+    refused(v, input + "." + core::base64url_encode(core::bytes(n, 0xff)), errc::bad_signature);
 
     // The same signature DER-encoded (as OpenSSL emits it) is not the JWS form.
     std::array<std::uint8_t, crypto::max_ecdsa_der_size> der{};
@@ -207,6 +215,28 @@ TEST_CASE("forged and misencoded ECDSA signatures are refused", "[jwt][attack][e
     REQUIRE(der_len != n);
     refused(v, input + "." + core::base64url_encode(core::bytes_view(der.data(), der_len)), errc::invalid_signature_length);
   }
+}
+
+TEST_CASE("ECDSA tokens meet only the key of their own curve", "[jwt][attack][ecdsa]") {
+  const auto es256 = verifier_for(jwt::alg::es256), es384 = verifier_for(jwt::alg::es384),
+             es512 = verifier_for(jwt::alg::es512);
+  // A genuine ES512 token: only the ES512 (P-521) key verifies it; the others refuse its alg.
+  const auto tok512 = make_token(R"({"alg":"ES512"})", valid_claims(), signer(jwt::alg::es512));
+  CHECK(es512.verify(tok512));
+  refused(es256, tok512, errc::algorithm_not_allowed);
+  refused(es384, tok512, errc::algorithm_not_allowed);
+  // The header cannot move a signature to another curve: ES384 and ES256 headers over P-521
+  // signatures meet the ES512 key's binding and are refused before any math.
+  for (const char* header : {R"({"alg":"ES384"})", R"({"alg":"ES256"})"}) {
+    CAPTURE(header);
+    refused(es512, make_token(header, valid_claims(), signer(jwt::alg::es512)), errc::algorithm_not_allowed);
+  }
+  // "ES512" in the header over a P-384 signature: 96 bytes, not the 132 the P-521 key makes.
+  refused(es512, make_token(R"({"alg":"ES512"})", valid_claims(), signer(jwt::alg::es384)), errc::invalid_signature_length);
+  // ... and over another P-521 key's signature: the length fits, the signature does not.
+  const auto other = jwt::signing_key::asymmetric(jwt::alg::es512, crypto::private_key::generate(crypto::key_spec::p521).value())
+                         .value();
+  refused(es512, make_token(R"({"alg":"ES512"})", valid_claims(), other), errc::bad_signature);
 }
 
 TEST_CASE("truncated, empty and over-long signatures are refused for every algorithm", "[jwt][attack][length]") {

@@ -16,6 +16,12 @@ using namespace tessera::request_signing;
 using crypto::signature_alg;
 
 namespace {
+// The fixed P-521 test key (ECDSA P-521 SHA-512 signatures are 132 bytes raw).
+const crypto::private_key& p521() {
+  static const auto k = crypto::private_key::from_pem(tessera_test::keys::p521_private_pkcs8).value();
+  return k;
+}
+
 struct algo_case {
   const char* name;
   signature_alg alg;
@@ -26,6 +32,7 @@ const algo_case algorithms[] = {
     {"RSA-PSS SHA-256", signature_alg::rsa_pss_sha256, &rs_test::rsa_a},
     {"ECDSA P-256 SHA-256", signature_alg::ecdsa_p256_sha256, &rs_test::p256},
     {"Ed25519", signature_alg::ed25519, &rs_test::ed25519},
+    {"ECDSA P-521 SHA-512", signature_alg::ecdsa_p521_sha512, &p521},
 };
 
 // Signs the order request under profile P and verifies it on a fresh server.

@@ -217,6 +217,26 @@ TV7sSBDfZTrM9Q3Q82moucGrr7i65I54
 -----END PUBLIC KEY-----
 )PEM";
 
+// P-521 private key (its x, y and d each begin with a zero byte).
+inline constexpr std::string_view p521_private_pkcs8 = R"PEM(-----BEGIN PRIVATE KEY-----
+MIHuAgEAMBAGByqGSM49AgEGBSuBBAAjBIHWMIHTAgEBBEIAbuP3bOK+dlgRhay3
+B4bsSIYD+EDb6Mxub2H+RuO7fDg5SsxvMd7LRv5/ec571fEGMFpblA+HDTDlaIZR
+BSJ3jYihgYkDgYYABAAvXy+XGwE2CRHLygJ3d6lAbcKQMu7c3UQN6GDPnscO1/kG
+3wUQR3P+ukyNuPTJHCLXAc1NyPv1/c5h7TlsAtrDdAA0VcFGoYB7k5mRuJtMpGoC
+GBla63JBcoQSmyGrKlJeXJ/KpBAJrkjhNAsvQMJ8oLoXAFnTTRBVFwA/J06X0j+k
+7A==
+-----END PRIVATE KEY-----
+)PEM";
+
+// its public key.
+inline constexpr std::string_view p521_public_spki = R"PEM(-----BEGIN PUBLIC KEY-----
+MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQAL18vlxsBNgkRy8oCd3epQG3CkDLu
+3N1EDehgz57HDtf5Bt8FEEdz/rpMjbj0yRwi1wHNTcj79f3OYe05bALaw3QANFXB
+RqGAe5OZkbibTKRqAhgZWutyQXKEEpshqypSXlyfyqQQCa5I4TQLL0DCfKC6FwBZ
+000QVRcAPydOl9I/pOw=
+-----END PUBLIC KEY-----
+)PEM";
+
 // Ed25519 private key.
 inline constexpr std::string_view ed25519_private_pkcs8 = R"PEM(-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIEvXGQGSw5ayfkFhVrpXn1CdBKw0qCj+11nEAl9h7pu0
@@ -287,6 +307,9 @@ inline constexpr std::string_view p256_private_jwk = R"JWK({"kty": "EC", "crv": 
 
 // p384_private_pkcs8 as a private JWK.
 inline constexpr std::string_view p384_private_jwk = R"JWK({"kty": "EC", "crv": "P-384", "x": "3iEuGl0UYxvXpPon0zhfR17b8uqnx428YeisIZSEiig_tt0DdgIZV0Cd4N8Hr7pL", "y": "46nEUxf3zRz6rKQs-29iOv1NVQAJ-r5ITV7sSBDfZTrM9Q3Q82moucGrr7i65I54", "d": "07Jl6CF4kpRrpOShzOjPA-V_BCnXpDgGn_1wkhI1D83PXmVrBSmsR3bdTu4tv7eb"})JWK";
+
+// p521_private_pkcs8 as a private JWK.
+inline constexpr std::string_view p521_private_jwk = R"JWK({"kty": "EC", "crv": "P-521", "x": "AC9fL5cbATYJEcvKAnd3qUBtwpAy7tzdRA3oYM-exw7X-QbfBRBHc_66TI249MkcItcBzU3I-_X9zmHtOWwC2sN0", "y": "ADRVwUahgHuTmZG4m0ykagIYGVrrckFyhBKbIasqUl5cn8qkEAmuSOE0Cy9AwnyguhcAWdNNEFUXAD8nTpfSP6Ts", "d": "AG7j92zivnZYEYWstweG7EiGA_hA2-jMbm9h_kbju3w4OUrMbzHey0b-f3nOe9XxBjBaW5QPhw0w5WiGUQUid42I"})JWK";
 
 // ed25519_private_pkcs8 as a private JWK.
 inline constexpr std::string_view ed25519_private_jwk = R"JWK({"kty": "OKP", "crv": "Ed25519", "x": "pNv4pZv23Dq9KW_e8ZDJFdTnDh29iE9kA1R6b4nqiDU", "d": "S9cZAZLDlrJ-QWFWulefUJ0ErDSoKP7XWcQCX2Hum7Q"})JWK";

@@ -184,7 +184,8 @@ def test_keys():
     check(out2 == out, "pem of the private key prints the same public key")
     run(["keygen", "rsa", "--out", "k_rsa.key"], expect=2, label="keygen over an existing file")
     run(["keygen", "rsa", "--out", "k_rsa.key", "--force"], label="keygen --force over an existing file")
-    for t, extra, name in [("ec", [], "k_ec0.key"), ("ec", ["--curve", "P-384"], "k_ec1.key"), ("ed25519", [], "k_ed250.key")]:
+    for t, extra, name in [("ec", [], "k_ec0.key"), ("ec", ["--curve", "P-384"], "k_ec1.key"),
+                           ("ec", ["--curve", "P-521"], "k_ec2.key"), ("ed25519", [], "k_ed250.key")]:
         out, _ = run(["keygen", t] + extra + ["--out", name])
         check("PUBLIC KEY" in out, "keygen %s %s" % (t, extra))
     run(["keygen", "rsa", "--bits", "1024"], expect=2)
@@ -201,7 +202,7 @@ def test_keys():
     write("k1.priv.pem", run(["pem", "k1.jwks", "--private"])[0])
     c, _ = run(["pem", "k1.priv.pem"])
     check(c == a, "private JWK -> PKCS#8 PEM -> public PEM round trip")
-    for key in ["k_rsa.key", "k_ec0.key", "k_ed250.key"]:
+    for key in ["k_rsa.key", "k_ec0.key", "k_ec2.key", "k_ed250.key"]:
         jwk_priv, _ = run(["jwk", key, "--private"])
         write(key + ".jwk", jwk_priv)
         j = load_json(jwk_priv, "jwk --private " + key)
@@ -209,10 +210,17 @@ def test_keys():
         p1, _ = run(["pem", key])
         p2, _ = run(["pem", key + ".jwk"])
         check(p1 == p2, "jwk --private of %s converts back to the same public key" % key)
-        jwk_pub, _ = run(["jwk", key, "--alg", {"k_rsa.key": "PS256", "k_ec0.key": "ES256", "k_ed250.key": "EdDSA"}[key]])
+        jwk_pub, _ = run(["jwk", key, "--alg", {"k_rsa.key": "PS256", "k_ec0.key": "ES256", "k_ec2.key": "ES512",
+                                                "k_ed250.key": "EdDSA"}[key]])
         j = load_json(jwk_pub, "jwk " + key)
         check("d" not in j and "kid" in j and "alg" in j, "jwk of %s is public with kid and alg" % key)
     run(["jwk", "k_rsa.key", "--alg", "ES256"], expect=2, label="jwk --alg that does not fit the key")
+    run(["jwk", "k_ec1.key", "--alg", "ES512"], expect=2, label="jwk --alg ES512 for a P-384 key")
+    j = load_json(run(["jwk", "k_ec2.key", "--alg", "ES512"])[0], "jwk k_ec2.key")
+    check(j.get("crv") == "P-521" and j.get("alg") == "ES512" and len(j.get("x", "")) == 88 and len(j.get("y", "")) == 88,
+          "the JWK of a P-521 key names P-521 and ES512, with 66-byte coordinates")
+    j = load_json(run(["keygen", "ec", "--curve", "P-521", "--jwk"])[0], "keygen ec --curve P-521 --jwk")
+    check(j.get("alg") == "ES512" and len(j.get("d", "")) == 88, "keygen of a P-521 JWK writes ES512 and a 66-byte d")
     run(["jwk", "k1.pub.jwks", "--private"], expect=3, label="jwk --private of a public key")
     run(["pem", "missing.pem"], expect=3)
     write("garbage.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
@@ -294,7 +302,7 @@ def test_jwt():
     run(["jwt", "sign", "--key", "h.secret", "--secret-encoding", "hex"], expect=3, label="secret not in the given encoding")
     # Asymmetric keys, JWKS, kid.
     for key, alg in [("k_rsa.key", "RS256"), ("k_rsa.key", "PS384"), ("k_ec0.key", "ES256"), ("k_ec1.key", "ES384"),
-                     ("k_ed250.key", "EdDSA")]:
+                     ("k_ec2.key", "ES512"), ("k_ed250.key", "EdDSA")]:
         t, _ = run(["jwt", "sign", "--key", key, "--alg", alg, "--kid", "kk", "--aud", "api"])
         out, _ = run(["jwt", "verify", t.strip(), "--key", key, "--alg", alg, "--ignore-iss", "--aud", "api"])
         check(out.startswith("VALID  " + alg + " token, kid kk"), "jwt sign/verify " + alg)
@@ -655,10 +663,22 @@ def openssl(args, stdin=None, expect=0):
     return p.stdout
 
 
+def der_ecdsa_to_raw(der, half):
+    """The raw r||s (each left-padded to half bytes) of a DER ECDSA-Sig-Value."""
+    at = 2 + (der[1] & 0x7F if der[1] & 0x80 else 0)  # past the SEQUENCE's tag and length
+    raw = b""
+    for _ in range(2):
+        n = der[at + 1]
+        raw += der[at + 2:at + 2 + n].lstrip(b"\0").rjust(half, b"\0")
+        at += 2 + n
+    return raw
+
+
 def test_openssl():
     """Keys, SHA256withRSA, RSA-PSS, Ed25519 and webhook HMACs agree with the openssl command line."""
-    for t, extra in [("rsa", []), ("rsa", ["--bits", "3072"]), ("ec", []), ("ec", ["--curve", "P-384"]), ("ed25519", [])]:
-        name = "o_%s_%d.key" % (t, len(extra))
+    for t, extra, name in [("rsa", [], "o_rsa_0.key"), ("rsa", ["--bits", "3072"], "o_rsa_3072.key"), ("ec", [], "o_ec_0.key"),
+                           ("ec", ["--curve", "P-384"], "o_ec_p384.key"), ("ec", ["--curve", "P-521"], "o_ec_p521.key"),
+                           ("ed25519", [], "o_ed25519_0.key")]:
         ours, _ = run(["keygen", t] + extra + ["--out", name])
         theirs = openssl(["pkey", "-in", name, "-pubout"]).decode()
         check(ours == theirs, "keygen %s %s: the public key equals openssl pkey -pubout" % (t, extra))
@@ -714,6 +734,15 @@ def test_openssl():
     out = verify_openssl_sig(sig, write("o_ec.pub", run(["pem", "o_ec_0.key"])[0]), [], 1,
                              "an openssl (DER) ECDSA signature is refused")
     check("DER" in out and "r||s" in out, "the ECDSA failure explains DER against raw r||s")
+    # P-521: openssl's DER (a SEQUENCE with a long-form length) is refused, and the same r and s as
+    # raw 66-byte halves verify under ecdsa-p521-sha512, the P-521 key's default.
+    sig = openssl(["dgst", "-sha512", "-sign", "o_ec_p521.key", "o_msg.txt"])
+    p521_pub = write("o_ec_p521.pub", run(["pem", "o_ec_p521.key"])[0])
+    out = verify_openssl_sig(sig, p521_pub, [], 1, "an openssl (DER) P-521 ECDSA signature is refused")
+    check("132 for P-521" in out, "the P-521 ECDSA failure gives the raw size")
+    verify_openssl_sig(der_ecdsa_to_raw(sig, 66), p521_pub, [], 0, "an openssl P-521 signature as raw r||s verifies")
+    verify_openssl_sig(der_ecdsa_to_raw(sig, 66), p521_pub, ["--alg", "ecdsa-p521-sha512"], 0,
+                       "an openssl P-521 signature verifies under --alg ecdsa-p521-sha512")
 
     # Webhooks: the Standard Webhooks signature equals openssl's HMAC over id.timestamp.body.
     raw = os.urandom(32)
@@ -728,7 +757,7 @@ def test_openssl():
 
 
 def test_pyjwt():
-    """Tokens both ways with PyJWT and cryptography: HS256, RS256, PS256, ES256, ES384, EdDSA."""
+    """Tokens both ways with PyJWT and cryptography: HS256, RS256, PS256, ES256, ES384, ES512, EdDSA."""
     try:
         import jwt as pyjwt
         from cryptography.hazmat.primitives import serialization
@@ -739,7 +768,7 @@ def test_pyjwt():
     hs = base64.urlsafe_b64decode(read("p_hs.secret").strip() + "=")
     keys = {"HS256": ("p_hs.secret", hs, hs)}
     for alg, t, extra in [("RS256", "rsa", []), ("PS256", "rsa", []), ("ES256", "ec", []), ("ES384", "ec", ["--curve", "P-384"]),
-                          ("EdDSA", "ed25519", [])]:
+                          ("ES512", "ec", ["--curve", "P-521"]), ("EdDSA", "ed25519", [])]:
         name = "p_%s.key" % alg
         pub, _ = run(["keygen", t] + extra + ["--out", name])
         priv_obj = serialization.load_pem_private_key(open(path(name), "rb").read(), password=None)
@@ -765,6 +794,9 @@ def test_pyjwt():
     token = pyjwt.encode(claims, keys["ES256"][1], algorithm="ES256")
     out, _ = run(["jwt", "verify", token, "--key", "p_ES384.key", "--alg", "ES256", "--ignore-iss", "--ignore-aud"], expect=None)
     check("FAILED" in out or "VALID" not in out, "an ES256 token does not verify with a P-384 key")
+    token = pyjwt.encode(claims, keys["ES512"][1], algorithm="ES512")
+    out, _ = run(["jwt", "verify", token, "--key", "p_ES384.key", "--ignore-iss", "--ignore-aud"], expect=1)
+    check("algorithm_not_allowed (HTTP 401)" in out, "a PyJWT ES512 token against a P-384 (ES384) key is algorithm_not_allowed")
     out, _ = run(["jwt", "verify", token, "--key", "p_RS256.key", "--ignore-iss", "--ignore-aud"], expect=1)
     check("algorithm_not_allowed (HTTP 401)" in out, "a PyJWT ES256 token against an RS256 key is algorithm_not_allowed")
     # The public JWKS tessera writes is read by PyJWT.
@@ -773,6 +805,12 @@ def test_pyjwt():
     token, _ = run(["jwt", "sign", "--key", "p_ES256.key", "--kid", "e1", "--aud", "a"])
     check(pyjwt.decode(token.strip(), jwk.key, algorithms=["ES256"], audience="a").get("aud") == "a",
           "PyJWT verifies a tessera token with the JWKS tessera wrote")
+    jwks_text, _ = run(["jwk", "p_ES512.key", "--jwks", "--kid", "e5"])
+    jwk = pyjwt.PyJWKSet.from_json(jwks_text).keys[0]
+    token, _ = run(["jwt", "sign", "--key", "p_ES512.key", "--kid", "e5", "--aud", "a"])
+    check(pyjwt.get_unverified_header(token.strip()).get("alg") == "ES512" and
+          pyjwt.decode(token.strip(), jwk.key, algorithms=["ES512"], audience="a").get("aud") == "a",
+          "PyJWT verifies a tessera ES512 token with the P-521 JWKS tessera wrote")
     return True
 
 

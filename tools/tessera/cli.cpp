@@ -338,6 +338,9 @@ core::secret private_jwk_text(const crypto::private_key& k, const std::string& k
     case crypto::key_type::ec_p384:
       j["d"] = bn_b64(pk, OSSL_PKEY_PARAM_PRIV_KEY, 48);
       break;
+    case crypto::key_type::ec_p521:
+      j["d"] = bn_b64(pk, OSSL_PKEY_PARAM_PRIV_KEY, 66);
+      break;
     case crypto::key_type::ed25519: {
       unsigned char raw[32];
       std::size_t len = sizeof raw;
@@ -365,7 +368,7 @@ nlohmann::json public_jwk(const crypto::public_key& k, const std::string& kid, c
   return j;
 }
 
-// The JWS algorithm a key implies: RS256 for RSA, ES256/ES384, EdDSA, HS256 for HMAC.
+// The JWS algorithm a key implies: RS256 for RSA, ES256/ES384/ES512, EdDSA, HS256 for HMAC.
 std::string default_jws_alg(const loaded_key& k) {
   if (!k.alg.empty()) return k.alg;
   if (k.hmac) return "HS256";
@@ -374,6 +377,7 @@ std::string default_jws_alg(const loaded_key& k) {
     case crypto::key_type::rsa: return "RS256";
     case crypto::key_type::ec_p256: return "ES256";
     case crypto::key_type::ec_p384: return "ES384";
+    case crypto::key_type::ec_p521: return "ES512";
     case crypto::key_type::ed25519: return "EdDSA";
   }
   return "";

@@ -134,7 +134,7 @@ tessera::core::secret private_jwk_text(const tessera::crypto::private_key& k, co
                                        const std::string& alg, int indent);
 // The public JWK of a public key, with kid, alg and "use":"sig" when given.
 nlohmann::json public_jwk(const tessera::crypto::public_key& k, const std::string& kid, const std::string& alg);
-// The JWS algorithm a key implies: RS256 for RSA, ES256/ES384, EdDSA, HS256 for HMAC.
+// The JWS algorithm a key implies: RS256 for RSA, ES256/ES384/ES512, EdDSA, HS256 for HMAC.
 std::string default_jws_alg(const loaded_key& k);
 
 // ---- output --------------------------------------------------------------------------------

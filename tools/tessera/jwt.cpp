@@ -278,7 +278,7 @@ std::vector<std::string> verify_hints(errc e, const std::optional<unverified_tok
       h.push_back("the signature does not verify with this key: another key or secret signed it, the secret is read "
                   "with the wrong --secret-encoding (now " + o.encoding + "), or the token was altered");
       if (header.value("alg", "").starts_with("ES"))
-        h.push_back("ES256/ES384 signatures in a JWT are raw r||s (64/96 bytes), not DER");
+        h.push_back("ES256/ES384/ES512 signatures in a JWT are raw r||s (64/96/132 bytes), not DER");
       break;
     case errc::token_expired:
       if (auto exp = date_claim(claims, "exp"))
@@ -504,7 +504,7 @@ void add_jwt_commands(CLI::App& app) {
   auto so = std::make_shared<sign_options>();
   auto* sign = group->add_subcommand("sign", "Sign a token from claims JSON and --claim options");
   add_key_source(sign, so->key, so->encoding, "the signing key (private PEM or JWK, or an HMAC secret)");
-  sign->add_option("--alg", so->alg, "JWS algorithm (default: from the key: RS256, ES256, ES384, EdDSA, HS256)")
+  sign->add_option("--alg", so->alg, "JWS algorithm (default: from the key: RS256, ES256, ES384, ES512, EdDSA, HS256)")
       ->check(CLI::IsMember(alg_names()));
   sign->add_option("--kid", so->kid, "kid header (default: the JWK's kid, if any)");
   sign->add_option("--exp", so->exp, "Lifetime: exp = iat + this (90s, 15m, 1h, 10d; default 1h)");

@@ -148,7 +148,8 @@ int run_keygen(const keygen_options& o) {
   } else if (o.type == "ec") {
     if (o.curve == "P-256") spec = crypto::key_spec::p256;
     else if (o.curve == "P-384") spec = crypto::key_spec::p384;
-    else usage_error("--curve must be P-256 or P-384");
+    else if (o.curve == "P-521") spec = crypto::key_spec::p521;
+    else usage_error("--curve must be P-256, P-384 or P-521");
   }
   auto k = crypto::private_key::generate(spec);
   if (!k) bad_input("cannot generate the key", k.error());
@@ -267,9 +268,9 @@ void add_key_commands(CLI::App& app) {
   auto* keygen = app.add_subcommand("keygen", "Make a key pair (rsa, ec, ed25519) or an HMAC secret (hmac)");
   keygen->add_option("type", kg->type, "hmac, rsa, ec or ed25519")->required()->check(CLI::IsMember({"hmac", "rsa", "ec", "ed25519"}));
   keygen->add_option("--bits", kg->bits, "RSA modulus size: 2048 (default), 3072 or 4096");
-  keygen->add_option("--curve", kg->curve, "EC curve: P-256 (default) or P-384");
+  keygen->add_option("--curve", kg->curve, "EC curve: P-256 (default), P-384 or P-521");
   keygen->add_option("--bytes", kg->bytes, "HMAC secret size in bytes (default: the hash size, 32 for HS256)");
-  keygen->add_option("--alg", kg->alg, "JWS algorithm written into a JWK (default: RS256, ES256/ES384, EdDSA, HS256)")
+  keygen->add_option("--alg", kg->alg, "JWS algorithm written into a JWK (default: RS256, ES256/ES384/ES512, EdDSA, HS256)")
       ->check(CLI::IsMember(jws_names()));
   keygen->add_option("--kid", kg->kid, "Key id for --jwk/--jwks (default: the RFC 7638 thumbprint; none for hmac)");
   keygen->add_flag("--jwk", kg->jwk, "Write the key(s) as a JWK instead of PEM (hmac: an oct JWK)");

@@ -60,7 +60,7 @@ const std::vector<std::pair<std::string, crypto::signature_alg>>& alg_table() {
       {"rsa-sha512", crypto::signature_alg::rsa_pkcs1_sha512},     {"rsa-pss-sha256", crypto::signature_alg::rsa_pss_sha256},
       {"rsa-pss-sha384", crypto::signature_alg::rsa_pss_sha384},   {"rsa-pss-sha512", crypto::signature_alg::rsa_pss_sha512},
       {"ecdsa-p256-sha256", crypto::signature_alg::ecdsa_p256_sha256}, {"ecdsa-p384-sha384", crypto::signature_alg::ecdsa_p384_sha384},
-      {"ed25519", crypto::signature_alg::ed25519}};
+      {"ecdsa-p521-sha512", crypto::signature_alg::ecdsa_p521_sha512}, {"ed25519", crypto::signature_alg::ed25519}};
   return t;
 }
 
@@ -86,6 +86,7 @@ crypto::signature_alg pick_alg(const std::string& name, crypto::key_type t) {
     case crypto::key_type::rsa: return crypto::signature_alg::rsa_pkcs1_sha256;
     case crypto::key_type::ec_p256: return crypto::signature_alg::ecdsa_p256_sha256;
     case crypto::key_type::ec_p384: return crypto::signature_alg::ecdsa_p384_sha384;
+    case crypto::key_type::ec_p521: return crypto::signature_alg::ecdsa_p521_sha512;
     case crypto::key_type::ed25519: return crypto::signature_alg::ed25519;
   }
   return crypto::signature_alg::rsa_pkcs1_sha256;
@@ -243,10 +244,9 @@ std::vector<std::string> request_hints(errc e, const request_options& o, const r
       h.push_back("the signature must be " + alg_name(alg) + " over exactly those bytes with the private half of this " +
                   std::string(crypto::key_type_name(key.type())) + " key, then base64 (choose the scheme with --alg)");
       auto raw = core::base64_decode(sig);
-      if (raw && (alg == crypto::signature_alg::ecdsa_p256_sha256 || alg == crypto::signature_alg::ecdsa_p384_sha384) &&
-          !raw->empty() && (*raw)[0] == 0x30)
+      if (raw && crypto::is_ecdsa(alg) && !raw->empty() && (*raw)[0] == 0x30)
         h.push_back("the signature is " + std::to_string(raw->size()) + " bytes starting 0x30: DER, but tessera's ECDSA "
-                    "signatures are raw r||s (64 bytes for P-256, 96 for P-384)");
+                    "signatures are raw r||s (64 bytes for P-256, 96 for P-384, 132 for P-521)");
       if (crypto::is_pss(alg))
         h.push_back("RSA-PSS here is MGF1 with the same hash and a salt as long as the digest (openssl: -sigopt "
                     "rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest)");

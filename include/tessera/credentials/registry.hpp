@@ -44,7 +44,7 @@ using sys_seconds = std::chrono::sys_seconds;
 // signature algorithm (RSASSA-PKCS1-v1_5 with SHA-256, the signed-orders model's, unless told).
 struct signing_key {
   std::string key_id;       // names the key among the client's keys (rotation keeps two or more)
-  crypto::public_key key;   // RSA, P-256, P-384 or Ed25519
+  crypto::public_key key;   // RSA, P-256, P-384, P-521 or Ed25519
   crypto::signature_alg algorithm = crypto::signature_alg::rsa_pkcs1_sha256;  // the only one it verifies
 
   // Parses a PEM public key, RSA public key or X.509 certificate (its key) for registration:

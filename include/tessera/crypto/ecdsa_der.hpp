@@ -15,15 +15,21 @@
 
 namespace tessera::crypto {
 
-// Largest DER encoding of a P-384 signature: SEQUENCE(2 + INTEGER(2 + 49) * 2).
-inline constexpr std::size_t max_ecdsa_der_size = 3 + 2 * (2 + 49);
+// Largest raw r‖s accepted: two P-521 integers of 66 bytes each.
+inline constexpr std::size_t max_ecdsa_raw_size = 2 * 66;
 
-// Encodes raw r‖s (two big-endian integers of equal size, up to 48 bytes each) as a DER
+// Largest DER encoding of a raw r‖s of max_ecdsa_raw_size bytes: each INTEGER is a tag, a
+// short-form length and up to 67 bytes (a zero pad keeps a high first byte positive); the body of
+// up to 138 bytes takes the SEQUENCE's two-byte length form (0x81 n).
+inline constexpr std::size_t max_ecdsa_der_size = 3 + 2 * (2 + max_ecdsa_raw_size / 2 + 1);
+
+// Encodes raw r‖s (two big-endian integers of equal size, up to 66 bytes each) as a DER
 // ECDSA-Sig-Value into out, without allocating; returns the length written.
 inline result<std::size_t> ecdsa_raw_to_der(core::bytes_view raw, std::span<std::uint8_t> out) noexcept {
-  if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 96) return unexpected{errc::invalid_signature_length};
+  if (raw.empty() || raw.size() % 2 != 0 || raw.size() > max_ecdsa_raw_size)
+    return unexpected{errc::invalid_signature_length};
   const std::size_t half = raw.size() / 2;
-  std::array<std::uint8_t, 2 * (2 + 49)> body{};
+  std::array<std::uint8_t, max_ecdsa_der_size - 3> body{};
   std::size_t n = 0;
   for (int part = 0; part < 2; ++part) {
     const std::uint8_t* p = raw.data() + part * half;

@@ -8,14 +8,15 @@ namespace tessera::crypto {
 
 // The asymmetric key kinds tessera supports. Anything else (DSA, DH, X25519, other curves,
 // RSA-PSS-restricted keys) is refused with errc::unsupported_key_type.
-enum class key_type { rsa, ec_p256, ec_p384, ed25519 };
+enum class key_type { rsa, ec_p256, ec_p384, ec_p521, ed25519 };
 
-// The stable name of a key kind: "RSA", "P-256", "P-384", "Ed25519".
+// The stable name of a key kind: "RSA", "P-256", "P-384", "P-521", "Ed25519".
 constexpr std::string_view key_type_name(key_type t) noexcept {
   switch (t) {
     case key_type::rsa: return "RSA";
     case key_type::ec_p256: return "P-256";
     case key_type::ec_p384: return "P-384";
+    case key_type::ec_p521: return "P-521";
     case key_type::ed25519: return "Ed25519";
   }
   return "unknown";

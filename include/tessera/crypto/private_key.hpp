@@ -1,5 +1,5 @@
 #pragma once
-// tessera::crypto::private_key — a parsed or generated signing key (RSA, P-256, P-384, Ed25519).
+// tessera::crypto::private_key — a parsed or generated signing key (RSA, P-256, P-384, P-521, Ed25519).
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@
 namespace tessera::crypto {
 
 // What to generate: RSA of a given size, an EC curve, or Ed25519.
-enum class key_spec { rsa2048, rsa3072, rsa4096, p256, p384, ed25519 };
+enum class key_spec { rsa2048, rsa3072, rsa4096, p256, p384, p521, ed25519 };
 
 // A private key, parsed once and shared cheaply between copies and threads.
 class private_key {
@@ -48,6 +48,7 @@ class private_key {
       case key_spec::rsa4096: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{4096}); break;
       case key_spec::p256: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
       case key_spec::p384: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
+      case key_spec::p521: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521"); break;
       case key_spec::ed25519: pk = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
     }
     if (!pk) return crypto::detail::ossl_fail(errc::crypto_failure);

@@ -1,5 +1,5 @@
 #pragma once
-// tessera::crypto::public_key — a parsed, validated public key (RSA, P-256, P-384, Ed25519).
+// tessera::crypto::public_key — a parsed, validated public key (RSA, P-256, P-384, P-521, Ed25519).
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,7 +41,7 @@ class public_key {
   static result<public_key> from_certificate_der(core::bytes_view der, const key_policy& policy = {}) {
     return adopt(crypto::detail::pkey_from_cert_der(der), policy);
   }
-  // Loads a public JWK (RSA n/e, EC P-256/P-384 x/y, OKP Ed25519 x). A JWK holding "d" is refused.
+  // Loads a public JWK (RSA n/e, EC P-256/P-384/P-521 x/y, OKP Ed25519 x). A JWK holding "d" is refused.
   static result<public_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {}) {
     return adopt(crypto::detail::pkey_from_jwk(jwk, false), policy);
   }

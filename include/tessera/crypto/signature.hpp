@@ -1,6 +1,6 @@
 #pragma once
 // Signing and verification on parsed keys: RSA PKCS#1 v1.5 and PSS (SHA-256/384/512), ECDSA
-// P-256/P-384 with raw r‖s signatures, and Ed25519.
+// P-256/P-384/P-521 with raw r‖s signatures, and Ed25519.
 
 #include <openssl/rsa.h>
 
@@ -23,7 +23,7 @@ namespace tessera::crypto {
 enum class signature_alg {
   rsa_pkcs1_sha256, rsa_pkcs1_sha384, rsa_pkcs1_sha512,
   rsa_pss_sha256, rsa_pss_sha384, rsa_pss_sha512,
-  ecdsa_p256_sha256, ecdsa_p384_sha384,
+  ecdsa_p256_sha256, ecdsa_p384_sha384, ecdsa_p521_sha512,
   ed25519
 };
 
@@ -31,7 +31,8 @@ enum class signature_alg {
 inline constexpr signature_alg all_signature_algs[] = {
     signature_alg::rsa_pkcs1_sha256, signature_alg::rsa_pkcs1_sha384, signature_alg::rsa_pkcs1_sha512,
     signature_alg::rsa_pss_sha256,   signature_alg::rsa_pss_sha384,   signature_alg::rsa_pss_sha512,
-    signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ed25519};
+    signature_alg::ecdsa_p256_sha256, signature_alg::ecdsa_p384_sha384, signature_alg::ecdsa_p521_sha512,
+    signature_alg::ed25519};
 
 // The stable name of a signature scheme ("rsa_pkcs1_sha256", ...), e.g. for stored records.
 constexpr std::string_view name(signature_alg a) noexcept {
@@ -44,6 +45,7 @@ constexpr std::string_view name(signature_alg a) noexcept {
     case signature_alg::rsa_pss_sha512: return "rsa_pss_sha512";
     case signature_alg::ecdsa_p256_sha256: return "ecdsa_p256_sha256";
     case signature_alg::ecdsa_p384_sha384: return "ecdsa_p384_sha384";
+    case signature_alg::ecdsa_p521_sha512: return "ecdsa_p521_sha512";
     case signature_alg::ed25519: return "ed25519";
   }
   return "";
@@ -61,7 +63,8 @@ constexpr hash_alg signature_hash(signature_alg a) noexcept {
   switch (a) {
     case signature_alg::rsa_pkcs1_sha384: case signature_alg::rsa_pss_sha384: case signature_alg::ecdsa_p384_sha384:
       return hash_alg::sha384;
-    case signature_alg::rsa_pkcs1_sha512: case signature_alg::rsa_pss_sha512: case signature_alg::ed25519:
+    case signature_alg::rsa_pkcs1_sha512: case signature_alg::rsa_pss_sha512: case signature_alg::ecdsa_p521_sha512:
+    case signature_alg::ed25519:
       return hash_alg::sha512;
     default:
       return hash_alg::sha256;
@@ -73,11 +76,18 @@ constexpr bool is_pss(signature_alg a) noexcept {
   return a == signature_alg::rsa_pss_sha256 || a == signature_alg::rsa_pss_sha384 || a == signature_alg::rsa_pss_sha512;
 }
 
+// True for the ECDSA schemes, whose signatures tessera takes and gives as raw r‖s (IEEE P1363).
+constexpr bool is_ecdsa(signature_alg a) noexcept {
+  return a == signature_alg::ecdsa_p256_sha256 || a == signature_alg::ecdsa_p384_sha384 ||
+         a == signature_alg::ecdsa_p521_sha512;
+}
+
 // The key kind a scheme requires.
 constexpr key_type required_key_type(signature_alg a) noexcept {
   switch (a) {
     case signature_alg::ecdsa_p256_sha256: return key_type::ec_p256;
     case signature_alg::ecdsa_p384_sha384: return key_type::ec_p384;
+    case signature_alg::ecdsa_p521_sha512: return key_type::ec_p521;
     case signature_alg::ed25519: return key_type::ed25519;
     default: return key_type::rsa;
   }
@@ -193,8 +203,7 @@ inline result<core::bytes> sign(const private_key& key, signature_alg a, core::b
   if (EVP_DigestSign(ctx.get(), sig.data(), &len, msg.data(), msg.size()) != 1)
     return crypto::detail::ossl_fail(errc::crypto_failure);
   sig.resize(len);
-  if (a == signature_alg::ecdsa_p256_sha256 || a == signature_alg::ecdsa_p384_sha384)
-    return ecdsa_der_to_raw(sig, crypto::detail::ec_field_size(key.type()));
+  if (is_ecdsa(a)) return ecdsa_der_to_raw(sig, crypto::detail::ec_field_size(key.type()));
   return sig;
 }
 
@@ -212,7 +221,7 @@ inline result<void> verify(const public_key& key, signature_alg a, core::bytes_v
   if (sig.size() != signature_size(key, a)) return unexpected{errc::invalid_signature_length};
   std::array<std::uint8_t, max_ecdsa_der_size> der{};
   core::bytes_view to_check = sig;
-  if (a == signature_alg::ecdsa_p256_sha256 || a == signature_alg::ecdsa_p384_sha384) {
+  if (is_ecdsa(a)) {
     auto n = ecdsa_raw_to_der(sig, der);
     if (!n) return unexpected{errc::bad_signature};
     to_check = core::bytes_view(der.data(), *n);

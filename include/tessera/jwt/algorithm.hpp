@@ -11,12 +11,12 @@
 namespace tessera::jwt {
 
 // Every JWS algorithm tessera signs and verifies. There is no "none".
-enum class alg { hs256, hs384, hs512, rs256, rs384, rs512, ps256, ps384, ps512, es256, es384, eddsa };
+enum class alg { hs256, hs384, hs512, rs256, rs384, rs512, ps256, ps384, ps512, es256, es384, es512, eddsa };
 
 // The JOSE name of an algorithm ("HS256", ..., "EdDSA").
 constexpr std::string_view alg_name(alg a) noexcept {
-  constexpr std::string_view names[] = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
-                                        "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"};
+  constexpr std::string_view names[] = {"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256",
+                                        "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
   return names[static_cast<int>(a)];
 }
 
@@ -45,6 +45,7 @@ constexpr crypto::signature_alg signature_scheme(alg a) noexcept {
     case alg::ps512: return crypto::signature_alg::rsa_pss_sha512;
     case alg::es256: return crypto::signature_alg::ecdsa_p256_sha256;
     case alg::es384: return crypto::signature_alg::ecdsa_p384_sha384;
+    case alg::es512: return crypto::signature_alg::ecdsa_p521_sha512;
     case alg::eddsa: return crypto::signature_alg::ed25519;
     default: return crypto::signature_alg::rsa_pkcs1_sha256;
   }
@@ -88,6 +89,8 @@ struct ps512 : detail::alg_policy<alg::ps512> {};
 struct es256 : detail::alg_policy<alg::es256> {};
 // ECDSA P-384 with SHA-384.
 struct es384 : detail::alg_policy<alg::es384> {};
+// ECDSA P-521 with SHA-512, raw r‖s of 2 × 66 bytes (RFC 7518 §3.4).
+struct es512 : detail::alg_policy<alg::es512> {};
 // EdDSA with Ed25519 (RFC 8037).
 struct eddsa : detail::alg_policy<alg::eddsa> {};
 

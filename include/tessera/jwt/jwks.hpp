@@ -20,7 +20,7 @@ namespace tessera::jwt {
 
 // How a JWKS document is read.
 struct jwks_options {
-  // Algorithm for RSA keys that carry no "alg" (EC and OKP keys imply theirs: ES256/ES384/EdDSA).
+  // Algorithm for RSA keys that carry no "alg" (EC and OKP keys imply theirs: ES256/ES384/ES512/EdDSA).
   std::optional<jwt::alg> default_rsa_alg = jwt::alg::rs256;
   // Accept "oct" (HMAC) keys; off by default, since a JWKS is usually public.
   bool allow_symmetric = false;
@@ -35,7 +35,9 @@ namespace detail {
 inline bool alg_fits_kty(jwt::alg a, std::string_view kty, std::string_view crv) noexcept {
   if (kty == "oct") return is_hmac(a);
   if (kty == "RSA") return !is_hmac(a) && crypto::required_key_type(signature_scheme(a)) == crypto::key_type::rsa;
-  if (kty == "EC") return (a == jwt::alg::es256 && crv == "P-256") || (a == jwt::alg::es384 && crv == "P-384");
+  if (kty == "EC")
+    return (a == jwt::alg::es256 && crv == "P-256") || (a == jwt::alg::es384 && crv == "P-384") ||
+           (a == jwt::alg::es512 && crv == "P-521");
   if (kty == "OKP") return a == jwt::alg::eddsa && crv == "Ed25519";
   return false;
 }
@@ -74,7 +76,7 @@ inline result<verification_key> import_jwk(const nlohmann::json& jwk, const jwks
     if (!a) return unexpected{errc::algorithm_not_allowed};
     if (!detail::alg_fits_kty(*a, kty, crv)) return unexpected{errc::key_type_mismatch};
   } else if (kty == "EC") {
-    a = crv == "P-384" ? jwt::alg::es384 : jwt::alg::es256;
+    a = crv == "P-521" ? jwt::alg::es512 : crv == "P-384" ? jwt::alg::es384 : jwt::alg::es256;
   } else if (kty == "OKP") {
     a = jwt::alg::eddsa;
   } else if (kty == "RSA") {

@@ -26,8 +26,10 @@ namespace tessera::crypto::detail {
 using shared_pkey = std::shared_ptr<EVP_PKEY>;
 inline shared_pkey share(EVP_PKEY* p) { return shared_pkey(p, [](EVP_PKEY* k) { EVP_PKEY_free(k); }); }
 
-// Coordinate / scalar size in bytes of an EC key kind.
-constexpr std::size_t ec_field_size(crypto::key_type t) noexcept { return t == crypto::key_type::ec_p384 ? 48 : 32; }
+// Coordinate / scalar size in bytes of an EC key kind (P-521: ceil(521 / 8) = 66).
+constexpr std::size_t ec_field_size(crypto::key_type t) noexcept {
+  return t == crypto::key_type::ec_p521 ? 66 : t == crypto::key_type::ec_p384 ? 48 : 32;
+}
 
 // Classifies a key and applies the key policy. RSA and Ed25519 keys are checked deterministically
 // (key_checks.hpp); an EC point is checked by OpenSSL (on the curve, not the identity), which
@@ -47,6 +49,7 @@ inline core::result<crypto::key_type> classify(EVP_PKEY* pk, const crypto::key_p
     crypto::key_type t;
     if (g == "prime256v1" || g == "P-256") t = crypto::key_type::ec_p256;
     else if (g == "secp384r1" || g == "P-384") t = crypto::key_type::ec_p384;
+    else if (g == "secp521r1" || g == "P-521") t = crypto::key_type::ec_p521;
     else return ossl_fail(core::errc::unsupported_key_type);
     evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
     if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) return ossl_fail(core::errc::invalid_key);
@@ -62,7 +65,8 @@ inline core::result<crypto::key_type> classify(EVP_PKEY* pk, const crypto::key_p
 // Checks that an EC private key's stated public point is d·G (OpenSSL's import does not; a JWK or
 // SEC1 key with a mismatched point would sign for one key and publish another).
 inline core::result<void> check_keypair(EVP_PKEY* pk, crypto::key_type t) noexcept {
-  if (t != crypto::key_type::ec_p256 && t != crypto::key_type::ec_p384) return core::ok();
+  if (t != crypto::key_type::ec_p256 && t != crypto::key_type::ec_p384 && t != crypto::key_type::ec_p521)
+    return core::ok();
   evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pk, nullptr));
   if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1) return ossl_fail(core::errc::invalid_key);
   return core::ok();
@@ -96,7 +100,8 @@ inline core::result<EVP_PKEY*> fromdata(const char* type, OSSL_PARAM_BLD* bld, i
   return pk;
 }
 
-// Builds an EVP_PKEY from a JWK object (RSA n/e[/d/p/q/dp/dq/qi], EC P-256/P-384 x/y[/d], OKP Ed25519 x[/d]).
+// Builds an EVP_PKEY from a JWK object (RSA n/e[/d/p/q/dp/dq/qi], EC P-256/P-384/P-521 x/y[/d],
+// OKP Ed25519 x[/d]).
 // want_private selects whether the private members are required (true) or refused (false).
 inline core::result<EVP_PKEY*> pkey_from_jwk(const nlohmann::json& j, bool want_private) {
   if (!j.is_object()) return core::unexpected{core::errc::invalid_key};
@@ -141,6 +146,7 @@ inline core::result<EVP_PKEY*> pkey_from_jwk(const nlohmann::json& j, bool want_
     crypto::key_type t;
     if (c == "P-256") t = crypto::key_type::ec_p256;
     else if (c == "P-384") t = crypto::key_type::ec_p384;
+    else if (c == "P-521") t = crypto::key_type::ec_p521;
     else return core::unexpected{core::errc::unsupported_key_type};
     const std::size_t fs = ec_field_size(t);
     auto x = jwk_bytes(j, "x");
@@ -216,6 +222,7 @@ inline nlohmann::json public_jwk(EVP_PKEY* pk, crypto::key_type t) {
       break;
     case crypto::key_type::ec_p256:
     case crypto::key_type::ec_p384:
+    case crypto::key_type::ec_p521:
       j["crv"] = std::string(crypto::key_type_name(t));
       j["kty"] = "EC";
       j["x"] = bn_param_b64(pk, OSSL_PKEY_PARAM_EC_PUB_X, ec_field_size(t));
