@@ -9,6 +9,7 @@
 
 #include "tessera/jwt/issuer.hpp"
 #include "tessera/jwt/key_set.hpp"
+#include "tessera/jwt/remote_jwks.hpp"
 #include "tessera/jwt/rules.hpp"
 #include "tessera/jwt/verifier.hpp"
 
@@ -41,6 +42,7 @@ const reference_verifier& verifier_for(jwt::alg a) {
   static const reference_verifier rs256(jwt::single_key(*fixture(jwt::alg::rs256).verifier_key), reference_rules());
   static const reference_verifier ps256(jwt::single_key(*fixture(jwt::alg::ps256).verifier_key), reference_rules());
   static const reference_verifier es256(jwt::single_key(*fixture(jwt::alg::es256).verifier_key), reference_rules());
+  static const reference_verifier es512(jwt::single_key(*fixture(jwt::alg::es512).verifier_key), reference_rules());
   static const reference_verifier eddsa(jwt::single_key(*fixture(jwt::alg::eddsa).verifier_key), reference_rules());
   switch (a) {
     case jwt::alg::hs256: return hs256;
@@ -49,6 +51,7 @@ const reference_verifier& verifier_for(jwt::alg a) {
     case jwt::alg::rs256: return rs256;
     case jwt::alg::ps256: return ps256;
     case jwt::alg::es256: return es256;
+    case jwt::alg::es512: return es512;
     default: return eddsa;
   }
 }
@@ -61,6 +64,38 @@ const jwt::verifier<jwt::kid_key_set&>& key_set_verifier() {
     keys.set_default(*fixture(jwt::alg::hs256).verifier_key);
     return jwt::verifier<jwt::kid_key_set&>(keys, reference_rules());
   }();
+  return v;
+}
+
+// A JWKS source that always answers with the HS256 reference key (kid-less, so it serves the
+// reference token), fresh for a day: what a remote_jwks holds once its cache is warm.
+struct reference_jwks_fetcher {
+  result<jwt::jwks_response> fetch(const jwt::jwks_request&) noexcept {
+    try {
+      const auto& k = tessera_bench::hmac_secret(jwt::alg::hs256);
+      jwt::jwks_response r;
+      r.status = 200;
+      r.body = R"({"keys":[{"kty":"oct","alg":"HS256","k":")" + core::base64url_encode(k) + R"("}]})";
+      r.max_age = std::chrono::hours{24};
+      return r;
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+};
+using reference_remote_jwks = jwt::remote_jwks<reference_jwks_fetcher>;
+
+// The HS256 verifier with its key found in a remote_jwks whose cache is warm: the lookup must cost
+// about what kid_key_set's does (verify/HS256/kid_key_set).
+const jwt::verifier<reference_remote_jwks&>& remote_jwks_verifier() {
+  static reference_remote_jwks keys = [] {
+    jwt::remote_jwks_options o;
+    o.jwks.allow_symmetric = true;
+    auto s = tessera_bench::must(reference_remote_jwks::create("https://auth.example.com/jwks", {}, o), "remote_jwks");
+    if (!s.ready(std::chrono::seconds{10})) tessera_bench::die("remote_jwks did not load");
+    return s;
+  }();
+  static const jwt::verifier<reference_remote_jwks&> v(keys, reference_rules());
   return v;
 }
 
@@ -86,6 +121,7 @@ void verify_with(benchmark::State& state, jwt::alg a, const V& v) {
 }
 void verify(benchmark::State& state, jwt::alg a) { verify_with(state, a, verifier_for(a)); }
 void verify_key_set(benchmark::State& state) { verify_with(state, jwt::alg::hs256, key_set_verifier()); }
+void verify_remote_jwks(benchmark::State& state) { verify_with(state, jwt::alg::hs256, remote_jwks_verifier()); }
 
 BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256");
 BENCHMARK_CAPTURE(verify, HS384, jwt::alg::hs384)->Name("verify/HS384");
@@ -93,11 +129,13 @@ BENCHMARK_CAPTURE(verify, HS512, jwt::alg::hs512)->Name("verify/HS512");
 BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256");
 BENCHMARK_CAPTURE(verify, PS256, jwt::alg::ps256)->Name("verify/PS256");
 BENCHMARK_CAPTURE(verify, ES256, jwt::alg::es256)->Name("verify/ES256");
+BENCHMARK_CAPTURE(verify, ES512, jwt::alg::es512)->Name("verify/ES512");
 BENCHMARK_CAPTURE(verify, EdDSA, jwt::alg::eddsa)->Name("verify/EdDSA");
 // Threaded variants: the same verifier shared by one and by two threads, in wall-clock time.
 BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(verify_key_set)->Name("verify/HS256/kid_key_set")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(verify_remote_jwks)->Name("verify/HS256/remote_jwks")->Threads(1)->Threads(2)->UseRealTime();
 
 // issue/<ALG>: signing a token with the reference claims (random jti: the issuer's default path).
 void issue(benchmark::State& state, jwt::alg a) {
