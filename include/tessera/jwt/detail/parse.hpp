@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -179,10 +180,13 @@ struct header_fields {
   jwt::alg algorithm = jwt::alg::hs256;
   std::optional<std::string_view> kid;
   std::string_view typ;
+  std::string_view cty;  // raw JWS only; the JWT path ignores it
+  bool b64 = true;       // false: an RFC 7797 unencoded payload (only with "b64" understood and in crit)
 };
 
 // Strictly parses the header: an object with no duplicate member, a known "alg" string, string
-// "kid"/"typ", a "crit" whose every name is understood and present, and no "b64": false.
+// "kid"/"typ"/"cty", a "crit" whose every name is understood and present, and a boolean "b64"
+// that may be false only when "b64" is understood and listed in crit (RFC 7797 §6).
 // jwk, jku, x5u and x5c are ignored: the key always comes from the verifier's key set.
 inline result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept {
   thread_state* st = state();
@@ -229,16 +233,19 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
     } else if (fp == literal_fingerprint("crit") && k == "crit") {
       if (v.get_array().get(crit) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
       have_crit = true;
+    } else if (fp == literal_fingerprint("cty") && k == "cty") {
+      if (v.get_string().get(h.cty) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
     } else if (fp == literal_fingerprint("b64") && k == "b64") {
-      bool b;
-      if (v.get_bool().get(b) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-      if (!b) return unexpected{errc::unsupported_critical_header};  // RFC 7797 unencoded payloads are refused
+      if (v.get_bool().get(h.b64) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      if (!h.b64 && std::find(understood_crit.begin(), understood_crit.end(), "b64") == understood_crit.end())
+        return unexpected{errc::unsupported_critical_header};  // RFC 7797 payloads only for a caller that opts in
     }
   }
   if (!have_alg) return unexpected{errc::token_malformed};
   if (!alg_known) return unexpected{errc::algorithm_not_allowed};
   if (have_crit) {
     if (crit.size() == 0) return unexpected{errc::token_malformed};
+    bool b64_critical = false;
     for (auto e : crit) {
       std::string_view n;
       if (e.get_string().get(n) != simdjson::SUCCESS || n.empty() || is_registered_header(n))
@@ -247,8 +254,12 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       bool understood = false;
       for (auto& u : understood_crit) understood = understood || u == n;
       if (!understood) return unexpected{errc::unsupported_critical_header};
+      b64_critical = b64_critical || n == "b64";
     }
-  } else if (b64.size() <= sizeof m.text && (!h.kid || h.kid->size() <= sizeof m.kid) && h.typ.size() <= sizeof m.typ) {
+    if (!h.b64 && !b64_critical) return unexpected{errc::token_malformed};  // RFC 7797 §6: b64 must be critical
+  } else if (!h.b64) {
+    return unexpected{errc::token_malformed};
+  } else if (h.cty.empty() && b64.size() <= sizeof m.text && (!h.kid || h.kid->size() <= sizeof m.kid) && h.typ.size() <= sizeof m.typ) {
     // Memoise this header for the next token on this thread.
     m.len = 0;
     std::memcpy(m.text, b64.data(), b64.size());

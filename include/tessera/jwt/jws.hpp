@@ -1,0 +1,448 @@
+#pragma once
+// tessera::jwt::jws_verifier and jws_signer — JSON Web Signatures (RFC 7515) over any payload
+// bytes, not only JWT claims: compact and JSON serializations (flattened and general), detached
+// payloads (RFC 7515 Appendix F) and, for a caller that opts in, unencoded payloads (RFC 7797).
+//
+// The rules are the JWT verifier's: the key decides the algorithm (a header "alg" that differs
+// from the key's is algorithm_not_allowed), base64url is strict, every "crit" name must be
+// understood, sizes are bounded, and jwk/jku/x5u/x5c never supply a key. The JWT verifier is the
+// claims path on top of the same header parser.
+//
+// JSON serialization: a general JWS carries several signatures. The verifier tries them in order
+// (at most max_signatures) and accepts the first that a key of its set verifies; a signature whose
+// header is malformed, whose kid finds no key, or whose check fails decides nothing, and the
+// verifier goes on to the next. Only when none verifies does it answer, with the error of the
+// signature that came furthest (key_not_found, algorithm_not_allowed, bad_signature, ...).
+// Protected and unprotected header members must be disjoint; "crit" and "b64" count only when
+// protected; "alg" may stand in either (the key decides it anyway).
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "tessera/core/base64.hpp"
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/jwt/algorithm.hpp"
+#include "tessera/jwt/detail/parse.hpp"
+#include "tessera/jwt/key.hpp"
+#include "tessera/jwt/key_set.hpp"
+
+namespace tessera::jwt {
+
+// What a JWS verifier accepts.
+struct jws_options {
+  std::size_t max_size = 1 << 20;          // longest compact or JSON JWS read, in bytes
+  std::size_t max_signatures = 8;          // signatures of a general JSON JWS tried at most
+  std::vector<std::string> understood_crit{};  // "crit" names the caller processes; "b64" admits RFC 7797
+};
+
+// A verified JWS: its payload and the protected facts about it.
+struct verified_jws {
+  jwt::alg algorithm = jwt::alg::hs256;  // the verifying key's algorithm
+  std::string kid{};                     // the kid that found the key ("" when none was given)
+  std::string typ{};                     // the header's typ ("" when absent)
+  std::string cty{};                     // the header's cty ("" when absent)
+  bool unencoded = false;                // RFC 7797: the payload was signed as it is, not base64url
+  std::size_t signature_index = 0;       // which signature verified (general JSON serialization)
+  core::bytes payload{};                 // the verified payload bytes
+};
+
+namespace detail {
+// The payload bytes of a compact or JSON JWS: base64url-decoded, or taken as they are (b64:false).
+inline result<core::bytes> payload_bytes(std::string_view segment, bool encoded) noexcept {
+  try {
+    if (!encoded) return core::bytes(segment.begin(), segment.end());
+    core::bytes out((segment.size() * 3) / 4 + 3);
+    auto n = core::base64url_decode_into(segment, std::span<std::uint8_t>(out.data(), out.size()));
+    if (!n) return unexpected{errc::token_malformed};
+    out.resize(*n);
+    return out;
+  } catch (...) {
+    return unexpected{errc::internal_error};
+  }
+}
+
+// A JSON member as a string view; nullopt when it is absent, an error when it is not a string.
+inline result<std::optional<std::string_view>> string_member(simdjson::dom::object o, std::string_view name) noexcept {
+  simdjson::dom::element e;
+  if (o.at_key(name).get(e) != simdjson::SUCCESS) return std::optional<std::string_view>{};
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+  return std::optional<std::string_view>{s};
+}
+
+// True when a JSON object has no member name twice.
+inline bool unique_members(simdjson::dom::object o) noexcept {
+  name_set<max_header_members> names;
+  for (auto f : o) {
+    if (names.full() || !names.insert(f.key, name_fingerprint(f.key))) return false;
+  }
+  return true;
+}
+}  // namespace detail
+
+// Verifies JWS of any payload against a key set. Thread-safe when the key set is.
+template <key_set K>
+class jws_verifier {
+ public:
+  // A verifier over a key set (a reference type shares one owned elsewhere).
+  explicit jws_verifier(K keys, jws_options o = {}) : keys_(std::forward<K>(keys)), options_(std::move(o)) {}
+
+  // Verifies a compact JWS with its payload attached.
+  result<verified_jws> verify(std::string_view compact) const noexcept { return compact_(compact, std::nullopt); }
+
+  // Verifies a compact JWS whose payload segment is empty (RFC 7515 Appendix F) against the
+  // payload the caller supplies.
+  result<verified_jws> verify_detached(std::string_view compact, core::bytes_view payload) const noexcept {
+    return compact_(compact, payload);
+  }
+
+  // Verifies a JWS in the flattened or general JSON serialization.
+  result<verified_jws> verify_json(std::string_view json) const noexcept { return json_(json, std::nullopt); }
+
+  // Verifies a flattened or general JSON JWS without a "payload" member against the payload the
+  // caller supplies.
+  result<verified_jws> verify_json_detached(std::string_view json, core::bytes_view payload) const noexcept {
+    return json_(json, payload);
+  }
+
+  // The key set, e.g. to rotate keys while the verifier is in use.
+  std::remove_reference_t<K>& keys() noexcept { return keys_; }
+  // The options in force.
+  const jws_options& options() const noexcept { return options_; }
+
+ private:
+  // Checks one signature over its signing input with the key the kid names.
+  result<void> check(jwt::alg a, std::optional<std::string_view> kid, core::bytes_view input,
+                     core::bytes_view sig) const noexcept {
+    auto run = [&](const verification_key& k) noexcept -> result<void> {
+      if (k.algorithm() != a) return unexpected{errc::algorithm_not_allowed};
+      return k.verify(input, sig);
+    };
+    if constexpr (key_visitor<std::remove_cvref_t<K>>) {
+      result<void> v = unexpected{errc::key_not_found};
+      keys_.visit(kid, [&](const verification_key& k) noexcept { v = run(k); });
+      return v;
+    } else {
+      auto key = keys_.find(kid);
+      if (!key) return unexpected{errc::key_not_found};
+      return run(*key);
+    }
+  }
+
+  result<verified_jws> compact_(std::string_view token, std::optional<core::bytes_view> detached) const noexcept {
+    try {
+      if (token.size() > options_.max_size) return unexpected{errc::token_too_large};
+      const auto d1 = token.find('.');
+      const auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+      if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
+        return unexpected{errc::token_malformed};
+      const std::string_view header = token.substr(0, d1), payload = token.substr(d1 + 1, d2 - d1 - 1),
+                             signature = token.substr(d2 + 1);
+      if (header.empty() || (detached && !payload.empty()) || (!detached && payload.empty()))
+        return unexpected{errc::token_malformed};
+      std::array<std::uint8_t, 1024> sig;
+      auto sig_len = core::base64url_decode_into(signature, sig);
+      if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length
+                                                                                 : errc::token_malformed};
+      auto h = detail::parse_header(header, options_.understood_crit);
+      if (!h) return unexpected{h.error()};
+      verified_jws out;
+      out.algorithm = h->algorithm;
+      out.kid.assign(h->kid.value_or(std::string_view{}));
+      out.typ.assign(h->typ);
+      out.cty.assign(h->cty);
+      out.unencoded = !h->b64;
+      const std::optional<std::string_view> kid = h->kid;
+      if (!h->b64 && !detached && payload.find('.') != std::string_view::npos) return unexpected{errc::token_malformed};
+      // The signing input: the header segment, '.', and the payload segment as sent (attached),
+      // or the supplied payload, base64url-encoded unless b64 is false (detached).
+      core::bytes_view input = core::bytes_view(token.data(), d2);
+      std::string built;
+      if (detached) {
+        built.reserve(header.size() + 1 + detached->size() * 4 / 3 + 4);
+        built.append(header).push_back('.');
+        if (h->b64) core::base64url_append(built, *detached);
+        else built.append(reinterpret_cast<const char*>(detached->data()), detached->size());
+        input = core::bytes_view(built);
+      }
+      if (auto v = check(out.algorithm, kid, input, core::bytes_view(sig.data(), *sig_len)); !v)
+        return unexpected{v.error()};
+      if (detached) {
+        out.payload.assign(detached->begin(), detached->end());
+      } else {
+        auto p = detail::payload_bytes(payload, h->b64);
+        if (!p) return unexpected{p.error()};
+        out.payload = std::move(*p);
+      }
+      return out;
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+
+  // One signature entry of a JSON JWS, checked; payload_segment is the "payload" member as sent.
+  result<verified_jws> entry_(simdjson::dom::object sig_obj, std::optional<std::string_view> payload_segment,
+                              std::optional<core::bytes_view> detached) const noexcept {
+    try {
+      auto prot = detail::string_member(sig_obj, "protected");
+      auto signature = detail::string_member(sig_obj, "signature");
+      if (!prot || !signature || !*signature) return unexpected{errc::token_malformed};
+      simdjson::dom::object unprotected;
+      bool has_unprotected = false;
+      if (simdjson::dom::element e; sig_obj.at_key("header").get(e) == simdjson::SUCCESS) {
+        if (e.get_object().get(unprotected) != simdjson::SUCCESS || !detail::unique_members(unprotected))
+          return unexpected{errc::token_malformed};
+        has_unprotected = true;
+      }
+      std::array<std::uint8_t, 1024> sig;
+      auto sig_len = core::base64url_decode_into(**signature, sig);
+      if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length
+                                                                               : errc::token_malformed};
+      // The protected header (strict, as in the compact form), then the unprotected members.
+      verified_jws out;
+      std::optional<std::string> kid;
+      bool have_alg = false;
+      bool encoded = true;
+      if (*prot && !(*prot)->empty()) {
+        auto h = detail::parse_header(**prot, options_.understood_crit);
+        if (!h) return unexpected{h.error()};
+        out.algorithm = h->algorithm;
+        have_alg = true;
+        if (h->kid) kid.emplace(*h->kid);
+        out.typ.assign(h->typ);
+        out.cty.assign(h->cty);
+        encoded = h->b64;
+        if (has_unprotected) {
+          // Disjoint member names (RFC 7515 §7.2.1): decode the protected header's names again.
+          auto decoded = core::base64url_decode(**prot);
+          if (!decoded) return unexpected{errc::token_malformed};
+          auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
+          if (!j.is_object()) return unexpected{errc::token_malformed};
+          for (auto f : unprotected)
+            if (j.contains(std::string(f.key))) return unexpected{errc::token_malformed};
+        }
+      }
+      if (has_unprotected) {
+        for (auto f : unprotected) {
+          std::string_view v;
+          if (f.key == "crit" || f.key == "b64") return unexpected{errc::token_malformed};  // must be protected
+          if (f.key == "alg") {
+            if (f.value.get_string().get(v) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+            auto a = alg_from_name(v);
+            if (!a) return unexpected{errc::algorithm_not_allowed};
+            out.algorithm = *a;
+            have_alg = true;
+          } else if (f.key == "kid") {
+            if (f.value.get_string().get(v) != simdjson::SUCCESS || v.size() > detail::max_kid_length)
+              return unexpected{errc::token_malformed};
+            kid.emplace(v);
+          }
+        }
+      }
+      if (!have_alg) return unexpected{errc::token_malformed};
+      std::string input;
+      const std::string_view prot_text = *prot ? **prot : std::string_view{};
+      input.reserve(prot_text.size() + 1 + (payload_segment ? payload_segment->size() : detached->size() * 4 / 3 + 4));
+      input.append(prot_text).push_back('.');
+      if (payload_segment) {
+        input.append(*payload_segment);
+      } else if (encoded) {
+        core::base64url_append(input, *detached);
+      } else {
+        input.append(reinterpret_cast<const char*>(detached->data()), detached->size());
+      }
+      std::optional<std::string_view> kid_view;
+      if (kid) kid_view = *kid;
+      if (auto v = check(out.algorithm, kid_view, core::bytes_view(input), core::bytes_view(sig.data(), *sig_len)); !v)
+        return unexpected{v.error()};
+      out.kid = kid.value_or(std::string{});
+      out.unencoded = !encoded;
+      if (detached) {
+        out.payload.assign(detached->begin(), detached->end());
+      } else {
+        auto p = detail::payload_bytes(*payload_segment, encoded);
+        if (!p) return unexpected{p.error()};
+        out.payload = std::move(*p);
+      }
+      return out;
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+
+  // How far a signature got before it failed: a later stage's error explains more.
+  static int stage(errc e) noexcept {
+    switch (e) {
+      case errc::token_malformed: return 0;
+      case errc::key_not_found: return 1;
+      case errc::algorithm_not_allowed: return 2;
+      default: return 3;
+    }
+  }
+
+  result<verified_jws> json_(std::string_view json, std::optional<core::bytes_view> detached) const noexcept {
+    try {
+      if (json.size() > options_.max_size) return unexpected{errc::token_too_large};
+      simdjson::dom::parser parser;
+      if (parser.allocate(json.size() + 1, config::max_json_depth) != simdjson::SUCCESS)
+        return unexpected{errc::internal_error};
+      const simdjson::padded_string padded(json);
+      simdjson::dom::element root;
+      simdjson::dom::object top;
+      if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.get_object().get(top) != simdjson::SUCCESS ||
+          !detail::unique_members(top))
+        return unexpected{errc::token_malformed};
+      auto payload = detail::string_member(top, "payload");
+      if (!payload) return unexpected{payload.error()};
+      if (detached.has_value() == payload->has_value()) return unexpected{errc::token_malformed};
+      simdjson::dom::element sigs_el;
+      if (top.at_key("signatures").get(sigs_el) == simdjson::SUCCESS) {
+        // General: no flattened members beside "signatures".
+        for (std::string_view m : {"protected", "header", "signature"})
+          if (simdjson::dom::element e; top.at_key(m).get(e) == simdjson::SUCCESS) return unexpected{errc::token_malformed};
+        simdjson::dom::array sigs;
+        if (sigs_el.get_array().get(sigs) != simdjson::SUCCESS || sigs.size() == 0) return unexpected{errc::token_malformed};
+        errc best = errc::token_malformed;
+        std::size_t i = 0;
+        for (auto s : sigs) {
+          if (i == options_.max_signatures) break;
+          simdjson::dom::object o;
+          result<verified_jws> r = unexpected{errc::token_malformed};
+          if (s.get_object().get(o) == simdjson::SUCCESS && detail::unique_members(o)) r = entry_(o, *payload, detached);
+          if (r) {
+            r->signature_index = i;
+            return r;
+          }
+          if (stage(r.error()) > stage(best) || i == 0) best = r.error();
+          ++i;
+        }
+        return unexpected{best};
+      }
+      return entry_(top, *payload, detached);  // flattened
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+
+  K keys_;
+  jws_options options_;
+};
+
+// How a JWS is written.
+struct jws_sign_options {
+  std::string typ{};     // header typ ("" to omit)
+  std::string cty{};     // header cty ("" to omit)
+  bool unencoded = false;  // RFC 7797: sign the payload as it is ("b64": false, listed in crit)
+  nlohmann::json extra_header = nlohmann::json::object();  // more protected members (alg, kid, crit, b64 refused)
+};
+
+// Signs payload bytes as a JWS with one key, in any serialization; the key's algorithm and kid
+// go into the protected header.
+class jws_signer {
+ public:
+  // A signer with one key.
+  explicit jws_signer(signing_key key) : key_(std::move(key)) {}
+
+  // The compact serialization; detached leaves the payload segment empty (RFC 7515 Appendix F).
+  // invalid_argument for an unencoded attached payload containing '.' (RFC 7797 §5.2).
+  result<std::string> sign_compact(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const {
+    if (o.unencoded && !detached &&
+        std::find(payload.begin(), payload.end(), static_cast<std::uint8_t>('.')) != payload.end())
+      return unexpected{errc::invalid_argument};
+    auto prot = protected_header(o);
+    if (!prot) return unexpected{prot.error()};
+    auto sig = signature(*prot, payload, o.unencoded);
+    if (!sig) return unexpected{sig.error()};
+    std::string out = *prot;
+    out.push_back('.');
+    if (!detached) append_payload(out, payload, o.unencoded);
+    out.push_back('.');
+    core::base64url_append(out, core::bytes_view(*sig));
+    return out;
+  }
+
+  // The flattened JSON serialization (without "payload" when detached).
+  result<std::string> sign_flattened(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const {
+    auto entry = entry_json(payload, o);
+    if (!entry) return unexpected{entry.error()};
+    if (!detached) (*entry)["payload"] = payload_text(payload, o.unencoded);
+    return entry->dump();
+  }
+
+  // The general JSON serialization, one signature per signer, all over the same payload.
+  static result<std::string> sign_general(std::span<const jws_signer> signers, core::bytes_view payload,
+                                          const jws_sign_options& o = {}, bool detached = false) {
+    if (signers.empty()) return unexpected{errc::invalid_argument};
+    nlohmann::json sigs = nlohmann::json::array();
+    for (const auto& s : signers) {
+      auto e = s.entry_json(payload, o);
+      if (!e) return unexpected{e.error()};
+      sigs.push_back(std::move(*e));
+    }
+    nlohmann::json j = {{"signatures", std::move(sigs)}};
+    if (!detached) j["payload"] = payload_text(payload, o.unencoded);
+    return j.dump();
+  }
+
+  // The signing key.
+  const signing_key& key() const noexcept { return key_; }
+
+ private:
+  result<std::string> protected_header(const jws_sign_options& o) const {
+    nlohmann::json h = o.extra_header.is_object() ? o.extra_header : nlohmann::json::object();
+    for (const char* reserved : {"alg", "kid", "crit", "b64", "jwk", "jku", "x5u", "x5c"})
+      if (h.contains(reserved)) return unexpected{errc::invalid_argument};
+    h["alg"] = std::string(alg_name(key_.algorithm()));
+    if (!key_.kid().empty()) h["kid"] = key_.kid();
+    if (!o.typ.empty()) h["typ"] = o.typ;
+    if (!o.cty.empty()) h["cty"] = o.cty;
+    if (o.unencoded) {
+      h["b64"] = false;
+      h["crit"] = nlohmann::json::array({"b64"});
+    }
+    return core::base64url_encode(h.dump());
+  }
+
+  static void append_payload(std::string& out, core::bytes_view payload, bool unencoded) {
+    if (unencoded) out.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+    else core::base64url_append(out, payload);
+  }
+
+  static std::string payload_text(core::bytes_view payload, bool unencoded) {
+    std::string s;
+    append_payload(s, payload, unencoded);
+    return s;
+  }
+
+  result<core::bytes> signature(const std::string& prot, core::bytes_view payload, bool unencoded) const {
+    std::string input = prot;
+    input.push_back('.');
+    append_payload(input, payload, unencoded);
+    return key_.sign(core::bytes_view(input));
+  }
+
+  result<nlohmann::json> entry_json(core::bytes_view payload, const jws_sign_options& o) const {
+    auto prot = protected_header(o);
+    if (!prot) return unexpected{prot.error()};
+    auto sig = signature(*prot, payload, o.unencoded);
+    if (!sig) return unexpected{sig.error()};
+    nlohmann::json e = {{"protected", *prot}, {"signature", core::base64url_encode(core::bytes_view(*sig))}};
+    return e;
+  }
+
+  signing_key key_;
+};
+
+}  // namespace tessera::jwt
