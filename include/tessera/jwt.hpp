@@ -3,6 +3,7 @@
 #include "tessera/jwt/algorithm.hpp"
 #include "tessera/jwt/issuer.hpp"
 #include "tessera/jwt/jwks.hpp"
+#include "tessera/jwt/jws.hpp"
 #include "tessera/jwt/key.hpp"
 #include "tessera/jwt/key_set.hpp"
 #include "tessera/jwt/refresh.hpp"
