@@ -1,5 +1,6 @@
-// JWT benchmarks: verify/<ALG>, issue/<ALG>, reject/malformed, reject/bad_signature/HS256, and
-// (when Debian's libjwt-dev is installed) peer/libjwt/<ALG>. Floors live in floors.bench.cpp.
+// JWT benchmarks: verify/<ALG>, jws/verify/HS256, issue/<ALG>, reject/malformed,
+// reject/bad_signature/HS256, and (when Debian's libjwt-dev is installed) peer/libjwt/<ALG>.
+// Floors live in floors.bench.cpp.
 
 #include "bench_support.hpp"
 
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "tessera/jwt/issuer.hpp"
+#include "tessera/jwt/jws.hpp"
 #include "tessera/jwt/key_set.hpp"
 #include "tessera/jwt/remote_jwks.hpp"
 #include "tessera/jwt/rules.hpp"
@@ -136,6 +138,36 @@ BENCHMARK_CAPTURE(verify, HS256, jwt::alg::hs256)->Name("verify/HS256")->Threads
 BENCHMARK_CAPTURE(verify, RS256, jwt::alg::rs256)->Name("verify/RS256")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(verify_key_set)->Name("verify/HS256/kid_key_set")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(verify_remote_jwks)->Name("verify/HS256/remote_jwks")->Threads(1)->Threads(2)->UseRealTime();
+
+// jws/verify/HS256: the raw JWS verifier (signature, header and size rules; no claims) on a compact
+// JWS whose payload is the reference token's 227 claims bytes. jws_signer writes the reference
+// token's header bytes ({"alg":"HS256","typ":"JWT"}), so the JWS is the reference token itself and
+// its signing input is exactly the one floor/HS256 MACs.
+void jws_verify(benchmark::State& state) {
+  const auto& f = fixture(jwt::alg::hs256);
+  const std::string_view ref = f.token;
+  const auto d1 = ref.find('.'), d2 = ref.rfind('.');
+  const core::bytes claims =
+      tessera_bench::must(core::base64url_decode(ref.substr(d1 + 1, d2 - d1 - 1)), "claims bytes");
+  if (!check(state, claims.size() == 227, "reference claims are not 227 bytes")) return;
+  const std::string token =
+      tessera_bench::must(jwt::jws_signer(*f.signer).sign_compact(claims, {.typ = "JWT"}), "sign the JWS");
+  if (!check(state, token == f.token, "the JWS's signing input is not the floor's")) return;
+  static const jwt::jws_verifier<jwt::single_key> v(jwt::single_key(*f.verifier_key));
+  {
+    auto r = v.verify(token);
+    const bool ok = r.has_value() && r->payload == claims && r->algorithm == jwt::alg::hs256;
+    if (!check(state, ok, "the JWS does not verify")) return;
+  }
+  const std::string_view tv = token;
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto r = v.verify(tv);
+    benchmark::DoNotOptimize(r);
+  }
+  probe.report(state);
+}
+BENCHMARK(jws_verify)->Name("jws/verify/HS256");
 
 // issue/<ALG>: signing a token with the reference claims (random jti: the issuer's default path).
 void issue(benchmark::State& state, jwt::alg a) {

@@ -16,8 +16,10 @@ import sys
 
 # Which floor each benchmark is measured against (same bytes, same run).
 FLOORS = [
-    (r"^verify/([^/]+)/kid_key_set$", r"floor/\1"),  # the same token, its key found in a kid_key_set
+    # The same token, its key found in a kid_key_set or in a remote_jwks with a warm cache.
+    (r"^verify/([^/]+)/(kid_key_set|remote_jwks)$", r"floor/\1"),
     (r"^verify/(.+)$", r"floor/\1"),
+    (r"^jws/verify/(.+)$", r"floor/\1"),  # the raw JWS verifier on the reference token's signing input
     (r"^peer/libjwt/(.+)$", r"floor/\1"),
     (r"^reject/bad_signature/(.+)$", r"floor/\1"),
     (r"^api_key/verify$", "floor/api_key"),
@@ -27,7 +29,8 @@ FLOORS = [
     (r"^request_signature/verify_canonical/(.+)$", r"floor/request_signature_canonical/\1"),
 ]
 
-# The targets of issues 7 and 17: (benchmark, metric, comparison, bound, label).
+# The targets of issues 7 and 17: (benchmark, metric, comparison, bound, label). A metric
+# "vs:<benchmark>" is the row's operations per second over that benchmark's (one thread each).
 TARGETS = [
     ("verify/HS256", "ratio", ">=", 0.6, "≥0.6× floor"),
     ("verify/RS256", "ratio", ">=", 0.95, "≥0.95× floor"),
@@ -35,6 +38,8 @@ TARGETS = [
     ("verify/ES256", "ratio", ">=", 0.95, "≥0.95× floor"),
     ("verify/ES512", "ratio", ">=", 0.95, "≥0.95× floor"),
     ("verify/EdDSA", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("jws/verify/HS256", "ratio", ">=", 0.7, "≥0.7× floor"),
+    ("verify/HS256/remote_jwks", "vs:verify/HS256/kid_key_set", ">=", 0.95, "within 5% of verify/HS256/kid_key_set"),
     ("api_key/verify", "ratio", ">=", 0.6, "≥0.6× floor"),
     ("webhook/verify/1KiB", "ratio", ">=", 0.9, "≥0.9× floor"),
     ("request_signature/verify/RS256", "ratio", ">=", 0.95, "≥0.95× floor"),
@@ -48,12 +53,13 @@ TARGETS = [
 ]
 
 # Row order: by area, then in the suite's registration order.
-AREAS = ["verify/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "authenticate/", "floor/",
+AREAS = ["verify/", "jws/", "peer/", "reject/", "issue/", "api_key/", "webhook/", "request_signature/", "authenticate/", "floor/",
          "hmac_method/"]
 
 # Order within an area (a run with random interleaving lists benchmarks in random order).
 ALGS = ["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "ES512", "EdDSA"]
-ORDER = ([f"verify/{a}" for a in ALGS] + ["peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
+ORDER = ([f"verify/{a}" for a in ALGS] + ["verify/HS256/kid_key_set", "verify/HS256/remote_jwks", "jws/verify/HS256",
+         "peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
          "reject/bad_signature/HS256", "issue/HS256", "issue/RS256", "api_key/verify", "webhook/verify/1KiB",
          "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256",
          "authenticate/bearer/HS256"]
@@ -178,7 +184,11 @@ def judge(rows):
     verdicts = []
     for name, metric, cmp, bound, label in TARGETS:
         row = rows.get(name)
-        value = row[metric] if row else None
+        if metric.startswith("vs:"):
+            other = rows.get(metric[3:])
+            value = row["ips"] / other["ips"] if row and other and row["ips"] and other["ips"] else None
+        else:
+            value = row[metric] if row else None
         if value is None:
             status = "not run"
         else:

@@ -243,3 +243,19 @@ TEST_CASE("jws: the signer refuses to let extra header members override what it 
   REQUIRE(c);
   CHECK(verifier_for(jwt::alg::hs256).verify(*c));
 }
+
+TEST_CASE("jws: the signatures of one general JWS must agree on b64 (RFC 7797 §3)", "[jwt][jws]") {
+  const core::bytes payload = bytes_of("abc");
+  jwt::jws_signer a(signer(jwt::alg::hs256, "a")), b(signer(jwt::alg::es256, "b"));
+  auto encoded = nlohmann::json::parse(*jwt::jws_signer::sign_general(std::vector<jwt::jws_signer>{a}, payload, {}, true));
+  auto unencoded = nlohmann::json::parse(
+      *jwt::jws_signer::sign_general(std::vector<jwt::jws_signer>{b}, payload, {.unencoded = true}, true));
+  nlohmann::json mixed = {{"signatures", {encoded["signatures"][0], unencoded["signatures"][0]}}};
+  jwt::kid_key_set keys;
+  keys.put(verifier_key(jwt::alg::hs256, "a"));
+  keys.put(verifier_key(jwt::alg::es256, "b"));
+  jwt::jws_verifier<jwt::kid_key_set&> v(keys, {.understood_crit = {"b64"}});
+  CHECK(v.verify_json_detached(encoded.dump(), payload));
+  CHECK(v.verify_json_detached(unencoded.dump(), payload));
+  CHECK(v.verify_json_detached(mixed.dump(), payload).error() == errc::token_malformed);
+}

@@ -14,7 +14,10 @@
 // verifier goes on to the next. Only when none verifies does it answer, with the error of the
 // signature that came furthest (key_not_found, algorithm_not_allowed, bad_signature, ...).
 // Protected and unprotected header members must be disjoint; "crit" and "b64" count only when
-// protected; "alg" may stand in either (the key decides it anyway).
+// protected; "alg" may stand in either (the key decides it anyway). Every signature of one JWS
+// must agree on "b64" (RFC 7797 §3); a JWS whose signatures disagree is token_malformed.
+// An empty payload segment in the compact form is always a detached payload: verify() refuses
+// it, verify_detached() takes the payload from the caller.
 
 #include <algorithm>
 #include <array>
@@ -282,6 +285,30 @@ class jws_verifier {
     }
   }
 
+  // True when every signature's protected header gives "b64" the same value (absent: true); a
+  // header that cannot be read counts as true here and is refused when its signature is tried.
+  bool same_b64(simdjson::dom::array sigs) const {
+    std::optional<bool> seen;
+    std::size_t i = 0;
+    for (auto s : sigs) {
+      if (i++ == options_.max_signatures) break;
+      std::string_view prot;
+      bool b64 = true;
+      if (s.at_key("protected").get_string().get(prot) == simdjson::SUCCESS) {
+        if (auto decoded = core::base64url_decode(prot)) {
+          auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
+          if (j.is_object()) {
+            auto it = j.find("b64");
+            if (it != j.end() && it->is_boolean()) b64 = it->get<bool>();
+          }
+        }
+      }
+      if (seen && *seen != b64) return false;
+      seen = b64;
+    }
+    return true;
+  }
+
   // How far a signature got before it failed: a later stage's error explains more.
   static int stage(errc e) noexcept {
     switch (e) {
@@ -314,6 +341,7 @@ class jws_verifier {
           if (simdjson::dom::element e; top.at_key(m).get(e) == simdjson::SUCCESS) return unexpected{errc::token_malformed};
         simdjson::dom::array sigs;
         if (sigs_el.get_array().get(sigs) != simdjson::SUCCESS || sigs.size() == 0) return unexpected{errc::token_malformed};
+        if (!same_b64(sigs)) return unexpected{errc::token_malformed};
         errc best = errc::token_malformed;
         std::size_t i = 0;
         for (auto s : sigs) {
