@@ -134,7 +134,31 @@ namespace tessera::core {
   X(sf_key_too_long, "sf_key_too_long", 400, "a structured key is longer than its limit")     \
   X(sf_string_too_long, "sf_string_too_long", 400, "a structured string is longer than its limit") \
   X(sf_token_too_long, "sf_token_too_long", 400, "a structured token is longer than its limit") \
-  X(sf_byte_sequence_too_long, "sf_byte_sequence_too_long", 400, "a structured byte sequence is longer than its limit")
+  X(sf_byte_sequence_too_long, "sf_byte_sequence_too_long", 400, "a structured byte sequence is longer than its limit") \
+  /* RFC 9530 Content-Digest */                                                                 \
+  X(content_digest_missing, "content_digest_missing", 400, "the Content-Digest header is missing") \
+  X(content_digest_malformed, "content_digest_malformed", 400, "the Content-Digest header is not a dictionary of digests of the right sizes") \
+  X(content_digest_unsupported, "content_digest_unsupported", 400, "the Content-Digest header holds no sha-256 or sha-512 digest") \
+  X(content_digest_mismatch, "content_digest_mismatch", 401, "a Content-Digest digest does not match the content") \
+  /* RFC 9421 HTTP Message Signatures: the signature fields, covered components, verifier policy */ \
+  X(httpsig_malformed_signature_input, "httpsig_malformed_signature_input", 400, "the Signature-Input header is malformed") \
+  X(httpsig_malformed_signature, "httpsig_malformed_signature", 400, "the Signature header is malformed") \
+  X(httpsig_label_mismatch, "httpsig_label_mismatch", 400, "a signature label is in only one of Signature-Input and Signature") \
+  X(httpsig_input_too_large, "httpsig_input_too_large", 400, "a signature header or signature base exceeds its limit") \
+  X(httpsig_bad_signature_parameter, "httpsig_bad_signature_parameter", 400, "a signature parameter is unknown or has the wrong type") \
+  X(httpsig_duplicate_component, "httpsig_duplicate_component", 400, "a component is covered twice") \
+  X(httpsig_unknown_component, "httpsig_unknown_component", 400, "a covered component is neither a known derived component nor a lowercase field name") \
+  X(httpsig_bad_component_parameter, "httpsig_bad_component_parameter", 400, "a covered component has an unknown, unsupported or conflicting parameter") \
+  X(httpsig_missing_component, "httpsig_missing_component", 400, "a covered component is not in the message") \
+  X(httpsig_ambiguous_component, "httpsig_ambiguous_component", 400, "a covered query parameter occurs more than once") \
+  X(httpsig_malformed_component, "httpsig_malformed_component", 400, "a covered component's value cannot be canonicalized") \
+  X(httpsig_component_not_covered, "httpsig_component_not_covered", 401, "the signature does not cover a component the server requires") \
+  X(httpsig_missing_parameter, "httpsig_missing_parameter", 401, "the signature lacks a parameter the server requires") \
+  X(httpsig_expired, "httpsig_expired", 401, "the signature has expired") \
+  X(httpsig_alg_mismatch, "httpsig_alg_mismatch", 401, "the signature's alg parameter disagrees with its key") \
+  X(httpsig_wrong_tag, "httpsig_wrong_tag", 401, "the signature's tag is not the one expected") \
+  X(httpsig_label_not_found, "httpsig_label_not_found", 401, "no signature has a label the server accepts") \
+  X(httpsig_unknown_key, "httpsig_unknown_key", 401, "no signature names a key the server trusts")
 
 // Every distinct failure cause; 0 is never used so that errc converts to a failing error_code.
 enum class errc : int {

@@ -1,0 +1,674 @@
+#pragma once
+// RFC 9421 HTTP Message Signatures as a request-signing profile: httpsig::verifier reads the
+// Signature-Input and Signature fields of a message, applies the server's policy and verifies one
+// signature with the key its `keyid` names; httpsig::signer writes both fields (and, on request,
+// the RFC 9530 Content-Digest of the content). Both share the area's clock, replay store, key
+// registries and result<T> errors.
+//
+// A server handler:
+//   httpsig::memory_key_registry keys;                // or a request_signing::client_key_registry
+//   keys.add_public_key("partner-42", pem, httpsig::algorithm::ed25519);
+//   core::memory_replay_store seen;
+//   httpsig::verifier_options policy;
+//   policy.required_components = {"@method", "@path", "@authority", "content-digest"};
+//   httpsig::verifier server(keys, seen, policy);
+//   auto v = server.verify(adapters::httplib::request(req));    // result<verified_signature>
+//   if (!v) answer core::http_status(v.error()) with core::name(v.error());
+//   v->owner(), v->keyid(), v->label(), v->components()
+// A client:
+//   auto s = httpsig::signer<>::create("partner-42", private_key, httpsig::algorithm::ed25519);
+//   httpsig::sign_options o;  o.add_content_digest = true;
+//   s->sign(request, o)->apply_to(request);   // Content-Digest, Signature-Input, Signature
+//
+// Verification (verify()), in order, each failure with its own errc:
+//  1. Signature-Input and Signature present (missing_signature), each within max_field_bytes,
+//     max_signatures members, max_components components (httpsig_input_too_large), Dictionaries
+//     of Inner Lists of Strings and of Byte Sequences, each label once (httpsig_malformed_signature_input,
+//     httpsig_malformed_signature), with the same labels (httpsig_label_mismatch; §4);
+//  2. the candidates: the labels the policy names, in its order (httpsig_label_not_found when the
+//     message has none of them), or every signature in message order. The first candidate whose
+//     `keyid` the registry knows is the one verified; a candidate without a `keyid`, or with a
+//     `keyid` the registry does not know, is skipped and decides nothing (httpsig_unknown_key
+//     when none is left; httpsig_missing_parameter when no candidate has a `keyid`;
+//     store_unavailable when the registry cannot answer);
+//  3. its parameters: only created, expires (Integers), nonce, alg, keyid, tag (Strings)
+//     (httpsig_bad_signature_parameter); an `alg` naming another algorithm than the key's
+//     (httpsig_alg_mismatch: the key decides); the tag the policy expects (httpsig_wrong_tag);
+//     every component the policy requires covered (httpsig_component_not_covered); created,
+//     expires and nonce present when the policy requires them (httpsig_missing_parameter);
+//     created not after now + leeway (future_timestamp), not older than max_age
+//     (stale_timestamp); now before expires + leeway (httpsig_expired);
+//  4. the signature base (message_components.hpp: its component errcs; httpsig_input_too_large
+//     beyond max_base_bytes);
+//  5. the signature, with the key's one algorithm (bad_signature, invalid_signature_length);
+//  6. a covered Content-Digest checked against the content (content_digest_*);
+//  7. the nonce, when present, not seen before for this keyid (replayed; store_unavailable).
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "tessera/core/base64.hpp"
+#include "tessera/core/clock.hpp"
+#include "tessera/core/random.hpp"
+#include "tessera/core/replay_store.hpp"
+#include "tessera/core/result.hpp"
+#include "tessera/crypto/hmac_key.hpp"
+#include "tessera/crypto/private_key.hpp"
+#include "tessera/crypto/signature.hpp"
+#include "tessera/detail/mutable_holder.hpp"
+#include "tessera/request_signing/client_registry.hpp"
+#include "tessera/request_signing/content_digest.hpp"
+#include "tessera/request_signing/message_components.hpp"
+#include "tessera/request_signing/message_signature_keys.hpp"
+#include "tessera/request_signing/profile.hpp"
+#include "tessera/request_signing/replay.hpp"
+#include "tessera/request_signing/structured_field.hpp"
+
+namespace tessera::request_signing::httpsig {
+
+// Largest signature accepted, in bytes (RSA-8192).
+inline constexpr std::size_t max_signature_bytes = 1024;
+
+// Longest nonce accepted, in characters.
+inline constexpr std::size_t max_nonce_bytes = 256;
+
+// The policy of a verifier (RFC 9421 §3.2.1: what the application requires).
+struct verifier_options {
+  // Components every signature must cover, at least (e.g. {"@method", "@path", "@authority",
+  // "content-digest"}); compared as identifiers, parameters in any order.
+  std::vector<component> required_components{};
+  // The labels the server accepts, in order of preference; empty: any label.
+  std::vector<std::string> labels{};
+  // Oldest `created` accepted (now - created <= max_age); negative counts as 0.
+  std::chrono::seconds max_age{300};
+  // Clock difference tolerated: `created` up to this far in the future, `expires` this much late.
+  std::chrono::seconds leeway{60};
+  // Refuse a signature without `created` (httpsig_missing_parameter).
+  bool require_created{true};
+  // Refuse a signature without `expires`.
+  bool require_expires{false};
+  // Refuse a signature without `nonce` (with one, the nonce is always checked for replays).
+  bool require_nonce{false};
+  // The `tag` every signature must carry; empty: any tag, or none.
+  std::string tag{};
+  // Check a covered Content-Digest against the message content.
+  bool check_content_digest{true};
+  // The signature context: the scheme the server is reached by, and application field types.
+  context message_context{};
+  // Longest Signature-Input or Signature value accepted (all lines combined), in bytes.
+  std::size_t max_field_bytes{16 * 1024};
+  // Most signatures (labels) one message may carry.
+  std::size_t max_signatures{8};
+  // Most components one signature may cover.
+  std::size_t max_components{32};
+  // Longest signature base built, in bytes.
+  std::size_t max_base_bytes{64 * 1024};
+};
+
+namespace detail {
+struct verified_signature_access;
+
+// The per-thread buffer a signature base is built in, so a warm thread does not allocate for it.
+inline std::string& base_buffer() noexcept {
+  thread_local std::string buf;
+  if (buf.capacity() > 256 * 1024) std::string().swap(buf);  // do not keep a huge one forever
+  buf.clear();
+  return buf;
+}
+
+// The parameters of one signature, typed (§2.3).
+struct signature_params {
+  std::optional<std::int64_t> created, expires;
+  const std::string* nonce = nullptr;
+  const std::string* alg = nullptr;
+  const std::string* keyid = nullptr;
+  const std::string* tag = nullptr;
+};
+
+// Reads the parameters: only the six of §2.3, each of its type. httpsig_bad_signature_parameter
+// otherwise.
+inline result<signature_params> read_params(const sf::parameters& ps) noexcept {
+  signature_params out;
+  for (const auto& [key, value] : ps) {
+    if (key == "created" || key == "expires") {
+      const auto* n = std::get_if<std::int64_t>(&value);
+      if (!n || *n < 0) return unexpected{errc::httpsig_bad_signature_parameter};
+      (key == "created" ? out.created : out.expires) = *n;
+      continue;
+    }
+    const auto* s = std::get_if<std::string>(&value);
+    if (!s) return unexpected{errc::httpsig_bad_signature_parameter};
+    if (key == "nonce") {
+      if (s->empty() || s->size() > max_nonce_bytes) return unexpected{errc::httpsig_bad_signature_parameter};
+      out.nonce = s;
+    } else if (key == "alg") {
+      out.alg = s;
+    } else if (key == "keyid") {
+      out.keyid = s;
+    } else if (key == "tag") {
+      out.tag = s;
+    } else {
+      return unexpected{errc::httpsig_bad_signature_parameter};
+    }
+  }
+  return out;
+}
+
+// The errc of a failed parse of Signature-Input or Signature: a bound exceeded, or `malformed`.
+constexpr errc field_parse_error(errc e, errc malformed) noexcept {
+  switch (e) {
+    case errc::sf_input_too_large:
+    case errc::sf_too_many_members:
+    case errc::sf_too_many_inner_list_items:
+    case errc::sf_byte_sequence_too_long:
+      return errc::httpsig_input_too_large;
+    case errc::internal_error:
+      return errc::internal_error;
+    default:
+      return malformed;
+  }
+}
+
+// The number of members a well-formed Dictionary field value holds, repeated keys counted: its
+// commas outside Strings, plus one (a comma stands nowhere else in a valid field).
+constexpr std::size_t member_count(std::string_view field) noexcept {
+  std::size_t n = 1;
+  bool in_string = false;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const char c = field[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ',') {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// True when a registry's lookup error means "no such key" (the signature is untrusted) rather
+// than a failure to answer.
+constexpr bool not_found(errc e) noexcept {
+  return e == errc::httpsig_unknown_key || e == errc::unknown_client || e == errc::key_not_found;
+}
+}  // namespace detail
+
+// A signature that verified under the policy. Only a verifier makes one.
+class verified_signature {
+ public:
+  // The label it was sent under.
+  std::string_view label() const noexcept { return label_; }
+  // The `keyid` it named.
+  std::string_view keyid() const noexcept { return keyid_; }
+  // Whose key verified it: the client id (client registry) or the key's owner (key registry).
+  std::string_view owner() const noexcept { return owner_; }
+  // The id of the registered key that verified it (with a client registry, which of the
+  // client's keys; with a key registry, the keyid).
+  std::string_view key_id() const noexcept { return key_id_; }
+  // The algorithm it was verified with.
+  algorithm alg() const noexcept { return alg_; }
+  // The covered components, in their signed order.
+  const std::vector<component>& components() const noexcept { return components_; }
+  // True when the signature covers this component.
+  bool covers(const component& c) const noexcept {
+    return std::find(components_.begin(), components_.end(), c) != components_.end();
+  }
+  // The `created` parameter, Unix seconds.
+  std::optional<std::int64_t> created() const noexcept { return created_; }
+  // The `expires` parameter, Unix seconds.
+  std::optional<std::int64_t> expires() const noexcept { return expires_; }
+  // The `nonce` parameter ("" when none).
+  std::string_view nonce() const noexcept { return nonce_; }
+  // The `tag` parameter ("" when none).
+  std::string_view tag() const noexcept { return tag_; }
+
+ private:
+  friend struct detail::verified_signature_access;
+  verified_signature() = default;
+  std::string label_, keyid_, owner_, key_id_;
+  algorithm alg_ = algorithm::ed25519;
+  std::vector<component> components_;
+  std::optional<std::int64_t> created_, expires_;
+  std::string nonce_, tag_;
+};
+
+namespace detail {
+struct verified_signature_access {
+  static verified_signature make() { return verified_signature(); }
+  // Fills v; the covered components are moved out of il (already checked by the signature base).
+  static verified_signature& fill(verified_signature& v, std::string_view label, const signature_params& p,
+                                  std::string_view owner, std::string_view key_id, algorithm alg, sf::inner_list& il) {
+    v.label_ = std::string(label);
+    v.keyid_ = *p.keyid;
+    v.owner_ = std::string(owner);
+    v.key_id_ = std::string(key_id);
+    v.alg_ = alg;
+    v.components_.reserve(il.items.size());
+    for (auto& it : il.items) v.components_.push_back(*component::from_item(std::move(it)));
+    v.created_ = p.created;
+    v.expires_ = p.expires;
+    if (p.nonce) v.nonce_ = *p.nonce;
+    if (p.tag) v.tag_ = *p.tag;
+    return v;
+  }
+};
+}  // namespace detail
+
+// Verifies RFC 9421 signatures of requests (or responses) under a policy, with keys from a
+// registry (an httpsig::key_registry, or a request_signing::client_key_registry read with
+// `keyid` as the client id), remembering nonces in a replay store. The registry, store and clock
+// may be reference types to share objects owned elsewhere (CTAD does that for lvalues):
+//   httpsig::memory_key_registry keys;  core::memory_replay_store seen;
+//   httpsig::verifier v(keys, seen, policy);   // verifier<memory_key_registry&, memory_replay_store&>
+// All members are thread-safe when the registry, store and clock are.
+template <class Registry, class Store, class C = core::coarse_clock>
+  requires(key_registry<std::remove_cvref_t<Registry>> || client_key_registry<std::remove_cvref_t<Registry>>) &&
+          core::replay_store<std::remove_cvref_t<Store>> && core::clock<std::remove_cvref_t<C>>
+class verifier {
+ public:
+  // A verifier (the parameters are not deducible on purpose: CTAD goes through the guides below).
+  verifier(std::type_identity_t<Registry> registry, std::type_identity_t<Store> store, verifier_options options = {},
+           std::type_identity_t<C> clock = C{})
+      : registry_(std::forward<Registry>(registry)), store_{std::forward<Store>(store)}, options_(std::move(options)),
+        clock_(std::forward<C>(clock)) {
+    options_.max_age = core::clamp_duration(options_.max_age);
+    options_.leeway = core::clamp_duration(options_.leeway);
+  }
+
+  // Verifies the message's signature under the policy (the steps are listed at the top of this
+  // header).
+  template <message_view M>
+  result<verified_signature> verify(const M& msg) const noexcept {
+    try {
+      return run(msg);
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+
+  // The registry.
+  const std::remove_reference_t<Registry>& registry() const noexcept { return registry_; }
+  // The replay store.
+  std::remove_reference_t<Store>& replay_store() const noexcept { return store_.get(); }
+  // The policy in force.
+  const verifier_options& options() const noexcept { return options_; }
+  // The clock.
+  const std::remove_reference_t<C>& clock() const noexcept { return clock_; }
+
+ private:
+  static constexpr bool by_client = client_key_registry<std::remove_cvref_t<Registry>>;
+  using handle = std::conditional_t<by_client, client_handle, key_handle>;
+
+  template <message_view M>
+  result<verified_signature> run(const M& msg) const {
+    std::string input_buf, sig_buf;
+    const auto input_text = detail::raw_field(msg, {}, "signature-input", input_buf);
+    const auto sig_text = detail::raw_field(msg, {}, "signature", sig_buf);
+    if (!input_text || !sig_text) return unexpected{errc::missing_signature};
+    if (input_text->size() > options_.max_field_bytes || sig_text->size() > options_.max_field_bytes)
+      return unexpected{errc::httpsig_input_too_large};
+    sf::parse_options po;
+    po.max_input_bytes = options_.max_field_bytes;
+    po.max_members = options_.max_signatures;
+    po.max_inner_list_items = options_.max_components;
+    po.max_byte_sequence_length = max_signature_bytes;
+    auto inputs = sf::parse_dictionary(*input_text, po);
+    if (!inputs) return unexpected{detail::field_parse_error(inputs.error(), errc::httpsig_malformed_signature_input)};
+    auto sigs = sf::parse_dictionary(*sig_text, po);
+    if (!sigs) return unexpected{detail::field_parse_error(sigs.error(), errc::httpsig_malformed_signature)};
+    if (inputs->empty() || sigs->empty()) return unexpected{errc::missing_signature};
+    // Labels are unique across all field lines (§4.1, §4.2); RFC 8941 parsing would merge repeats.
+    if (detail::member_count(*input_text) != inputs->size()) return unexpected{errc::httpsig_malformed_signature_input};
+    if (detail::member_count(*sig_text) != sigs->size()) return unexpected{errc::httpsig_malformed_signature};
+    for (const auto& [label, m] : *inputs)
+      if (!std::holds_alternative<sf::inner_list>(m)) return unexpected{errc::httpsig_malformed_signature_input};
+    for (const auto& [label, m] : *sigs) {
+      const auto* it = std::get_if<sf::item>(&m);
+      if (!it || !std::holds_alternative<sf::byte_sequence>(it->value)) return unexpected{errc::httpsig_malformed_signature};
+      if (!inputs->contains(label)) return unexpected{errc::httpsig_label_mismatch};
+    }
+    if (inputs->size() != sigs->size()) return unexpected{errc::httpsig_label_mismatch};
+
+    // The candidates, in order; the first whose key is known decides.
+    bool any_keyid = false;
+    auto attempt = [&](std::string_view label) -> std::optional<result<verified_signature>> {
+      auto& il = std::get<sf::inner_list>(*inputs->find(label));
+      const std::string* keyid = detail::string_param(il.params, "keyid");
+      if (!keyid) return std::nullopt;
+      any_keyid = true;
+      auto found = registry_.find(*keyid);
+      if (!found) {
+        if (detail::not_found(found.error())) return std::nullopt;
+        return unexpected{found.error()};
+      }
+      if (!*found) return std::nullopt;
+      if constexpr (by_client) {
+        const auto& keys = (*found)->keys;
+        if (std::none_of(keys.begin(), keys.end(), [](const client_key& k) { return algorithm_of(k.algorithm).has_value(); }))
+          return std::nullopt;  // no key of this client verifies RFC 9421 signatures
+      }
+      const auto& sig = std::get<sf::byte_sequence>(std::get<sf::item>(*sigs->find(label)).value).value;
+      return check(msg, label, il, sig, *found);
+    };
+    if (options_.labels.empty()) {
+      for (std::size_t i = 0; i < inputs->size(); ++i)
+        if (auto r = attempt((*inputs)[i].first)) return std::move(*r);
+    } else {
+      bool any_label = false;
+      for (const auto& label : options_.labels) {
+        if (!inputs->contains(label)) continue;
+        any_label = true;
+        if (auto r = attempt(label)) return std::move(*r);
+      }
+      if (!any_label) return unexpected{errc::httpsig_label_not_found};
+    }
+    return unexpected{any_keyid ? errc::httpsig_unknown_key : errc::httpsig_missing_parameter};
+  }
+
+  // Verifies the chosen signature (steps 3 to 7).
+  template <message_view M>
+  result<verified_signature> check(const M& msg, std::string_view label, sf::inner_list& il, const core::bytes& sig,
+                                   const handle& keys) const {
+    auto p = detail::read_params(il.params);
+    if (!p) return unexpected{p.error()};
+
+    std::optional<algorithm> wanted;
+    if (p->alg) {
+      wanted = algorithm_named(*p->alg);
+      if (!wanted) return unexpected{errc::httpsig_alg_mismatch};
+      bool fits = false;
+      if constexpr (by_client) {
+        for (const auto& k : keys->keys) fits = fits || algorithm_of(k.algorithm) == wanted;
+      } else {
+        fits = keys->alg() == *wanted;
+      }
+      if (!fits) return unexpected{errc::httpsig_alg_mismatch};
+    }
+    if (!options_.tag.empty() && (!p->tag || *p->tag != options_.tag)) return unexpected{errc::httpsig_wrong_tag};
+    for (const auto& req : options_.required_components) {
+      const bool covered = std::any_of(il.items.begin(), il.items.end(),
+                                       [&](const sf::item& it) { return detail::same_identifier(req.item(), it); });
+      if (!covered) return unexpected{errc::httpsig_component_not_covered};
+    }
+    if ((options_.require_created && !p->created) || (options_.require_expires && !p->expires) ||
+        (options_.require_nonce && !p->nonce))
+      return unexpected{errc::httpsig_missing_parameter};
+    const auto now_tp = clock_.now();
+    const std::int64_t now = core::unix_seconds(now_tp);
+    const std::int64_t leeway = options_.leeway.count(), max_age = options_.max_age.count();
+    if (p->created) {
+      if (*p->created > now + leeway) return unexpected{errc::future_timestamp};
+      if (now - *p->created > max_age) return unexpected{errc::stale_timestamp};
+    }
+    if (p->expires && now >= *p->expires + leeway) return unexpected{errc::httpsig_expired};
+
+    std::string& base = detail::base_buffer();
+    if (auto r = append_signature_base(base, msg, il, options_.message_context); !r) return unexpected{r.error()};
+    if (base.size() > options_.max_base_bytes) return unexpected{errc::httpsig_input_too_large};
+
+    algorithm used = algorithm::ed25519;
+    std::string_view key_id;
+    if constexpr (by_client) {
+      bool any_size = false, crypto_failed = false, verified = false;
+      for (const auto& k : keys->keys) {
+        const auto a = algorithm_of(k.algorithm);
+        if (!a || (wanted && *a != *wanted)) continue;
+        auto r = crypto::verify(k.key, k.algorithm, base, sig);
+        if (r) {
+          used = *a;
+          key_id = k.id;
+          verified = true;
+          break;
+        }
+        if (r.error() != errc::invalid_signature_length) any_size = true;
+        if (r.error() == errc::crypto_failure) crypto_failed = true;
+      }
+      if (!verified) {
+        if (crypto_failed) return unexpected{errc::crypto_failure};
+        return unexpected{any_size ? errc::bad_signature : errc::invalid_signature_length};
+      }
+    } else {
+      if (auto r = keys->verify(base, sig); !r) return unexpected{r.error()};
+      used = keys->alg();
+      key_id = keys->keyid();
+    }
+
+    if (options_.check_content_digest) {
+      const bool digest_covered = std::any_of(il.items.begin(), il.items.end(), [](const sf::item& it) {
+        const auto* n = std::get_if<std::string>(&it.value);
+        return n && *n == "content-digest";
+      });
+      if (digest_covered) {
+        if constexpr (requires { core::bytes_view(msg.body()); }) {
+          std::string buf;
+          auto field = detail::raw_field(msg, {}, "content-digest", buf);
+          if (auto r = check_content_digest(field, core::bytes_view(msg.body())); !r) return unexpected{r.error()};
+        } else {
+          return unexpected{errc::invalid_argument};  // no content to check the digest against
+        }
+      }
+    }
+
+    if (p->nonce) {
+      // Remembered until no signature carrying it can be accepted any more.
+      std::int64_t last = std::numeric_limits<std::int64_t>::max();
+      if (p->created) last = std::min(last, *p->created + max_age);
+      if (p->expires) last = std::min(last, *p->expires + leeway - 1);
+      std::chrono::seconds ttl = core::max_duration;
+      if (last != std::numeric_limits<std::int64_t>::max())
+        ttl = core::clamp_duration(std::chrono::seconds{std::max<std::int64_t>(last - now + 1, 1)});
+      auto key = request_signing::detail::make_replay_key('h', *p->keyid, *p->nonce);
+      if (!key) return unexpected{key.error()};
+      auto first = store_.get().remember(key->view(), now_tp, ttl);
+      if (!first) return unexpected{first.error()};
+      if (!*first) return unexpected{errc::replayed};
+    }
+
+    std::string_view owner;
+    if constexpr (by_client) owner = keys->id;
+    else owner = keys->owner();
+    auto v = detail::verified_signature_access::make();
+    detail::verified_signature_access::fill(v, label, *p, owner, key_id, used, il);
+    return v;
+  }
+
+  Registry registry_;
+  tessera::detail::mutable_holder<Store> store_;
+  verifier_options options_;
+  C clock_;
+};
+
+// Deduction: lvalue registries, stores and clocks are held by reference, rvalues by value.
+template <class Registry, class Store>
+verifier(Registry&&, Store&&) -> verifier<Registry, Store>;
+template <class Registry, class Store>
+verifier(Registry&&, Store&&, verifier_options) -> verifier<Registry, Store>;
+template <class Registry, class Store, class C>
+verifier(Registry&&, Store&&, verifier_options, C&&) -> verifier<Registry, Store, C>;
+
+// What a signer adds besides the covered components.
+struct sign_options {
+  // The signature's label (an RFC 8941 key: lower case, digits, "_-.*").
+  std::string label{"sig1"};
+  // The covered components, in order; empty: "@method" "@authority" "@path" "@query" for a
+  // request, "@status" for a response. "content-digest" is appended when a Content-Digest is
+  // added and the list does not cover it yet.
+  std::vector<component> components{};
+  // Add `created` (now).
+  bool add_created{true};
+  // When positive, add `expires` = now + this.
+  std::chrono::seconds expires_in{0};
+  // Add `alg` (RFC 9421 lets the key decide; some verifiers want it).
+  bool add_alg{false};
+  // Add a `nonce`: this one when not empty, else 16 random bytes as base64url.
+  bool add_nonce{true};
+  // The nonce to send (used when add_nonce); never reuse one.
+  std::string nonce{};
+  // The `tag` to add; empty: none.
+  std::string tag{};
+  // Add a Content-Digest of the content (the message must have body()) and cover it.
+  bool add_content_digest{false};
+  // The Content-Digest algorithm.
+  content_digest_alg digest{content_digest_alg::sha256};
+  // The signature context (the scheme, application field types).
+  context message_context{};
+};
+
+// Signs messages with one key under one keyid: writes Signature-Input and Signature (appended to
+// any signatures the message already has) and, on request, Content-Digest. The clock may be a
+// reference type to share a clock owned elsewhere. Thread-safe.
+template <class C = core::coarse_clock>
+  requires core::clock<std::remove_cvref_t<C>>
+class signer {
+ public:
+  // A signer with a private key for an asymmetric algorithm. Errors: invalid_argument (key id,
+  // or hmac-sha256), key_type_mismatch.
+  static result<signer> create(std::string keyid, crypto::private_key key, algorithm alg, C clock = C{}) {
+    if (!valid_keyid(keyid)) return unexpected{errc::invalid_argument};
+    const auto s = signature_alg_of(alg);
+    if (!s) return unexpected{errc::invalid_argument};
+    if (key.type() != crypto::required_key_type(*s)) return unexpected{errc::key_type_mismatch};
+    signer out(std::move(keyid), alg, std::forward<C>(clock));
+    out.private_.emplace(std::move(key));
+    return out;
+  }
+  // A signer with a PEM private key (PKCS#8, PKCS#1 or SEC1, unencrypted).
+  static result<signer> from_pem(std::string keyid, std::string_view private_key_pem, algorithm alg, C clock = C{}) {
+    auto key = crypto::private_key::from_pem(private_key_pem);
+    if (!key) return unexpected{key.error()};
+    return create(std::move(keyid), std::move(*key), alg, std::forward<C>(clock));
+  }
+  // A signer with an HMAC-SHA256 shared secret (at least min_hmac_secret_size bytes). Errors:
+  // invalid_argument, secret_too_short, crypto_failure.
+  static result<signer> hmac_sha256(std::string keyid, core::bytes_view secret, C clock = C{}) {
+    if (!valid_keyid(keyid)) return unexpected{errc::invalid_argument};
+    if (secret.size() < min_hmac_secret_size) return unexpected{errc::secret_too_short};
+    auto mac = crypto::hmac_key::create(crypto::hash_alg::sha256, secret);
+    if (!mac) return unexpected{mac.error()};
+    signer out(std::move(keyid), algorithm::hmac_sha256, std::forward<C>(clock));
+    out.mac_.emplace(*mac);
+    return out;
+  }
+
+  // Signs a message now: parameters created, keyid, alg, expires, nonce, tag (those chosen, in
+  // that order), over the chosen components. Returns the headers to set: Content-Digest (when
+  // added), Signature-Input and Signature. Errors: invalid_argument (label taken or malformed,
+  // nonce or tag not an RFC 8941 String, Content-Digest asked of a message without body()), the
+  // component errcs of message_components.hpp, random_failure, crypto_failure.
+  template <message_view M>
+  result<signed_headers> sign(const M& msg, const sign_options& o = {}) const {
+    std::vector<component> components = o.components;
+    if (components.empty()) {
+      if constexpr (requires { { msg.status() } -> std::convertible_to<int>; }) components = {"@status"};
+      else components = {"@method", "@authority", "@path", "@query"};
+    }
+    if (o.add_content_digest && std::find(components.begin(), components.end(), component("content-digest")) == components.end())
+      components.emplace_back("content-digest");
+    std::string digest;
+    if (o.add_content_digest) {
+      if constexpr (requires { core::bytes_view(msg.body()); }) {
+        auto d = content_digest(core::bytes_view(msg.body()), o.digest);
+        if (!d) return unexpected{d.error()};
+        digest = std::move(*d);
+      } else {
+        return unexpected{errc::invalid_argument};
+      }
+    }
+    sf::parameters ps;
+    const std::int64_t now = core::unix_seconds(clock_.now());
+    if (o.add_created) ps.set("created", now);
+    ps.set("keyid", keyid_);
+    if (o.add_alg) ps.set("alg", std::string(name(alg_)));
+    if (o.expires_in.count() > 0) ps.set("expires", now + core::clamp_duration(o.expires_in).count());
+    if (o.add_nonce) {
+      std::string nonce = o.nonce;
+      if (nonce.empty()) {
+        auto fresh = core::random_base64url(16);
+        if (!fresh) return unexpected{fresh.error()};
+        nonce = std::move(*fresh);
+      }
+      ps.set("nonce", std::move(nonce));
+    }
+    if (!o.tag.empty()) ps.set("tag", o.tag);
+    const field_line over[] = {{"content-digest", digest}};
+    auto input = signature_input(components, std::move(ps));
+    auto out = sign_input(msg, o.label, input, o.message_context,
+                          o.add_content_digest ? std::span<const field_line>(over) : std::span<const field_line>());
+    if (!out) return out;
+    if (!o.add_content_digest) return out;
+    signed_headers with_digest;
+    with_digest.add("Content-Digest", std::move(digest));
+    for (const auto& h : *out) with_digest.add(h.name, h.value);
+    return with_digest;
+  }
+
+  // Signs a message with a Signature-Input member given whole: the covered components and the
+  // parameters exactly as in `input` (nothing added: not even keyid). `over` stands in for field
+  // lines the message will carry. Returns Signature-Input and Signature, each appended to the
+  // message's own when it has them.
+  template <message_view M>
+  result<signed_headers> sign_input(const M& msg, std::string_view label, const sf::inner_list& input,
+                                    const context& ctx = {}, std::span<const field_line> over = {}) const {
+    std::string member;
+    if (!sf::append_dictionary(member, sf::dictionary{{std::string(label), sf::member{input}}}))
+      return unexpected{errc::invalid_argument};
+    std::string base;
+    if (auto r = append_signature_base(base, msg, input, ctx, over); !r) return unexpected{r.error()};
+    core::bytes sig;
+    if (mac_) {
+      auto tag = mac_->sign(base);
+      if (!tag) return unexpected{tag.error()};
+      sig.assign(tag->view().begin(), tag->view().end());
+    } else {
+      auto s = crypto::sign(*private_, *signature_alg_of(alg_), base);
+      if (!s) return unexpected{s.error()};
+      sig = std::move(*s);
+    }
+    std::string sig_member;
+    if (!sf::append_dictionary(sig_member, sf::dictionary{{std::string(label), sf::member{sf::item{sf::byte_sequence{std::move(sig)}, {}}}}}))
+      return unexpected{errc::internal_error};
+
+    std::string in_buf, sig_buf;
+    const auto old_input = detail::raw_field(msg, over, "signature-input", in_buf);
+    const auto old_sig = detail::raw_field(msg, over, "signature", sig_buf);
+    for (const auto& old : {old_input, old_sig}) {
+      if (!old) continue;
+      auto d = sf::parse_dictionary(*old);
+      if (!d) return unexpected{errc::invalid_argument};  // cannot append to a malformed field
+      if (d->contains(label)) return unexpected{errc::invalid_argument};
+    }
+    signed_headers out;
+    out.add("Signature-Input", old_input && !old_input->empty() ? std::string(*old_input) + ", " + member : member);
+    out.add("Signature", old_sig && !old_sig->empty() ? std::string(*old_sig) + ", " + sig_member : sig_member);
+    return out;
+  }
+
+  // The key id the signer sends.
+  std::string_view keyid() const noexcept { return keyid_; }
+  // The algorithm it signs with.
+  algorithm alg() const noexcept { return alg_; }
+
+ private:
+  signer(std::string keyid, algorithm alg, C clock) : keyid_(std::move(keyid)), alg_(alg), clock_(std::forward<C>(clock)) {}
+
+  std::string keyid_;
+  algorithm alg_;
+  std::optional<crypto::private_key> private_;
+  std::optional<crypto::hmac_key> mac_;
+  C clock_;
+};
+
+}  // namespace tessera::request_signing::httpsig
