@@ -159,7 +159,7 @@ class jws_verifier {
       auto sig_len = core::base64url_decode_into(signature, sig);
       if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length
                                                                                  : errc::token_malformed};
-      auto h = detail::parse_header(header, options_.understood_crit);
+      auto h = detail::parse_header<true>(header, options_.understood_crit);
       if (!h) return unexpected{h.error()};
       verified_jws out;
       out.algorithm = h->algorithm;
@@ -219,7 +219,7 @@ class jws_verifier {
       bool have_alg = false;
       bool encoded = true;
       if (*prot && !(*prot)->empty()) {
-        auto h = detail::parse_header(**prot, options_.understood_crit);
+        auto h = detail::parse_header<true>(**prot, options_.understood_crit);
         if (!h) return unexpected{h.error()};
         out.algorithm = h->algorithm;
         have_alg = true;

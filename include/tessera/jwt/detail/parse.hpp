@@ -186,8 +186,10 @@ struct header_fields {
 
 // Strictly parses the header: an object with no duplicate member, a known "alg" string, string
 // "kid"/"typ"/"cty", a "crit" whose every name is understood and present, and a boolean "b64"
-// that may be false only when "b64" is understood and listed in crit (RFC 7797 §6).
-// jwk, jku, x5u and x5c are ignored: the key always comes from the verifier's key set.
+// that may be false only for a raw JWS (Unencoded) when "b64" is understood and listed in crit
+// (RFC 7797 §6); a JWT's claims are always base64url. jwk, jku, x5u and x5c are ignored: the key
+// always comes from the verifier's key set.
+template <bool Unencoded = false>
 inline result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept {
   thread_state* st = state();
   if (!st) return unexpected{errc::internal_error};
@@ -237,7 +239,7 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       if (v.get_string().get(h.cty) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
     } else if (fp == literal_fingerprint("b64") && k == "b64") {
       if (v.get_bool().get(h.b64) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-      if (!h.b64 && std::find(understood_crit.begin(), understood_crit.end(), "b64") == understood_crit.end())
+      if (!h.b64 && (!Unencoded || std::find(understood_crit.begin(), understood_crit.end(), "b64") == understood_crit.end()))
         return unexpected{errc::unsupported_critical_header};  // RFC 7797 payloads only for a caller that opts in
     }
   }
