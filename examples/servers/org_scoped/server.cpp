@@ -102,6 +102,8 @@ struct stores {
   DeliveryLog& deliveries;
   DeliveryQueue& queue;
 };
+template <class... S>
+stores(S&...) -> stores<S...>;
 
 template <class... S>
 int serve(const settings& cfg, sigset_t stop, stores<S...> st);
