@@ -6,6 +6,9 @@ A suite calls partner(...), then check(...) for each request, then finish(). Exi
 when every answer was the expected one.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -199,3 +202,12 @@ def wait_until(predicate, seconds=10.0, step=0.05):
         if v or time.monotonic() > end:
             return v
         time.sleep(step)
+
+
+def standard_webhooks_ok(secret, headers, body):
+    """Standard Webhooks, checked independently of tessera: base64 HMAC-SHA256 of
+    "id.timestamp.body" under the base64 key of a whsec_ secret; headers in lower case."""
+    key = base64.b64decode(secret.split("_", 1)[1])
+    msg = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    want = base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(s.split(",", 1)[1], want) for s in headers["webhook-signature"].split(" "))

@@ -3,7 +3,6 @@ traded for 1-hour tokens, org path binding, scopes, idempotent creates, audited 
 webhook deliveries out, received by a local endpoint that checks every signature itself with
 Python's hmac (the Standard Webhooks and t=,v1= rules), not with tessera.
 """
-import base64
 import hashlib
 import hmac
 import http.server
@@ -12,7 +11,7 @@ import sys
 import threading
 import time
 
-from harness import partner, wait_until
+from harness import partner, standard_webhooks_ok, wait_until
 
 p = partner("org-scoped API", ["--allow-loopback-webhooks"])  # the receiver below is on loopback
 ADMIN = [("ApiKey", p.admin_key)]
@@ -41,14 +40,6 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
 threading.Thread(target=receiver.serve_forever, daemon=True).start()
 RECV = f"http://127.0.0.1:{receiver.server_address[1]}"
-
-
-def standard_webhooks_ok(secret, headers, body):
-    """Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" under the base64 whsec_ key."""
-    key = base64.b64decode(secret.split("_", 1)[1])
-    msg = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-    want = base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
-    return any(s.split(",", 1)[1] == want for s in headers["webhook-signature"].split(" "))
 
 
 def timestamped_ok(secret, value, body):

@@ -6,8 +6,6 @@ local receiver that checks every signature with Python's hmac.
 Skips (exit 0, "SKIPPED") when redis-server is not installed.
 """
 import base64
-import hashlib
-import hmac
 import http.server
 import os
 import subprocess
@@ -16,7 +14,7 @@ import tempfile
 import json
 import threading
 
-from harness import Partner, partner
+from harness import Partner, partner, standard_webhooks_ok, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "..", "redis", "redis_fixture.sh")
@@ -54,14 +52,6 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
 threading.Thread(target=receiver.serve_forever, daemon=True).start()
 RECV = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
-
-
-def standard_webhooks_ok(secret, headers, body):
-    """Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" under the base64 whsec_ key."""
-    key = base64.b64decode(secret.split("_", 1)[1])
-    msg = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-    want = base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
-    return any(hmac.compare_digest(s.split(",", 1)[1], want) for s in headers["webhook-signature"].split(" "))
 
 
 a = partner("fleet: instance A", redis_args)
@@ -123,7 +113,6 @@ try:
         p = a if i % 2 else b
         p.check(f"{'A' if i % 2 else 'B'}: creates order po-hook-{i}", p.send("POST", "/v2/orgs/org_a/orders", bearer,
                 json_body={"items": [{"sku": "sku-1", "qty": 1}], "external_reference": f"po-hook-{i}"}), 201)
-    from harness import wait_until
     wait_until(lambda: len({h["webhook-id"] for h, _ in Receiver.received}) >= 10)
     with Receiver.lock:
         got = list(Receiver.received)

@@ -19,6 +19,7 @@
 
 #include "jwt/fixtures.hpp"
 #include "support/catch.hpp"
+#include "support/files.hpp"
 #include "support/vectors.hpp"
 #include "tessera/jwt/jwks.hpp"
 #include "tessera/jwt/jws.hpp"
@@ -33,12 +34,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-void write_file(const fs::path& p, std::string_view content) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  REQUIRE(out.good());
-}
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+using tessera_test::write_file;
+using tessera_test::quoted;
 core::bytes bytes_of(std::string_view s) { return core::bytes(s.begin(), s.end()); }
 std::string name_of(jwt::alg a) { return std::string(jwt::alg_name(a)); }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/files.hpp"
 #include "jwt/fixtures.hpp"
 #include "support/vectors.hpp"
 
@@ -23,12 +24,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-void write_file(const fs::path& p, std::string_view content) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  REQUIRE(out.good());
-}
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+using tessera_test::write_file;
+using tessera_test::quoted;
 
 // Runs a command, returning its standard output lines and exit status.
 std::vector<std::string> run(const std::string& command, int& status) {
