@@ -3,7 +3,7 @@
 
 One row per benchmark: operations per second, the ratio to its raw-OpenSSL floor measured in the
 same run, allocations per operation (global operator new calls in the timed loop), the scaling
-from one thread to two where threaded variants exist, and each target of issues 7 and 17 marked met
+from one thread to two where threaded variants exist, and each target of issues 7, 17 and 18 marked met
 or missed. Standard library only.
 
 usage: bench_table.py BENCH.json [--markdown]
@@ -27,9 +27,10 @@ FLOORS = [
     (r"^webhook/verify/(.+)$", r"floor/webhook/\1"),
     (r"^request_signature/verify/(.+)$", r"floor/request_signature/\1"),
     (r"^request_signature/verify_canonical/(.+)$", r"floor/request_signature_canonical/\1"),
+    (r"^request_signature/verify_rfc9421/(.+)$", r"floor/request_signature_rfc9421/\1"),
 ]
 
-# The targets of issues 7 and 17: (benchmark, metric, comparison, bound, label). A metric
+# The targets of issues 7, 17 and 18: (benchmark, metric, comparison, bound, label). A metric
 # "vs:<benchmark>" is the row's operations per second over that benchmark's (one thread each).
 TARGETS = [
     ("verify/HS256", "ratio", ">=", 0.6, "≥0.6× floor"),
@@ -43,6 +44,8 @@ TARGETS = [
     ("api_key/verify", "ratio", ">=", 0.6, "≥0.6× floor"),
     ("webhook/verify/1KiB", "ratio", ">=", 0.9, "≥0.9× floor"),
     ("request_signature/verify/RS256", "ratio", ">=", 0.95, "≥0.95× floor"),
+    ("request_signature/verify_rfc9421/ed25519", "ratio", ">=", 0.9, "≥0.9× floor"),
+    ("request_signature/verify_rfc9421/hmac-sha256", "ratio", ">=", 0.9, "≥0.9× floor"),
     ("reject/malformed", "ops", ">=", 10e6, "≥10 M/s"),
     ("reject/bad_signature/HS256", "ratio", ">=", 0.8, "≥0.8× floor"),
     ("verify/HS256", "scaling", ">=", 1.8, "2 threads ≥1.8×"),
@@ -62,9 +65,11 @@ ORDER = ([f"verify/{a}" for a in ALGS] + ["verify/HS256/kid_key_set", "verify/HS
          "peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
          "reject/bad_signature/HS256", "issue/HS256", "issue/RS256", "api_key/verify", "webhook/verify/1KiB",
          "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256",
+         "request_signature/verify_rfc9421/ed25519", "request_signature/verify_rfc9421/hmac-sha256",
          "authenticate/bearer/HS256"]
          + [f"floor/{a}" for a in ALGS] + ["floor/api_key", "floor/webhook/1KiB", "floor/webhook/1MiB",
-         "floor/request_signature/RS256", "floor/request_signature_canonical/RS256"])
+         "floor/request_signature/RS256", "floor/request_signature_canonical/RS256",
+         "floor/request_signature_rfc9421/ed25519", "floor/request_signature_rfc9421/hmac-sha256"])
 
 THREADS_RE = re.compile(r"/threads:(\d+)$")
 

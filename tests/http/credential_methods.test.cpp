@@ -1,16 +1,19 @@
 // Tests for tessera/http/credential_methods.hpp: each method on its own (what it says it is
-// offered, what it verifies, the principal it reads), custom claim names, and a method written
-// outside the library plugged into the authenticator.
+// offered, what it verifies, the principal it reads), custom claim names, signed_bearer over an
+// RFC 9421 verifier, and a method written outside the library plugged into the authenticator.
 #include "tessera/http/credential_methods.hpp"
 
 #include <string>
 
+#include "http/challenges.hpp"
 #include "http/fixtures.hpp"
 #include "support/catch.hpp"
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/http/authenticator.hpp"
+#include "tessera/request_signing/http_message_signatures.hpp"
 
 using namespace tessera;
+using http_fixture::challenges;
 using http_fixture::make_request;
 using http_fixture::world;
 
@@ -126,4 +129,97 @@ TEST_CASE("a server's own credential method composes with the library's", "[http
   CHECK(auth.authenticate(make_request("POST", "/orgs/o1/invoices", {{"X-Service-Token", "s3rvice-passw0rd"}}),
                           org_invoices)
             .error() == errc::wrong_tenant);
+}
+
+TEST_CASE("signed_bearer over an RFC 9421 verifier: keyid is the client id, bound to the token's", "[http][credential_methods]") {
+  namespace httpsig = request_signing::httpsig;
+  world w;  // partner-42 holds an RSA key registered for RSASSA-PKCS1-v1_5 SHA-256: rsa-v1_5-sha256
+  core::memory_replay_store nonces;
+  httpsig::verifier_options policy;
+  policy.required_components = {"@method", "@path", "@authority"};
+  policy.require_content_digest = true;
+  policy.require_nonce = true;
+  httpsig::verifier messages(w.clients, nonces, policy);
+  http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::signed_request_method(w.tokens, messages));
+  const http::route orders{.pattern = "/api/v1/orders"};
+  const std::string bearer = "Bearer " + w.token({{"client_id", "partner-42"}}, "partner-42");
+  auto partner = httpsig::signer<>::create("partner-42", w.partner_key, httpsig::algorithm::rsa_v1_5_sha256).value();
+  auto sign = [&](request_signing::request r, std::vector<httpsig::component> components = {"@method", "@path", "@authority"}) {
+    httpsig::sign_options o;
+    o.components = std::move(components);
+    o.add_content_digest = !r.body().empty();
+    partner.sign(r, o).value().apply_to(r);
+    return r;
+  };
+  auto order = [&](std::string token) {
+    auto r = request_signing::request::from_target("POST", "/api/v1/orders", R"({"items":[]})");
+    r.set_header("Host", "api.example.com");
+    r.set_header("Authorization", token);
+    return r;
+  };
+  const std::string stranger_token = "Bearer " + w.token({{"client_id", "partner-42"}, {"note", "another"}}, "partner-42");
+  const std::vector<std::string> plain{"Bearer realm=\"api\""};
+  auto cause = [&](const request_signing::request& r) {
+    auto p = auth.authenticate(r, orders);
+    return p ? errc{} : p.error();
+  };
+
+  const auto good = sign(order(bearer), {"@method", "@path", "@authority", "authorization"});
+  auto p = auth.authenticate(good, orders);
+  REQUIRE(p);
+  CHECK(p->kind == http::credential_kind::signed_request);
+  CHECK(p->subject == "partner-42");
+  REQUIRE(p->message_signature);
+  CHECK(p->message_signature->owner() == "partner-42");
+  CHECK(p->message_signature->keyid() == "partner-42");
+  CHECK(p->message_signature->alg() == httpsig::algorithm::rsa_v1_5_sha256);
+  CHECK(p->message_signature->covers("content-digest"));
+  CHECK_FALSE(p->request);
+  REQUIRE(p->token);
+
+  // Every refusal is the credential's own, with a challenge that does not blame the token.
+  CHECK(cause(good) == errc::replayed);
+  auto tampered = sign(order(bearer));
+  tampered.set_header("Host", "evil.example.com");
+  CHECK(cause(tampered) == errc::bad_request_signature);
+  auto renamed = sign(order(bearer), {"@method", "@path", "@authority", "authorization"});
+  renamed.set_header("Authorization", stranger_token);
+  CHECK(cause(renamed) == errc::bad_request_signature);  // a covered token cannot be swapped
+  auto body = sign(order(bearer));
+  body.set_body(R"({"items":[1]})");
+  CHECK(cause(body) == errc::content_digest_mismatch);
+  auto unsigned_order = order(bearer);
+  CHECK(cause(unsigned_order) == errc::missing_signature);
+  auto short_sig = sign(order(bearer));
+  short_sig.set_header("Signature", "sig1=:AAAA:");
+  CHECK(cause(short_sig) == errc::malformed_signature);
+  for (errc e : {errc::replayed, errc::bad_request_signature, errc::content_digest_mismatch, errc::missing_signature,
+                 errc::malformed_signature}) {
+    CAPTURE(core::name(e));
+    CHECK(auth.respond(e).status == 401);
+    CHECK(challenges(auth.respond(e)) == plain);
+  }
+  // A body the signature does not cover through Content-Digest.
+  auto bare = order(bearer);
+  httpsig::sign_options o;
+  o.components = {"@method", "@path", "@authority"};
+  partner.sign(bare, o).value().apply_to(bare);
+  CHECK(cause(bare) == errc::httpsig_component_not_covered);
+
+  // A token issued to another client, with partner-42's signature: client_mismatch.
+  const std::string stranger = "Bearer " + w.token({{"client_id", "partner-7"}}, "partner-7");
+  CHECK(cause(sign(order(stranger))) == errc::client_mismatch);
+  // A keyid no registry knows decides nothing: httpsig_unknown_key.
+  auto other = httpsig::signer<>::create("partner-9", w.partner_key, httpsig::algorithm::rsa_v1_5_sha256).value();
+  auto unknown = order(bearer);
+  httpsig::sign_options uo;
+  uo.add_content_digest = true;
+  other.sign(unknown, uo).value().apply_to(unknown);
+  CHECK(cause(unknown) == errc::httpsig_unknown_key);
+
+  // A bad token is refused before the signature is checked, so its nonce is not spent.
+  auto bad_token = sign(order("Bearer a.b.c"));
+  CHECK(cause(bad_token) == errc::token_malformed);
+  bad_token.set_header("Authorization", bearer);
+  CHECK(cause(bad_token) == errc{});
 }

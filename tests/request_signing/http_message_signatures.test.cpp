@@ -864,6 +864,53 @@ TEST_CASE("the policy: required components, tag, alg, times, nonce", "[request_s
   CHECK(w.error_of(w.sign_order(order(), fresh), order_policy()) == errc::none_);
 }
 
+TEST_CASE("require_content_digest: content is signed through its digest, a message without content needs none", "[request_signing][http_message_signatures]") {
+  partner_world w;
+  httpsig::verifier_options policy;
+  policy.required_components = {"@method", "@path", "@authority"};
+  policy.require_content_digest = true;
+  auto bare = order_options();
+  bare.add_content_digest = false;
+  bare.add_nonce = false;
+  bare.components = {"@method", "@path", "@authority"};
+  // A body whose signature does not cover content-digest: refused, though every named component is.
+  CHECK(w.error_of(w.sign_order(order(), bare), policy) == errc::httpsig_component_not_covered);
+  policy.require_content_digest = false;
+  CHECK(w.error_of(w.sign_order(order(), bare), policy) == errc::none_);
+  policy.require_content_digest = true;
+  // Covered: accepted, and the digest is checked against the content.
+  auto digested = bare;
+  digested.add_content_digest = true;
+  const request good = w.sign_order(order(), digested);
+  CHECK(w.error_of(good, policy) == errc::none_);
+  request changed = good;
+  changed.set_body(std::string(1024, 'y'));
+  CHECK(w.error_of(changed, policy) == errc::content_digest_mismatch);
+  // A message without content needs no digest.
+  const request read = w.sign_order(request::from_target("GET", "/api/v1/orders/ord-1").set_header("Host", "api.example.com"), bare);
+  CHECK(w.error_of(read, policy) == errc::none_);
+  // A covered Content-Digest with parameters counts as covering it.
+  request param_digest = order();
+  param_digest.set_header("Content-Digest", content_digest(param_digest.body()).value());
+  auto with_key = bare;
+  with_key.components = {"@method", "@path", "@authority", component::dictionary_member("content-digest", "sha-256")};
+  CHECK(w.error_of(w.sign_order(param_digest, with_key), policy) == errc::none_);
+  // A response: its content too.
+  httpsig::response res(200, "{\"order_id\":\"ord-1\"}");
+  auto signed_res = [&](bool digest) {
+    httpsig::response r = res;
+    httpsig::sign_options o;
+    o.add_nonce = false;
+    o.add_content_digest = digest;
+    r.apply(w.partner.sign(r, o).value());
+    return r;
+  };
+  httpsig::verifier_options responses;
+  responses.require_content_digest = true;
+  CHECK(w.error_of(signed_res(false), responses) == errc::httpsig_component_not_covered);
+  CHECK(w.error_of(signed_res(true), responses) == errc::none_);
+}
+
 TEST_CASE("tampering, missing components and reordered parameters are refused", "[request_signing][http_message_signatures]") {
   partner_world w;
   auto policy = order_policy();

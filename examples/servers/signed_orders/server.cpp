@@ -2,22 +2,35 @@
 //
 //   POST /api/v1/auth/login      {"client_id","client_secret"} → 12-hour JWT {"token","expired_at"}
 //   POST /api/v1/auth/refresh    Authorization: Bearer <token> → a new token, without credentials
-//   POST /api/v1/orders          Bearer JWT + X-CLIENT-ID + X-TIMESTAMP (unix seconds) +
-//   GET  /api/v1/orders/{id}       X-SIGNATURE = base64(SHA256withRSA(client_id + "|" + X-TIMESTAMP)),
-//                                 checked against the partner's registered X.509 / SPKI PEM key;
-//                                 the token's client_id must equal X-CLIENT-ID
+//   POST /api/v1/orders          Bearer JWT and a request signature by the token's client, either
+//   GET  /api/v1/orders/{id}       - X-CLIENT-ID + X-TIMESTAMP (unix seconds) + X-SIGNATURE =
+//                                    base64(SHA256withRSA(client_id + "|" + X-TIMESTAMP)), or
+//                                  - RFC 9421 HTTP Message Signatures (chosen when the request
+//                                    carries Signature-Input or Signature): keyid = client id,
+//                                    the key's own algorithm (rsa-v1_5-sha256 for an RSA key,
+//                                    ed25519, ecdsa-p256-sha256...), covering at least "@method"
+//                                    "@path" "@authority", and "content-digest" (RFC 9530,
+//                                    checked against the body) when there is a body; `created`
+//                                    at most 300 s old (60 s of clock skew), a `nonce` used once
+//                                  checked against the partner's registered keys (X.509 / SPKI PEM);
+//                                  the token's client_id must equal the signing client
 //   Admin (ApiKey header, the key printed once at start-up):
-//   POST /admin/partners                  {"name","public_key_pem"} → client id and secret, shown once
-//   POST /admin/partners/{id}/keys        {"key_id","public_key_pem"}: key rotation
+//   POST /admin/partners                  {"name","public_key_pem"[,"algorithm"]} → client id and
+//                                         secret, shown once ("algorithm": the key's signature
+//                                         scheme, "rsa_pkcs1_sha256" unless told, e.g. "ed25519")
+//   POST /admin/partners/{id}/keys        {"key_id","public_key_pem"[,"algorithm"]}: key rotation
 //   DELETE /admin/partners/{id}/keys/{k}  withdraws a key
 //   POST /admin/partners/{id}/deactivate  stops its logins, refreshes, tokens and signatures at once
 //   POST /admin/partners/{id}/reactivate
 //
 // Every security decision is tessera's: one client registry (secret hash, signing keys, status),
 // client_authenticator (slow hashing, login throttle, queue), client_credentials_exchange,
-// refresher, client_revocation, the client_timestamp request-signature verifier, and one
-// http::authenticator per surface. Statuses: 400 malformed request, 401 every credential failure,
-// 403 a partner touching another partner's order, 404 unknown order or route, 429 login limits.
+// refresher, client_revocation, the client_timestamp request-signature verifier, the
+// httpsig::verifier (RFC 9421 and 9530: policy, signature base, digest, nonce replay store), and
+// one http::authenticator per surface and way of signing (http::signed_request_method binds
+// either signature to the token). Statuses: 400 malformed request (and an RFC 9421 field or
+// component that cannot be read), 401 every credential failure, 403 a partner touching another
+// partner's order, 404 unknown order or route, 429 login limits.
 #include <tessera/adapters/httplib.hpp>
 #include <tessera/api_key.hpp>
 #include <tessera/credentials.hpp>
@@ -39,6 +52,7 @@ using namespace std::chrono_literals;
 using adapters::httplib::request;
 using adapters::httplib::write;
 namespace rs = tessera::request_signing;
+namespace httpsig = tessera::request_signing::httpsig;
 
 // The partner's orders: the business data of this server (no security in here).
 struct order_book {
@@ -84,6 +98,16 @@ int main(int argc, char** argv) {
   // Signatures: the model's client_id|X-TIMESTAMP in unix seconds, keys from the same registry.
   core::memory_replay_store unused_seen;  // client_timestamp accepts repeats, as the model does
   rs::verifier signatures(rs::client_timestamp{}, credentials::signing_key_registry(partners), unused_seen);
+  // RFC 9421 message signatures over the same registry, keyid = client id; each nonce once.
+  core::memory_replay_store nonces;
+  httpsig::verifier_options message_policy;
+  message_policy.required_components = {"@method", "@path", "@authority"};
+  message_policy.require_content_digest = true;  // a body is signed through its checked Content-Digest
+  message_policy.max_age = 300s;
+  message_policy.leeway = 60s;
+  message_policy.require_nonce = true;
+  message_policy.message_context.scheme = "http";  // served on plain HTTP (loopback)
+  httpsig::verifier message_signatures{credentials::signing_key_registry(partners), nonces, message_policy};
 
   // The admin surface: API keys of its own, the first printed once at start-up.
   auto pepper = core::random_secret(32);
@@ -98,6 +122,8 @@ int main(int argc, char** argv) {
 
   http::file_audit audit({.path = opt.audit_file});
   http::authenticator orders_auth(audit, http::no_rate_limit{}, {}, http::signed_request_method(tokens, signatures));
+  http::authenticator orders_rfc9421_auth(audit, http::no_rate_limit{}, {},
+                                          http::signed_request_method(tokens, message_signatures));
   http::authenticator admin_auth(audit, http::no_rate_limit{}, {}, http::api_key_method(*admin_verifier));
   http::error_options errors;  // login and refresh answers
   errors.retry_after_seconds = 2;  // a 429 (login overload or lock-out) says when to come back
@@ -126,9 +152,17 @@ int main(int argc, char** argv) {
   });
 
   // ---- Orders: token and signature by the same client -----------------------------------------
+  // The way the order is signed: RFC 9421 when it carries its fields, X-SIGNATURE otherwise.
+  auto authenticate_order = [&](const httplib::Request& req, httplib::Response& res, const http::route& rt) {
+    const request view(req);
+    const bool rfc9421 = view.header("Signature-Input") || view.header("Signature");
+    auto who = rfc9421 ? orders_rfc9421_auth.authenticate(view, rt) : orders_auth.authenticate(view, rt);
+    if (!who) write(res, rfc9421 ? orders_rfc9421_auth.respond(who.error(), rt) : orders_auth.respond(who.error(), rt));
+    return who;
+  };
   server.Post("/api/v1/orders", [&](const httplib::Request& req, httplib::Response& res) {
-    auto who = orders_auth.authenticate(request(req), place_order);
-    if (!who) return write(res, orders_auth.respond(who.error(), place_order));
+    auto who = authenticate_order(req, res, place_order);
+    if (!who) return;
     auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (!body.is_object()) return write(res, http::make_error_response(errc::malformed_request, errors));
     const std::string id = "ord-" + std::to_string(book.next++);
@@ -141,8 +175,8 @@ int main(int argc, char** argv) {
     servers::reply(res, 201, order);
   });
   server.Get(R"(/api/v1/orders/([^/]+))", [&](const httplib::Request& req, httplib::Response& res) {
-    auto who = orders_auth.authenticate(request(req), read_order);
-    if (!who) return write(res, orders_auth.respond(who.error(), read_order));
+    auto who = authenticate_order(req, res, read_order);
+    if (!who) return;
     std::lock_guard lock(book.mu);
     auto it = book.orders.find(req.matches[1].str());
     if (it == book.orders.end()) return write(res, http::make_error_response(errc::route_not_found, errors));
@@ -160,7 +194,10 @@ int main(int argc, char** argv) {
   auto pem_key = [](const nlohmann::json& body, const std::string& id) -> result<credentials::signing_key> {
     if (!body.is_object() || !body.contains("public_key_pem") || !body["public_key_pem"].is_string())
       return unexpected{errc::missing_field};
-    return credentials::signing_key::from_pem(id, body["public_key_pem"].get<std::string>());
+    const nlohmann::json scheme = body.contains("algorithm") ? body["algorithm"] : nlohmann::json("rsa_pkcs1_sha256");
+    const auto alg = scheme.is_string() ? crypto::signature_alg_named(scheme.get<std::string>()) : std::nullopt;
+    if (!alg) return unexpected{errc::invalid_argument};
+    return credentials::signing_key::from_pem(id, body["public_key_pem"].get<std::string>(), *alg);
   };
   server.Post("/admin/partners", [&](const httplib::Request& req, httplib::Response& res) {
     if (!admin(req, res, admin_root)) return;

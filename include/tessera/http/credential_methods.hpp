@@ -1,7 +1,8 @@
 #pragma once
 // The ways a request proves who it is, each turning one kind of credential into a principal:
 // bearer_jwt (Authorization: Bearer <JWT>), api_key_header (an ApiKey header) and
-// signed_bearer (a Bearer JWT plus a SHA256withRSA request signature by the same client).
+// signed_bearer (a Bearer JWT plus a request signature by the same client: a request_signing
+// profile's, such as X-SIGNATURE over client_id|X-TIMESTAMP, or an RFC 9421 message signature).
 // Each holds its verifier by value, or by reference when its type is a reference (the
 // bearer_method(), api_key_method() and signed_request_method() helpers hold references to
 // verifiers you own).
@@ -22,6 +23,7 @@
 #include "tessera/request_signing/client_id.hpp"
 #include "tessera/request_signing/client_registry.hpp"
 #include "tessera/request_signing/client_timestamp.hpp"
+#include "tessera/request_signing/http_message_signatures.hpp"
 #include "tessera/request_signing/request.hpp"
 
 namespace tessera::http {
@@ -56,6 +58,16 @@ static_assert(signature_verifier<request_signing::verifier<request_signing::clie
                                                            request_signing::memory_client_registry&,
                                                            core::memory_replay_store&>,
                                  request_signing::request>);
+
+// An RFC 9421 message-signature verifier for requests of type R (request_signing::httpsig::verifier
+// is one); the signature's owner() is the client that signed.
+template <class V, class R>
+concept message_signature_verifier = requires(const V& v, const R& r) {
+  { v.verify(r) } noexcept -> std::same_as<result<request_signing::httpsig::verified_signature>>;
+};
+static_assert(message_signature_verifier<request_signing::httpsig::verifier<request_signing::memory_client_registry&,
+                                                                            core::memory_replay_store&>,
+                                         request_signing::request>);
 
 // How a verified token's claims become a principal's tenant, scopes and roles.
 struct claim_names {
@@ -200,17 +212,22 @@ constexpr errc signature_failure(errc e) noexcept {
 
 // The signed partner-order model: a Bearer JWT and a request signature, both verified, by the
 // same client: the token's client-id claim must equal the signature's client id
-// (client_mismatch, 401). Every failure of this credential is a 401. The request-signature
+// (client_mismatch, 401). The signature verifier is a request_signing::verifier (X-SIGNATURE and
+// its profile: principal::request) or an RFC 9421 message-signature verifier (Signature-Input
+// and Signature, keyid = client id: principal::message_signature). The request-signature
 // verifier's header causes, which are 400s where a lone signature is checked, become this
-// credential's own: missing_signature (a signature header absent), malformed_signature (a
+// credential's own 401s: missing_signature (a signature header absent), malformed_signature (a
 // header, the timestamp's format or the signature's length wrong), bad_request_signature (it
 // does not verify). Window, replay and client causes keep their names (stale_timestamp,
-// future_timestamp, replayed, unknown_client). None of these blames the token, so a 401 for
-// them challenges Bearer without error="invalid_token" (a client does not renew a good token).
-// The token is checked first (cheap), so a bad token never reaches the RSA check or the
+// future_timestamp, replayed, unknown_client), and so do the RFC 9421 verifier's own causes
+// (httpsig_*, content_digest_*: its policy's 401s, and 400s for a field or component that cannot
+// be read). None of these blames the token, so a 401 for them challenges Bearer without
+// error="invalid_token" (a client does not renew a good token).
+// The token is checked first (cheap), so a bad token never reaches the signature check or the
 // signature's replay store. It is offered by the same Authorization header as bearer_jwt, so an
 // authenticator holds one of the two, never both (every bearer request would then be ambiguous,
-// and refused).
+// and refused), and one signed_bearer: a server taking both kinds of signature holds one
+// authenticator per kind and picks one by the signature fields the request carries.
 template <class TV, class SV>
   requires token_verifier<std::remove_cvref_t<TV>>
 class signed_bearer {
@@ -228,21 +245,26 @@ class signed_bearer {
   }
   // Verifies the token, then the signature, then that both name the same client.
   template <request_view R>
-    requires signature_verifier<std::remove_cvref_t<SV>, R>
+    requires signature_verifier<std::remove_cvref_t<SV>, R> || message_signature_verifier<std::remove_cvref_t<SV>, R>
   result<principal> authenticate(const R& req, std::optional<std::string_view>) const noexcept {
+    constexpr bool rfc9421 = message_signature_verifier<std::remove_cvref_t<SV>, R>;
     auto token = bearer_token_of(req);
     if (!token) return unexpected{token.error()};
     auto verified = tokens_.verify(*token);
     if (!verified) return unexpected{verified.error()};
     auto signature = signatures_.verify(req);
     if (!signature) return unexpected{detail::signature_failure(signature.error())};
-    if (auto same = request_signing::check_client_id(signature->client_id(), *verified, names_.client_id); !same)
+    std::string_view client;
+    if constexpr (rfc9421) client = signature->owner();
+    else client = signature->client_id();
+    if (auto same = request_signing::check_client_id(client, *verified, names_.client_id); !same)
       return unexpected{same.error()};
     return detail::guarded([&]() -> result<principal> {
       auto p = detail::token_principal(std::move(*verified), names_, kind);
       if (!p) return p;
-      p->subject = std::string(signature->client_id());
-      p->request.emplace(std::move(*signature));
+      p->subject = std::string(client);
+      if constexpr (rfc9421) p->message_signature.emplace(std::move(*signature));
+      else p->request.emplace(std::move(*signature));
       return p;
     });
   }

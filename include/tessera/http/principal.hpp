@@ -12,6 +12,7 @@
 #include "tessera/authz/scopes.hpp"
 #include "tessera/authz/store_scope.hpp"
 #include "tessera/jwt/verified_token.hpp"
+#include "tessera/request_signing/http_message_signatures.hpp"
 #include "tessera/request_signing/verifier.hpp"
 
 namespace tessera::http {
@@ -41,6 +42,8 @@ struct principal {
   std::optional<jwt::verified_token> token;                   // the bearer token, when there was one
   std::optional<api_key::verified_key> key;                   // the API key record, for api_key
   std::optional<request_signing::verified_request> request;  // the checked signature, for signed_request
+  std::optional<request_signing::httpsig::verified_signature> message_signature;  // the checked RFC 9421
+                                                                                  // signature, for signed_request
 
   // True when the scope was granted (exact, case-sensitive; authz::scope_holder).
   bool has_scope(std::string_view s) const noexcept { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); }

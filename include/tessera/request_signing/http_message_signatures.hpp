@@ -34,7 +34,8 @@
 //  3. its parameters: only created, expires (Integers), nonce, alg, keyid, tag (Strings)
 //     (httpsig_bad_signature_parameter); an `alg` naming another algorithm than the key's
 //     (httpsig_alg_mismatch: the key decides); the tag the policy expects (httpsig_wrong_tag);
-//     every component the policy requires covered (httpsig_component_not_covered); created,
+//     every component the policy requires covered, and content-digest when the policy requires
+//     it of a message with content (httpsig_component_not_covered); created,
 //     expires and nonce present when the policy requires them (httpsig_missing_parameter);
 //     created not after now + leeway (future_timestamp), not older than max_age
 //     (stale_timestamp); now before expires + leeway (httpsig_expired);
@@ -104,6 +105,10 @@ struct verifier_options {
   std::string tag{};
   // Check a covered Content-Digest against the message content.
   bool check_content_digest{true};
+  // Refuse a message with content (a non-empty body()) whose signature does not cover
+  // content-digest (httpsig_component_not_covered): the content is then signed through its
+  // digest, which check_content_digest compares with it. A message without content needs none.
+  bool require_content_digest{false};
   // The signature context: the scheme the server is reached by, and application field types.
   context message_context{};
   // Longest Signature-Input or Signature value accepted (all lines combined), in bytes.
@@ -183,6 +188,7 @@ constexpr errc field_parse_error(errc e, errc malformed) noexcept {
 // The number of members a well-formed Dictionary field value holds, repeated keys counted: its
 // commas outside Strings, plus one (a comma stands nowhere else in a valid field).
 constexpr std::size_t member_count(std::string_view field) noexcept {
+  if (field.find(',') == std::string_view::npos) return 1;  // one member: the usual case, no scan
   std::size_t n = 1;
   bool in_string = false;
   for (std::size_t i = 0; i < field.size(); ++i) {
@@ -403,6 +409,8 @@ class verifier {
                                        [&](const sf::item& it) { return detail::same_identifier(req.item(), it); });
       if (!covered) return unexpected{errc::httpsig_component_not_covered};
     }
+    if (options_.require_content_digest && has_content(msg) && !covers_content_digest(il))
+      return unexpected{errc::httpsig_component_not_covered};
     if ((options_.require_created && !p->created) || (options_.require_expires && !p->expires) ||
         (options_.require_nonce && !p->nonce))
       return unexpected{errc::httpsig_missing_parameter};
@@ -447,11 +455,7 @@ class verifier {
     }
 
     if (options_.check_content_digest) {
-      const bool digest_covered = std::any_of(il.items.begin(), il.items.end(), [](const sf::item& it) {
-        const auto* n = std::get_if<std::string>(&it.value);
-        return n && *n == "content-digest";
-      });
-      if (digest_covered) {
+      if (covers_content_digest(il)) {
         if constexpr (requires { core::bytes_view(msg.body()); }) {
           std::string buf;
           auto field = detail::raw_field(msg, {}, "content-digest", buf);
@@ -483,6 +487,20 @@ class verifier {
     auto v = detail::verified_signature_access::make();
     detail::verified_signature_access::fill(v, label, *p, owner, key_id, used, il);
     return v;
+  }
+
+  // True when the signature covers the Content-Digest field (with any parameters).
+  static bool covers_content_digest(const sf::inner_list& il) noexcept {
+    return std::any_of(il.items.begin(), il.items.end(), [](const sf::item& it) {
+      const auto* n = std::get_if<std::string>(&it.value);
+      return n && *n == "content-digest";
+    });
+  }
+  // True when the message has content: a body() that is not empty.
+  template <message_view M>
+  static bool has_content(const M& msg) noexcept {
+    if constexpr (requires { core::bytes_view(msg.body()); }) return !core::bytes_view(msg.body()).empty();
+    else return false;
   }
 
   Registry registry_;

@@ -216,19 +216,30 @@ template <class V>
 void merge_repeated_keys(std::vector<std::pair<std::string, V>>& e) {
   const std::size_t n = e.size();
   if (n < 2) return;
-  std::vector<bool> drop(n, false);
-  bool any = false;
-  if (n <= 16) {
+  if (n <= 16) {  // the dropped entries in a bit mask: no allocation for the usual few entries
+    std::uint32_t dropped = 0;
     for (std::size_t i = 1; i < n; ++i) {
       for (std::size_t j = 0; j < i; ++j) {
-        if (!drop[j] && e[j].first == e[i].first) {
+        if ((dropped >> j & 1u) == 0 && e[j].first == e[i].first) {
           e[j].second = std::move(e[i].second);
-          drop[i] = any = true;
+          dropped |= std::uint32_t{1} << i;
           break;
         }
       }
     }
-  } else {
+    if (dropped == 0) return;
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((dropped >> i & 1u) != 0) continue;
+      if (w != i) e[w] = std::move(e[i]);
+      ++w;
+    }
+    e.resize(w);
+    return;
+  }
+  std::vector<bool> drop(n, false);
+  bool any = false;
+  {
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return e[a].first < e[b].first; });
@@ -342,6 +353,7 @@ class parser {
         return parse_parameters(out.params);
       }
       if (out.items.size() >= o_.max_inner_list_items) return fail(errc::sf_too_many_inner_list_items);
+      if (out.items.empty()) out.items.reserve(std::min<std::size_t>(8, o_.max_inner_list_items));  // one allocation for a few
       out.items.emplace_back();
       if (!parse_item(out.items.back(), errc::sf_malformed_inner_list)) return false;
       if (peek() != ' ' && peek() != ')') return fail(errc::sf_malformed_inner_list);
@@ -358,6 +370,7 @@ class parser {
       if (entries.size() >= o_.max_parameters) return fail(errc::sf_too_many_parameters);
       skip_sp();
       if (!parse_key(key)) return false;
+      if (entries.empty()) entries.reserve(std::min<std::size_t>(4, o_.max_parameters));  // one allocation for a few
       auto& value = entries.emplace_back(std::string(key), true).second;
       if (peek() == '=') {
         ++pos_;

@@ -150,13 +150,15 @@ constexpr bool derived_value_ok(std::string_view v) noexcept {
 inline bool append_scheme(std::string& out, std::string_view s) {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    const bool alpha = c >= 'a' && c <= 'z';
+    const char c = s[i];
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     const bool ok = alpha || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
     if (!ok) return false;
-    out.push_back(c);
   }
+  const std::size_t at = out.size();
+  out.append(s);
+  for (std::size_t i = at; i < out.size(); ++i)
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
   return true;
 }
 
@@ -179,7 +181,10 @@ inline bool append_authority(std::string& out, std::string_view a, std::string_v
     host = a.substr(0, colon);
   }
   if (host.empty()) return false;
-  for (char c : host) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  const std::size_t at = out.size();
+  out.append(host);
+  for (std::size_t i = at; i < out.size(); ++i)
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
   out.append(port);
   return true;
 }
