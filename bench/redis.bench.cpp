@@ -1,5 +1,6 @@
 // Redis benchmarks (built only with tessera::redis): what a fleet pays per request for shared
-// state. redis/replay_store/remember, redis/api_key/verify, redis/rate_limit/allow,
+// state. redis/replay_store/remember, redis/api_key/verify (and .../cached, through a local
+// cache that Redis invalidates), redis/rate_limit/allow,
 // redis/webhook/verify/1KiB (a Standard Webhooks delivery with a new id each time, its replay
 // check in Redis) and redis/authenticate/api_key/rate_limited (http::authenticator on an org
 // route: API key from the Redis key store, then the Redis rate limiter), each against a private
@@ -24,6 +25,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tessera/api_key/generator.hpp"
@@ -189,13 +191,21 @@ void redis_replay_remember(benchmark::State& state) {
 }
 BENCHMARK(redis_replay_remember)->Name("redis/replay_store/remember")->Threads(1)->Threads(2)->UseRealTime();
 
-// 64 API keys in a Redis key store and a verifier over it.
+// 64 API keys in a Redis key store (with a local cache when `cached`) and a verifier over it.
 struct api_key_redis_fixture {
   std::unique_ptr<redis::key_store> store;
   std::vector<std::string> keys;  // bench-only key texts (never printed)
   std::unique_ptr<api_key::verifier<redis::key_store>> verifier;
-  explicit api_key_redis_fixture(redis::connection_pool& pool) {
-    store = std::make_unique<redis::key_store>(pool);
+  explicit api_key_redis_fixture(redis::connection_pool& pool, bool cached = false) {
+    redis::key_store_options o;
+    o.cache.enabled = cached;
+    store = std::make_unique<redis::key_store>(pool, o);
+    if (cached) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!store->cache_statistics()->live && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (!store->cache_statistics()->live) tessera_bench::die("the key store's cache never went live");
+    }
     std::array<std::uint8_t, 32> pepper{};
     for (std::size_t i = 0; i < pepper.size(); ++i) pepper[i] = static_cast<std::uint8_t>(0x3c ^ (i * 7));
     auto ring = tessera_bench::must(api_key::pepper_ring::create(1, pepper), "pepper ring");
@@ -214,9 +224,11 @@ struct api_key_redis_fixture {
   }
 };
 
-void redis_api_key_verify(benchmark::State& state) {
+void redis_api_key_verify(benchmark::State& state, bool cached) {
   if (!have_server(state)) return;
-  static api_key_redis_fixture f(*server().pool);
+  static api_key_redis_fixture plain(*server().pool);
+  static api_key_redis_fixture with_cache(*server().pool, true);
+  api_key_redis_fixture& f = cached ? with_cache : plain;
   const std::size_t n = f.keys.size();
   std::size_t i = static_cast<std::size_t>(state.thread_index()) * (n / 2);
   {
@@ -237,7 +249,13 @@ void redis_api_key_verify(benchmark::State& state) {
   lat.report(state);
   report_round_trips(state, before);
 }
-BENCHMARK(redis_api_key_verify)->Name("redis/api_key/verify")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK_CAPTURE(redis_api_key_verify, plain, false)->Name("redis/api_key/verify")->Threads(1)->Threads(2)->UseRealTime();
+// The same keys through a key store with a local cache (redis::tracked_cache): no round trip.
+BENCHMARK_CAPTURE(redis_api_key_verify, cached, true)
+    ->Name("redis/api_key/verify/cached")
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 
 template <class Limiter>
 void rate_limit_allow(benchmark::State& state, Limiter& limiter, redis::connection_pool* pool = nullptr) {

@@ -9,6 +9,7 @@
 #include "tessera/redis/replay_store.hpp"
 #include "tessera/redis/revocation.hpp"
 #include "tessera/redis/rate_limiter.hpp"
+#include "tessera/redis/tracked_cache.hpp"
 #include "tessera/redis/api_key_store.hpp"
 #include "tessera/redis/client_registry.hpp"
 #include "tessera/redis/idempotency_store.hpp"

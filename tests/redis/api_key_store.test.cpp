@@ -278,3 +278,119 @@ TEST_CASE("Redis gone: lookups and writes fail closed", "[redis][api_key][faults
   CHECK(f.a.store.get(k.record.key_id).error() == errc::store_unavailable);
   CHECK(f.a.store.insert(f.gen.generate(spec_for("org-1"))->record).error() == errc::store_unavailable);
 }
+
+namespace {
+// Store options with a local cache (staleness bound `bound`) and last-used times kept back.
+redis::key_store_options cached_within(std::chrono::milliseconds bound) {
+  redis::key_store_options o = flush_every(3600s);
+  o.cache.enabled = true;
+  o.cache.max_staleness = bound;
+  return o;
+}
+
+// Polls the verification every millisecond until its error is `want`; the time it took, or
+// nullopt after `limit`.
+std::optional<std::chrono::milliseconds> refused_within(verifier_t& ver, std::string_view key, std::string_view tenant,
+                                                        errc want, std::chrono::milliseconds limit) {
+  const auto from = steady::now();
+  for (;;) {
+    auto r = ver.verify(key, tenant);
+    if (!r && r.error() == want) return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - from);
+    if (steady::now() - from > limit) return std::nullopt;
+    std::this_thread::sleep_for(1ms);
+  }
+}
+
+// Waits until both instances' caches are live.
+void wait_live(fleet& f) {
+  const auto until = steady::now() + 5s;
+  auto live = [](const instance& i) { return i.store.cache_statistics().value().live; };
+  while (!(live(f.a) && live(f.b)) && steady::now() < until) std::this_thread::sleep_for(1ms);
+  REQUIRE(live(f.a));
+  REQUIRE(live(f.b));
+}
+}  // namespace
+
+TEST_CASE("with a local cache: no round trip once cached; revoked on one instance, refused by the other within the bound",
+          "[redis][api_key][cache]") {
+  const auto& srv = shared_server();
+  REDIS_TEST_REQUIRE_SERVER(srv);
+  constexpr auto bound = 250ms;
+  fleet f(srv.port, cached_within(bound));
+  wait_live(f);
+  CHECK_FALSE(fleet(srv.port).a.store.cache_statistics());  // off by default
+  auto k = f.issue("org-1");
+  const auto text = k.key.expose_secret_text();
+  REQUIRE(f.a.ver.verify(text, "org-1"));  // read from Redis, then cached
+  REQUIRE(f.a.ver.verify(text, "org-1"));  // cached; writes the first use's last-used time (hourly)
+  const auto before = f.a.pool->stats().round_trips;
+  for (int i = 0; i < 10; ++i) REQUIRE(f.a.ver.verify(text, "org-1"));
+  CHECK(f.a.pool->stats().round_trips == before);  // served from the cache
+  CHECK(f.a.ver.verify(text, "org-2").error() == errc::wrong_tenant);  // the cached record is checked as any other
+  REQUIRE(f.b.store.revoke(k.record.key_id, api_key::sys_seconds(std::chrono::seconds(start + 5))));
+  const auto took = refused_within(f.a.ver, text, "org-1", errc::api_key_revoked, bound);
+  REQUIRE(took);
+  INFO("the revocation reached the other instance after " << took->count() << " ms");
+  CHECK(f.a.pool->stats().round_trips > before);  // the invalidated record was read again
+  // An erased key is gone from every cache as well.
+  auto k2 = f.issue("org-1");
+  REQUIRE(f.a.ver.verify(k2.key.expose_secret_text(), "org-1"));
+  REQUIRE(f.b.store.erase(k2.record.key_id));
+  CHECK(refused_within(f.a.ver, k2.key.expose_secret_text(), "org-1", errc::api_key_unknown, bound));
+}
+
+TEST_CASE("with a local cache: Redis gone, cached keys stop verifying within the bound", "[redis][api_key][cache][faults]") {
+  private_server srv;
+  REDIS_TEST_REQUIRE_SERVER(srv.info());
+  constexpr auto bound = 100ms;
+  fleet f(srv.port(), cached_within(bound));
+  wait_live(f);
+  auto k = f.issue("org-1");
+  REQUIRE(f.a.ver.verify(k.key.expose_secret_text(), "org-1"));
+  srv.pause();  // answers nothing from here on
+  std::this_thread::sleep_for(bound + 1ms);
+  CHECK(f.a.ver.verify(k.key.expose_secret_text(), "org-1").error() == errc::store_unavailable);
+  srv.resume();
+  CHECK(refused_within(f.a.ver, k.key.expose_secret_text(), "org-2", errc::wrong_tenant, 5s));
+}
+
+TEST_CASE("with a local cache: concurrent revocations and verifications on two instances", "[redis][api_key][cache][concurrency]") {
+  const auto& srv = shared_server();
+  REDIS_TEST_REQUIRE_SERVER(srv);
+  constexpr auto bound = 250ms;
+  fleet f(srv.port, cached_within(bound), 2000ms);
+  wait_live(f);
+  std::vector<api_key::issued_key> keys;
+  for (int i = 0; i < 12; ++i) keys.push_back(f.issue("org-c"));
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 3; ++t) {
+    ts.emplace_back([&, t] {
+      auto& ver = t % 2 ? f.a.ver : f.b.ver;
+      while (!done.load()) {
+        for (const auto& k : keys) {
+          auto r = ver.verify(k.key.expose_secret_text(), "org-c");
+          if (!r && r.error() != errc::api_key_revoked) ++failures;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(20ms);  // every key cached on both instances
+  for (std::size_t i = 0; i < keys.size(); i += 2)
+    REQUIRE((i % 4 ? f.a.store : f.b.store).revoke(keys[i].record.key_id, api_key::sys_seconds(std::chrono::seconds(start + 1))));
+  const auto revoked_at = steady::now();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (auto* ver : {&f.a.ver, &f.b.ver}) {
+      if (i % 2 == 0) {
+        CHECK(refused_within(*ver, keys[i].key.expose_secret_text(), "org-c", errc::api_key_revoked, bound));
+      } else {
+        CHECK(ver->verify(keys[i].key.expose_secret_text(), "org-c"));
+      }
+    }
+  }
+  CHECK(steady::now() - revoked_at < bound + 2 * keys.size() * 5ms);
+  done = true;
+  for (auto& t : ts) t.join();
+  CHECK(failures == 0);
+}

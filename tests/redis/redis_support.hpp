@@ -134,8 +134,13 @@ class private_server {
     while ((process_alive(info_.pid) || !port_refuses(info_.port)) && steady::now() < until)
       std::this_thread::sleep_for(5ms);
   }
-  // SIGSTOP: the server accepts connections (the kernel does) but never answers.
-  void pause() { ::kill(info_.pid, SIGSTOP); }
+  // SIGSTOP, then waits until the process is stopped (kill() returns before it is): from then on
+  // the server accepts connections (the kernel does) but never answers.
+  void pause() {
+    ::kill(info_.pid, SIGSTOP);
+    const auto until = steady::now() + 2s;
+    while (!stopped() && steady::now() < until) std::this_thread::sleep_for(100us);
+  }
   // SIGCONT.
   void resume() { ::kill(info_.pid, SIGCONT); }
   // Starts a new server on the same port (after kill_hard()); true when it answers.
@@ -151,6 +156,14 @@ class private_server {
     run(args);
     info_ = read_state(state_);
     return info_.unavailable.empty();
+  }
+  // True when /proc says the process is stopped (state T).
+  bool stopped() const {
+    std::ifstream st("/proc/" + std::to_string(info_.pid) + "/status");
+    std::string line;
+    while (std::getline(st, line))
+      if (line.rfind("State:", 0) == 0) return line.find('T') != std::string::npos;
+    return false;
   }
   void run(const std::string& args) {
     const std::string cmd = "sh '" + fixture_script() + "' " + args + " >/dev/null";

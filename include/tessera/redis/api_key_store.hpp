@@ -1,7 +1,11 @@
 #pragma once
 // redis::key_store — api_key::key_store on Redis: API-key records shared by every instance, so a
 // key generated on one verifies on all, and a key revoked on one is refused by all on their
-// next call (no local cache: the staleness bound is zero).
+// next call. That holds as written without a local cache (the default: the staleness bound is
+// zero). With key_store_options::cache enabled, records found are kept in a local
+// redis::tracked_cache that Redis invalidates on every change (tracked_cache.hpp): a revocation
+// then reaches every instance one network hop after it returns, and never later than
+// cache.max_staleness (250 ms by default), and a cached verification makes no round trip.
 //
 // Redis never holds an API key: records are stored under the key's peppered digest.
 //   <prefix>ak:d:<base64url(digest)>   the record, JSON (detail/key_record_json.hpp)
@@ -9,7 +13,7 @@
 //   <prefix>ak:t:<tenant>              the set of the tenant's key ids (list())
 //   <prefix>ak:used                    sorted set: key id -> last-used Unix second
 //
-// Round trips: find() one GET (a verifier with several peppers makes one per pepper it tries);
+// Round trips: find() one GET, none when the record is cached (a verifier with several peppers makes one per pepper it tries);
 // insert() one script; get() one script; revoke(), replace_digest() and erase() two (a read,
 // then a compare-and-set script that retries, up to 16 times, when another instance changed the
 // record meanwhile); list() one script. note_use() makes none: last-used times are gathered in
@@ -38,6 +42,7 @@
 #include "tessera/redis/detail/key_record_json.hpp"
 #include "tessera/redis/detail/keys.hpp"
 #include "tessera/redis/detail/script.hpp"
+#include "tessera/redis/tracked_cache.hpp"
 
 namespace tessera::redis {
 
@@ -49,6 +54,8 @@ struct key_store_options {
   std::size_t max_pending_uses = 10'000;
   // Keys whose last-used time one find() writes, at most.
   std::size_t flush_batch = 64;
+  // A local cache of found records, invalidated by Redis (off by default).
+  cache_options cache{};
 };
 
 // An API-key store shared by every instance using the same Redis server and key prefix.
@@ -63,16 +70,27 @@ class key_store {
         by_tenant_(detail::plain_key(pool.prefix(), "ak:t:", "")),
         used_(detail::plain_key(pool.prefix(), "ak:used", "")) {
     opts_.flush_batch = std::max<std::size_t>(1, opts_.flush_batch);
+    if (opts_.cache.enabled)
+      cache_ = std::make_unique<tracked_cache<api_key::record_ptr>>(pool, std::vector<std::string>{by_digest_}, opts_.cache);
   }
   key_store(const key_store&) = delete;
   key_store& operator=(const key_store&) = delete;
 
   // The record stored under exactly this digest (value and pepper version); api_key_unknown
   // when there is none, store_unavailable when Redis cannot answer or the stored value does not
-  // read back. One round trip.
+  // read back. One round trip, or none when the record is cached.
   result<api_key::record_ptr> find(const api_key::key_digest& d) const noexcept {
     try {
       const std::string k = by_digest_ + detail::digest_text(d);
+      std::uint64_t ticket = 0;
+      if (cache_) {
+        if (auto hit = cache_->find(k)) {
+          if ((*hit)->digest != d) return unexpected{errc::api_key_unknown};
+          if (has_uses_.load(std::memory_order_relaxed)) (void)write_uses(take_due_uses());  // best effort
+          return std::move(*hit);
+        }
+        ticket = cache_->ticket();
+      }
       auto pending = take_due_uses();
       return pool_->with_connection([&](lease& l) -> result<api_key::record_ptr> {
         std::vector<command> cmds;
@@ -88,7 +106,9 @@ class key_store {
         auto rec = detail::key_record_from_json(*text);
         if (!rec) return unexpected{rec.error()};
         if (rec->digest != d) return unexpected{errc::api_key_unknown};  // stored under another pepper version
-        return api_key::record_ptr(std::make_shared<const api_key::key_record>(std::move(*rec)));
+        api_key::record_ptr found(std::make_shared<const api_key::key_record>(std::move(*rec)));
+        if (cache_) cache_->put(k, found, ticket);
+        return found;
       });
     } catch (...) {
       return unexpected{errc::store_unavailable};
@@ -122,16 +142,16 @@ class key_store {
         uses_.clear();
         has_uses_.store(false, std::memory_order_relaxed);
       }
-      if (all.empty()) return core::ok();
-      return pool_->with_connection([&](lease& l) -> result<void> {
-        std::vector<command> cmds;
-        for (const auto& [id, secs] : all) cmds.push_back(command{"ZADD", used_, "GT", secs, id});
-        std::vector<reply> replies(cmds.size());
-        return l.exec(cmds, replies);
-      });
+      return write_uses(all);
     } catch (...) {
       return unexpected{errc::store_unavailable};
     }
+  }
+
+  // The local cache's counters (nullopt when the store keeps no cache).
+  std::optional<cache_stats> cache_statistics() const noexcept {
+    if (!cache_) return std::nullopt;
+    return cache_->stats();
   }
 
   // Stores a new key record (invalid_argument without a key id, or when its key id or digest is
@@ -346,6 +366,21 @@ return 1
     }
   }
 
+  // Writes last-used times in one round trip (none when there are none).
+  result<void> write_uses(const std::vector<std::pair<std::string, std::string>>& uses) const noexcept {
+    if (uses.empty()) return core::ok();
+    try {
+      return pool_->with_connection([&](lease& l) -> result<void> {
+        std::vector<command> cmds;
+        for (const auto& [id, secs] : uses) cmds.push_back(command{"ZADD", used_, "GT", secs, id});
+        std::vector<reply> replies(cmds.size());
+        return l.exec(cmds, replies);
+      });
+    } catch (...) {
+      return unexpected{errc::store_unavailable};
+    }
+  }
+
   // The gathered uses to write with this find(), when the flush interval has passed.
   std::vector<std::pair<std::string, std::string>> take_due_uses() const {
     std::vector<std::pair<std::string, std::string>> out;
@@ -372,6 +407,7 @@ return 1
   mutable std::unordered_map<std::string, std::int64_t, core::string_hash, std::equal_to<>> uses_;
   mutable std::atomic<bool> has_uses_{false};
   mutable std::atomic<std::chrono::steady_clock::rep> next_flush_{0};
+  std::unique_ptr<tracked_cache<api_key::record_ptr>> cache_;  // declared last: its listener stops first
 };
 static_assert(api_key::key_store<key_store>);
 static_assert(api_key::redigestable_key_store<key_store>);

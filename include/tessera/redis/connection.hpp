@@ -162,8 +162,18 @@ class connection_pool {
     return fn(*l);
   }
 
+  // Opens a connection outside the pool, set up like the pool's (AUTH, SELECT, timeouts), for a
+  // caller that keeps it for itself (a listener); it does not count against max_connections.
+  result<detail::context_ptr> open_dedicated() noexcept {
+    auto c = open_and_set_up();
+    (c ? connects_ : connect_failures_).fetch_add(1, std::memory_order_relaxed);
+    return c;
+  }
+
   // The key prefix of this deployment.
   std::string_view prefix() const noexcept { return opts_.key_prefix; }
+  // How long acquire() fails fast after a failed connect.
+  std::chrono::milliseconds reconnect_backoff() const noexcept { return opts_.reconnect_backoff; }
   // The command timeout (also the longest wait for a free connection).
   std::chrono::milliseconds command_timeout() const noexcept { return opts_.command_timeout; }
 
