@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <csignal>
+#include <ctime>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +52,7 @@ using tessera_bench::check;
 struct redis_fixture {
   std::string state, why_not;
   int port = 0;
+  long pid = 0;  // the redis-server's
   std::unique_ptr<redis::connection_pool> pool;
 
   redis_fixture() {
@@ -71,6 +73,7 @@ struct redis_fixture {
     std::string line;
     while (std::getline(in, line)) {
       if (line.rfind("port=", 0) == 0) port = std::atoi(line.c_str() + 5);
+      if (line.rfind("pid=", 0) == 0) pid = std::atol(line.c_str() + 4);
       if (line.rfind("unavailable=", 0) == 0) why_not = line.substr(12);
     }
     if (why_not.empty() && port == 0) why_not = "redis-server did not report a port";
@@ -113,6 +116,46 @@ void report_round_trips(benchmark::State& state, std::uint64_t before) {
   state.counters["round_trips_per_op"] =
       benchmark::Counter(state.thread_index() == 0 ? n : 0.0, benchmark::Counter::kAvgIterations);
 }
+
+// CPU time per operation over the timed loop, measured by thread 0 (the others add 0;
+// kAvgIterations divides by every thread's iterations): cpu_us_per_op for this whole process,
+// and for the Redis rows redis_cpu_us_per_op for the redis-server's main thread, which runs every
+// command (/proc/<pid>/schedstat, nanoseconds). Their sum bounds what two cores can do: at most
+// 2 / (cpu_us_per_op + redis_cpu_us_per_op) million operations per second.
+class cpu_probe {
+ public:
+  cpu_probe(const benchmark::State& state, bool with_server)
+      : on_(state.thread_index() == 0), server_(with_server && server().pid > 0) {
+    if (!on_) return;
+    self0_ = process_cpu_ns();
+    if (server_) server0_ = server_cpu_ns();
+  }
+  // Sets the counters.
+  void report(benchmark::State& state) const {
+    double self = 0, srv = 0;
+    if (on_) {
+      self = static_cast<double>(process_cpu_ns() - self0_) / 1e3;
+      if (server_) srv = static_cast<double>(server_cpu_ns() - server0_) / 1e3;
+    }
+    state.counters["cpu_us_per_op"] = benchmark::Counter(self, benchmark::Counter::kAvgIterations);
+    if (server_) state.counters["redis_cpu_us_per_op"] = benchmark::Counter(srv, benchmark::Counter::kAvgIterations);
+  }
+
+ private:
+  static std::int64_t process_cpu_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  }
+  static std::int64_t server_cpu_ns() {
+    std::ifstream in("/proc/" + std::to_string(server().pid) + "/schedstat");
+    std::int64_t ns = 0;
+    in >> ns;
+    return ns;
+  }
+  bool on_, server_;
+  std::int64_t self0_ = 0, server0_ = 0;
+};
 
 // Per-operation latency of thread 0, for the p99_us counter: record() around each operation.
 class latency_probe {
@@ -161,6 +204,7 @@ void replay_remember(benchmark::State& state, Store& store, redis::connection_po
   }
   std::string key;
   const auto before = pool ? pool->stats().round_trips : 0;
+  const cpu_probe cpu(state, pool != nullptr);
   latency_probe lat(state);
   alloc_probe probe;
   for (auto _ : state) {
@@ -175,6 +219,7 @@ void replay_remember(benchmark::State& state, Store& store, redis::connection_po
   }
   probe.report(state);
   lat.report(state);
+  cpu.report(state);
   if (pool) report_round_trips(state, before);
 }
 
@@ -236,6 +281,7 @@ void redis_api_key_verify(benchmark::State& state, bool cached) {
     if (!check(state, r.has_value(), "API key does not verify against Redis")) return;
   }
   const auto before = server().pool->stats().round_trips;
+  const cpu_probe cpu(state, true);
   latency_probe lat(state);
   alloc_probe probe;
   for (auto _ : state) {
@@ -247,6 +293,7 @@ void redis_api_key_verify(benchmark::State& state, bool cached) {
   }
   probe.report(state);
   lat.report(state);
+  cpu.report(state);
   report_round_trips(state, before);
 }
 BENCHMARK_CAPTURE(redis_api_key_verify, plain, false)->Name("redis/api_key/verify")->Threads(1)->Threads(2)->UseRealTime();
@@ -267,6 +314,7 @@ void rate_limit_allow(benchmark::State& state, Limiter& limiter, redis::connecti
     if (!check(state, r.has_value(), "rate limiter does not admit")) return;
   }
   const auto before = pool ? pool->stats().round_trips : 0;
+  const cpu_probe cpu(state, pool != nullptr);
   latency_probe lat(state);
   alloc_probe probe;
   for (auto _ : state) {
@@ -278,6 +326,7 @@ void rate_limit_allow(benchmark::State& state, Limiter& limiter, redis::connecti
   }
   probe.report(state);
   lat.report(state);
+  cpu.report(state);
   if (pool) report_round_trips(state, before);
 }
 
@@ -349,6 +398,7 @@ void webhook_verify_replay(benchmark::State& state, Store& store, redis::connect
   }
   const core::bytes_view bv(d.body);
   const auto before = pool ? pool->stats().round_trips : 0;
+  const cpu_probe cpu(state, pool != nullptr);
   latency_probe lat(state);
   alloc_probe probe;
   for (auto _ : state) {
@@ -360,6 +410,7 @@ void webhook_verify_replay(benchmark::State& state, Store& store, redis::connect
   }
   probe.report(state);
   lat.report(state);
+  cpu.report(state);
   if (pool) report_round_trips(state, before);
 }
 
@@ -397,6 +448,7 @@ void authenticate_api_key_limited(benchmark::State& state, const api_key::verifi
     if (!check(state, r && r->tenant == "org_123", "reference request refused")) return;
   }
   const auto before = pool ? pool->stats().round_trips : 0;
+  const cpu_probe cpu(state, pool != nullptr);
   latency_probe lat(state);
   alloc_probe probe;
   for (auto _ : state) {
@@ -408,6 +460,7 @@ void authenticate_api_key_limited(benchmark::State& state, const api_key::verifi
   }
   probe.report(state);
   lat.report(state);
+  cpu.report(state);
   if (pool) report_round_trips(state, before);
 }
 
