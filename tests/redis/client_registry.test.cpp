@@ -42,8 +42,8 @@ struct fleet {
   std::string prefix = unique_prefix();
   std::unique_ptr<redis::connection_pool> pool_a, pool_b;
   redis::client_registry a, b;
-  explicit fleet(int port, std::chrono::milliseconds timeout = 200ms)
-      : pool_a(make_pool(port, prefix, timeout)), pool_b(make_pool(port, prefix, timeout)), a(*pool_a), b(*pool_b) {}
+  explicit fleet(int port, std::chrono::milliseconds timeout = 200ms, redis::client_registry_options o = {})
+      : pool_a(make_pool(port, prefix, timeout)), pool_b(make_pool(port, prefix, timeout)), a(*pool_a, o), b(*pool_b, o) {}
 
   credentials::issued_client add(std::string tenant = "org-1") {
     credentials::client_spec s;
@@ -249,4 +249,46 @@ TEST_CASE("Redis gone: finds and changes fail closed", "[redis][registry][faults
   jwt::token_facts facts{.jwt_id = "", .subject = c.record.client_id, .principal = c.record.client_id, .kid = "",
                          .issued_at = t0.time_since_epoch().count(), .expires_at = std::nullopt};
   CHECK(check.check(facts).error() == errc::store_unavailable);
+}
+
+TEST_CASE("with a local cache: no round trip once cached; deactivated on one instance, refused by the other within the bound",
+          "[redis][registry][cache]") {
+  const auto& srv = shared_server();
+  REDIS_TEST_REQUIRE_SERVER(srv);
+  constexpr auto bound = 250ms;
+  redis::client_registry_options o;
+  o.cache.enabled = true;
+  o.cache.max_staleness = bound;
+  fleet f(srv.port, 200ms, o);
+  const auto until = steady::now() + 5s;
+  while (!(f.a.cache_statistics()->live && f.b.cache_statistics()->live) && steady::now() < until)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE(f.b.cache_statistics()->live);
+  auto c = f.add();
+  credentials::authenticator_options opts;
+  opts.policy = cheap;
+  auto login_b = credentials::client_authenticator<redis::client_registry>::create(f.b, opts);
+  REQUIRE(login_b);
+  // Found and cached (a find racing the invalidation of the add() is not cached: then again).
+  for (int i = 0; i < 100 && f.b.cache_statistics()->entries == 0; ++i) {
+    REQUIRE(login_b->authenticate(c.record.client_id, c.secret.expose_secret()));
+    if (f.b.cache_statistics()->entries == 0) std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(f.b.cache_statistics()->entries == 1);
+  const auto before = f.pool_b->stats().round_trips;
+  for (int i = 0; i < 5; ++i) REQUIRE(login_b->authenticate(c.record.client_id, c.secret.expose_secret()));
+  CHECK(f.pool_b->stats().round_trips == before);  // served from the cache
+  REQUIRE(f.a.deactivate(c.record.client_id, t0 + std::chrono::seconds(10)));
+  const auto from = steady::now();
+  bool refused = false;
+  while (!refused && steady::now() - from < bound) {
+    auto r = login_b->authenticate(c.record.client_id, c.secret.expose_secret());
+    refused = !r && r.error() == errc::client_deactivated;
+    if (!refused) std::this_thread::sleep_for(1ms);
+  }
+  CHECK(refused);
+  INFO("the deactivation reached the other instance after "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - from).count() << " ms");
+  CHECK(f.pool_b->stats().round_trips > before);
+  CHECK_FALSE(fleet(srv.port).a.cache_statistics());  // off by default
 }

@@ -1,15 +1,19 @@
 #pragma once
 // redis::client_registry — credentials::client_registry and managed_client_registry on Redis:
 // API clients shared by every instance, so a client registered, deactivated or given a new
-// secret on one instance is seen that way by every instance on its next find() (no local cache
-// of records: the staleness bound is zero).
+// secret on one instance is seen that way by every instance on its next find(). That holds as
+// written without a local cache of records (the default: the staleness bound is zero). With
+// client_registry_options::cache enabled, records found are kept in a redis::tracked_cache that
+// Redis invalidates on every change (tracked_cache.hpp): a change then reaches every instance one
+// network hop after it returns, and never later than cache.max_staleness, and a cached find()
+// makes no round trip.
 //
 // Redis never holds a client secret: a record keeps the secret's PHC hash string only, and
 // signing keys as public SubjectPublicKeyInfo (detail/client_record_json.hpp).
 //   <prefix>cr:c:<client id>   the record, JSON
 //   <prefix>cr:t:<tenant>      the set of the tenant's client ids (list())
 //
-// Round trips: find() one GET; add() one script; every change (deactivate, reactivate,
+// Round trips: find() one GET (none when cached); add() one script; every change (deactivate, reactivate,
 // set_secret_hash, update_secret_hash, signing keys, modify) two: a GET, then a compare-and-set
 // script that retries, up to 16 times, when another instance changed the record meanwhile;
 // erase() two; list() one script. Parsed signing keys are memoised by their DER bytes (a pure
@@ -17,9 +21,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,6 +42,7 @@
 #include "tessera/redis/detail/client_record_json.hpp"
 #include "tessera/redis/detail/keys.hpp"
 #include "tessera/redis/detail/script.hpp"
+#include "tessera/redis/tracked_cache.hpp"
 
 namespace tessera::redis {
 
@@ -45,6 +52,8 @@ struct client_registry_options {
   crypto::key_policy key_policy{};
   // Parsed signing keys kept, at most (the memo is emptied when full).
   std::size_t parsed_key_cache = 1024;
+  // A local cache of found records, invalidated by Redis (off by default).
+  cache_options cache{};
 };
 
 // A client registry shared by every instance using the same Redis server and key prefix.
@@ -59,7 +68,10 @@ class client_registry {
       : pool_(&pool),
         opts_(o),
         by_id_(detail::plain_key(pool.prefix(), "cr:c:", "")),
-        by_tenant_(detail::plain_key(pool.prefix(), "cr:t:", "")) {}
+        by_tenant_(detail::plain_key(pool.prefix(), "cr:t:", "")) {
+    if (opts_.cache.enabled)
+      cache_ = std::make_unique<tracked_cache<credentials::client_ptr>>(pool, std::vector<std::string>{by_id_}, opts_.cache);
+  }
   client_registry(const client_registry&) = delete;
   client_registry& operator=(const client_registry&) = delete;
 
@@ -68,10 +80,15 @@ class client_registry {
   void on_deactivate(deactivation_listener l) { listener_ = std::move(l); }
 
   // The current record of a client (unknown_client when none, store_unavailable when Redis
-  // cannot answer or the stored value does not read back). One round trip.
+  // cannot answer or the stored value does not read back). One round trip, none when cached.
   result<credentials::client_ptr> find(std::string_view client_id) const noexcept {
     try {
       const std::string k = by_id_ + std::string(client_id);
+      std::uint64_t ticket = 0;
+      if (cache_) {
+        if (auto hit = cache_->find(k)) return std::move(*hit);
+        ticket = cache_->ticket();
+      }
       return pool_->with_connection([&](lease& l) -> result<credentials::client_ptr> {
         auto r = l.exec({"GET", k});
         if (!r) return unexpected{r.error()};
@@ -80,11 +97,19 @@ class client_registry {
         if (!text) return unexpected{errc::store_unavailable};
         auto c = parse(*text);
         if (!c) return unexpected{c.error()};
-        return credentials::client_ptr(std::make_shared<const credentials::client_record>(std::move(*c)));
+        credentials::client_ptr found(std::make_shared<const credentials::client_record>(std::move(*c)));
+        if (cache_) cache_->put(k, found, ticket);
+        return found;
       });
     } catch (...) {
       return unexpected{errc::store_unavailable};
     }
+  }
+
+  // The local cache's counters (nullopt when the registry keeps no cache).
+  std::optional<cache_stats> cache_statistics() const noexcept {
+    if (!cache_) return std::nullopt;
+    return cache_->stats();
   }
 
   // Registers a client (invalid_argument without an id or for a taken one; invalid_scope when a
@@ -346,6 +371,7 @@ return 1
   deactivation_listener listener_;
   mutable std::mutex keys_mu_;
   mutable std::unordered_map<std::string, crypto::public_key> keys_;
+  std::unique_ptr<tracked_cache<credentials::client_ptr>> cache_;  // declared last: its listener stops first
 };
 static_assert(credentials::client_registry<client_registry>);
 static_assert(credentials::managed_client_registry<client_registry>);
