@@ -22,6 +22,7 @@
 // find() carry no last-used time; get() and list() read it.
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -36,6 +37,7 @@
 #include <vector>
 
 #include "tessera/api_key/store.hpp"
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/string_hash.hpp"
 #include "tessera/redis/connection.hpp"
@@ -119,12 +121,14 @@ class key_store {
   void note_use(const api_key::key_record& r, api_key::sys_seconds now) const noexcept {
     try {
       const std::int64_t s = now.time_since_epoch().count();
-      std::lock_guard lock(uses_mu_);
-      auto it = uses_.find(r.key_id);
-      if (it != uses_.end()) {
+      auto& shard = use_shards_[core::string_hash{}(r.key_id) % use_shards_.size()];
+      std::lock_guard lock(shard.mu);
+      auto it = shard.uses.find(r.key_id);
+      if (it != shard.uses.end()) {
         it->second = std::max(it->second, s);
-      } else if (uses_.size() < opts_.max_pending_uses) {
-        uses_.emplace(r.key_id, s);
+      } else if (pending_uses_.load(std::memory_order_relaxed) < opts_.max_pending_uses) {
+        shard.uses.emplace(r.key_id, s);
+        pending_uses_.fetch_add(1, std::memory_order_relaxed);
         has_uses_.store(true, std::memory_order_relaxed);
       }
     } catch (...) {
@@ -136,12 +140,13 @@ class key_store {
   result<void> flush_usage() noexcept {
     try {
       std::vector<std::pair<std::string, std::string>> all;
-      {
-        std::lock_guard lock(uses_mu_);
-        for (auto& [id, s] : uses_) all.emplace_back(id, std::to_string(s));
-        uses_.clear();
-        has_uses_.store(false, std::memory_order_relaxed);
+      for (auto& shard : use_shards_) {
+        std::lock_guard lock(shard.mu);
+        for (auto& [id, s] : shard.uses) all.emplace_back(id, std::to_string(s));
+        pending_uses_.fetch_sub(shard.uses.size(), std::memory_order_relaxed);
+        shard.uses.clear();
       }
+      has_uses_.store(pending_uses_.load(std::memory_order_relaxed) > 0, std::memory_order_relaxed);
       return write_uses(all);
     } catch (...) {
       return unexpected{errc::store_unavailable};
@@ -390,21 +395,31 @@ return 1
     if (now < due) return out;
     const auto next = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.usage_flush_interval).count();
     if (!next_flush_.compare_exchange_strong(due, next, std::memory_order_relaxed)) return out;  // another find flushes
-    std::lock_guard lock(uses_mu_);
-    for (auto it = uses_.begin(); it != uses_.end() && out.size() < opts_.flush_batch;) {
-      out.emplace_back(it->first, std::to_string(it->second));
-      it = uses_.erase(it);
+    for (auto& shard : use_shards_) {
+      std::lock_guard lock(shard.mu);
+      for (auto it = shard.uses.begin(); it != shard.uses.end() && out.size() < opts_.flush_batch;) {
+        out.emplace_back(it->first, std::to_string(it->second));
+        it = shard.uses.erase(it);
+        pending_uses_.fetch_sub(1, std::memory_order_relaxed);
+      }
     }
-    has_uses_.store(!uses_.empty(), std::memory_order_relaxed);
-    if (!uses_.empty()) next_flush_.store(now, std::memory_order_relaxed);  // more to write: the next find does
+    const bool more = pending_uses_.load(std::memory_order_relaxed) > 0;
+    has_uses_.store(more, std::memory_order_relaxed);
+    if (more) next_flush_.store(now, std::memory_order_relaxed);  // more to write: the next find does
     return out;
   }
 
   connection_pool* pool_;
   key_store_options opts_;
   std::string by_digest_, by_id_, by_tenant_, used_;
-  mutable std::mutex uses_mu_;
-  mutable std::unordered_map<std::string, std::int64_t, core::string_hash, std::equal_to<>> uses_;
+  // Uses waiting to be written, by key id, in shards on cache lines of their own (so that threads
+  // noting uses of different keys rarely share a lock).
+  struct alignas(config::shard_alignment) use_shard {
+    std::mutex mu;
+    std::unordered_map<std::string, std::int64_t, core::string_hash, std::equal_to<>> uses;
+  };
+  mutable std::array<use_shard, 8> use_shards_;
+  mutable std::atomic<std::size_t> pending_uses_{0};
   mutable std::atomic<bool> has_uses_{false};
   mutable std::atomic<std::chrono::steady_clock::rep> next_flush_{0};
   std::unique_ptr<tracked_cache<api_key::record_ptr>> cache_;  // declared last: its listener stops first
