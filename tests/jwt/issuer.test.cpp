@@ -171,3 +171,35 @@ TEST_CASE("lifetimes and nbf delays beyond core::max_duration are invalid_argume
   REQUIRE(out);
   CHECK(out->expires_at == t0 + core::max_duration.count());
 }
+
+TEST_CASE("a claim set twice keeps its last value; a given jti is escaped; non-UTF-8 text is refused", "[jwt][issuer]") {
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256, "k"), {.issuer = "https://auth.example"}, fixed_clock{t0});
+  jwt::claims c;
+  c.subject("alice");
+  REQUIRE(c.set("org_id", "org_1"));
+  REQUIRE(c.set("roles", json::array({"a", "b"})));
+  c.subject("bob");  // replaced, not repeated
+  REQUIRE(c.set("org_id", 42));
+  c.jwt_id("id \"quoted\" \\ and \n newline");
+  auto out = iss.issue(c);
+  REQUIRE(out);
+  const json body = segment(out->token, 1);
+  CHECK(body == json{{"iss", "https://auth.example"}, {"sub", "bob"}, {"org_id", 42}, {"roles", {"a", "b"}},
+                     {"iat", t0}, {"nbf", t0}, {"exp", t0 + 3600}, {"jti", "id \"quoted\" \\ and \n newline"}});
+  CHECK(out->jwt_id == "id \"quoted\" \\ and \n newline");
+  // Each member once in the payload text itself (a JSON parser would hide a repeat).
+  const auto raw = core::base64url_decode(std::string_view(out->token).substr(out->token.find('.') + 1,
+                                          out->token.rfind('.') - out->token.find('.') - 1)).value();
+  const std::string text(raw.begin(), raw.end());
+  CHECK(text.find("\"sub\"") == text.rfind("\"sub\""));
+  CHECK(text.find("\"org_id\"") == text.rfind("\"org_id\""));
+
+  jwt::claims bad;
+  bad.subject("caf\xC3");  // a truncated UTF-8 sequence
+  CHECK(iss.issue(bad).error() == errc::invalid_argument);
+  jwt::claims bad_jti;
+  bad_jti.jwt_id("\xFF\xFE");
+  CHECK(iss.issue(bad_jti).error() == errc::invalid_argument);
+  jwt::issuer<fixed_clock> bad_iss(signer(jwt::alg::hs256, "k"), {.issuer = "\xC0\xAF"}, fixed_clock{t0});
+  CHECK(bad_iss.issue(jwt::claims{}).error() == errc::invalid_argument);
+}

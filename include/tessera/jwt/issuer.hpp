@@ -1,9 +1,12 @@
 #pragma once
 // tessera::jwt::issuer — signs compact JWS tokens with registered, custom and header claims.
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,15 +20,16 @@
 namespace tessera::jwt {
 
 // The claims of one token to issue. Registered time claims (exp, nbf, iat) and jti are set by
-// the issuer; set() refuses to overwrite them or iss.
+// the issuer; set() refuses to overwrite them or iss. Each claim is serialised once, when it is
+// set, so issuing builds the payload without a JSON document.
 class claims {
  public:
   // Sets sub.
-  claims& subject(std::string sub) { j_["sub"] = std::move(sub); return *this; }
+  claims& subject(std::string sub) { put("sub", std::move(sub)); return *this; }
   // Sets aud to a single string.
-  claims& audience(std::string aud) { j_["aud"] = std::move(aud); return *this; }
+  claims& audience(std::string aud) { put("aud", std::move(aud)); return *this; }
   // Sets aud to an array of strings.
-  claims& audiences(std::vector<std::string> aud) { j_["aud"] = std::move(aud); return *this; }
+  claims& audiences(std::vector<std::string> aud) { put("aud", std::move(aud)); return *this; }
   // Overrides the issuer's default lifetime for this token (at most ±core::max_duration).
   claims& lifetime(std::chrono::seconds s) { lifetime_ = s; return *this; }
   // Uses this jti instead of a random one.
@@ -35,7 +39,7 @@ class claims {
   // Sets a custom claim (any JSON value). Registered names iss, exp, nbf, iat, jti are refused (false).
   bool set(const std::string& name, nlohmann::json value) {
     if (name == "iss" || name == "exp" || name == "nbf" || name == "iat" || name == "jti") return false;
-    j_[name] = std::move(value);
+    put(name, std::move(value));
     return true;
   }
   // The claims set so far (without the issuer's registered claims).
@@ -44,7 +48,29 @@ class claims {
  private:
   template <core::clock>
   friend class issuer;
+
+  // Sets one claim and its serialised form (a string that is not UTF-8 makes issue() refuse).
+  void put(const std::string& name, nlohmann::json value) {
+    const bool replaced = j_.contains(name);
+    j_[name] = std::move(value);
+    try {
+      if (replaced) {  // rare: serialise the whole set again
+        const std::string all = j_.dump();
+        members_.assign(all, 1, all.size() - 2);
+      } else {
+        if (!members_.empty()) members_.push_back(',');
+        members_ += nlohmann::json(name).dump();
+        members_.push_back(':');
+        members_ += j_[name].dump();
+      }
+    } catch (const nlohmann::json::exception&) {
+      valid_ = false;
+    }
+  }
+
   nlohmann::json j_ = nlohmann::json::object();
+  std::string members_;  // j_'s members, serialised, without the braces
+  bool valid_ = true;
   std::optional<std::chrono::seconds> lifetime_, nbf_delay_;
   std::optional<std::string> jti_;
 };
@@ -78,42 +104,80 @@ class issuer {
     if (!key_.kid().empty()) header_["kid"] = key_.kid();
     if (!opts_.type.empty()) header_["typ"] = opts_.type;
     header_b64_ = core::base64url_encode(header_.dump());
+    if (!opts_.issuer.empty()) {
+      try {
+        iss_json_ = nlohmann::json(opts_.issuer).dump();
+      } catch (const nlohmann::json::exception&) {
+        iss_valid_ = false;  // not UTF-8: every issue() refuses
+      }
+    }
   }
 
   // Signs the claims; exp, iat, nbf, jti and iss are added here. invalid_argument when the
-  // lifetime or the nbf delay lies beyond ±core::max_duration.
+  // lifetime or the nbf delay lies beyond ±core::max_duration, or a claim, the jti or the
+  // issuer is a string that is not UTF-8. An HMAC token costs two allocations: the token and,
+  // when random, the jti.
   result<issued_token> issue(const claims& c) const {
     const std::chrono::seconds lifetime = c.lifetime_ ? *c.lifetime_ : opts_.lifetime;
     const std::chrono::seconds nbf_delay = c.nbf_delay_.value_or(std::chrono::seconds{0});
     for (auto d : {lifetime, nbf_delay})
       if (d < -core::max_duration || d > core::max_duration) return unexpected{errc::invalid_argument};
+    if (!c.valid_ || !iss_valid_) return unexpected{errc::invalid_argument};
     const std::int64_t now = core::unix_seconds(clock_.now());
     issued_token out;
     out.issued_at = now;
     out.expires_at = now + lifetime.count();
+
+    // The payload, in a buffer each thread reuses.
+    thread_local std::string payload;
+    payload.clear();
+    payload.push_back('{');
+    payload += c.members_;
+    auto member = [&](std::string_view name) {
+      if (payload.size() > 1) payload.push_back(',');
+      payload.push_back('"');
+      payload += name;
+      payload += "\":";
+    };
+    auto number = [&](std::string_view name, std::int64_t v) {
+      member(name);
+      char digits[24];
+      const auto r = std::to_chars(digits, digits + sizeof digits, v);
+      payload.append(digits, r.ptr);
+    };
+    if (!iss_json_.empty()) {
+      member("iss");
+      payload += iss_json_;
+    }
+    number("iat", now);
+    if (opts_.set_not_before) number("nbf", now + nbf_delay.count());
+    number("exp", out.expires_at);
+    member("jti");
     if (c.jti_) {
       out.jwt_id = *c.jti_;
+      try {
+        payload += nlohmann::json(out.jwt_id).dump();
+      } catch (const nlohmann::json::exception&) {
+        return unexpected{errc::invalid_argument};
+      }
     } else {
-      auto r = core::random_base64url(16);
-      if (!r) return unexpected{r.error()};
-      out.jwt_id = std::move(*r);
+      std::array<std::uint8_t, 16> id{};
+      if (auto r = core::random_fill(id); !r) return unexpected{r.error()};
+      core::base64url_append(out.jwt_id, core::bytes_view(id.data(), id.size()));  // no escaping needed
+      payload.push_back('"');
+      payload += out.jwt_id;
+      payload.push_back('"');
     }
-    nlohmann::json body = c.j_;
-    if (!opts_.issuer.empty()) body["iss"] = opts_.issuer;
-    body["iat"] = now;
-    if (opts_.set_not_before) body["nbf"] = now + nbf_delay.count();
-    body["exp"] = out.expires_at;
-    body["jti"] = out.jwt_id;
-    std::string payload = body.dump();
+    payload.push_back('}');
+
     std::string& tok = out.token;
-    tok.reserve(header_b64_.size() + core::base64url_encoded_size(payload.size()) + 2 + 700);
+    tok.reserve(header_b64_.size() + core::base64url_encoded_size(payload.size()) + 2 + max_signature_chars);
     tok = header_b64_;
     tok.push_back('.');
-    core::base64url_append(tok, payload);
-    auto sig = key_.sign(tok);
-    if (!sig) return unexpected{sig.error()};
+    core::base64url_append(tok, core::bytes_view(payload));
+    const std::size_t signed_size = tok.size();
     tok.push_back('.');
-    core::base64url_append(tok, *sig);
+    if (auto r = key_.sign_append_base64url(tok, core::bytes_view(tok.data(), signed_size)); !r) return unexpected{r.error()};
     return out;
   }
 
@@ -127,8 +191,13 @@ class issuer {
   signing_key key_;
   issuer_options opts_;
   C clock_;
+  // Room for the longest signature, base64url-encoded (RSA 8192: 1024 bytes).
+  static constexpr std::size_t max_signature_chars = 1366;
+
   nlohmann::json header_;
   std::string header_b64_;
+  std::string iss_json_;  // the issuer as a JSON string ("" when omitted)
+  bool iss_valid_ = true;
 };
 
 }  // namespace tessera::jwt

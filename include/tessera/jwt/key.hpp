@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/hmac_key.hpp"
@@ -108,6 +109,21 @@ class signing_key {
       return core::bytes(t->bytes.begin(), t->bytes.begin() + static_cast<std::ptrdiff_t>(t->size));
     }
     return crypto::sign(std::get<crypto::private_key>(key_), signature_scheme(alg_), signing_input);
+  }
+
+  // Appends base64url(signature over the signing input) to out; no allocation for HMAC keys
+  // beyond out's growth. The input may view out's own bytes.
+  result<void> sign_append_base64url(std::string& out, core::bytes_view signing_input) const {
+    if (auto* h = std::get_if<crypto::hmac_key>(&key_)) {
+      auto t = h->sign(signing_input);
+      if (!t) return unexpected{t.error()};
+      core::base64url_append(out, core::bytes_view(t->bytes.data(), t->size));
+      return core::ok();
+    }
+    auto sig = crypto::sign(std::get<crypto::private_key>(key_), signature_scheme(alg_), signing_input);
+    if (!sig) return unexpected{sig.error()};
+    core::base64url_append(out, *sig);
+    return core::ok();
   }
 
   // The matching verification key (same algorithm and kid); for HMAC it shares the keyed state.
