@@ -4,12 +4,15 @@
 One row per benchmark: operations per second, the ratio to its raw-OpenSSL floor measured in the
 same run, allocations per operation (global operator new calls in the timed loop), the scaling
 from one thread to two where threaded variants exist, and each target of issues 7, 17 and 18 marked met
-or missed. Standard library only.
+or missed. Then, for the sweep/ rows, the cost as the work grows: the time of one operation at
+each size, its growth from the smallest size to the largest (the ratio, and the log-log slope: 0
+for a flat cost, 1 for a linear one) and the sweep targets met or missed. Standard library only.
 
 usage: bench_table.py BENCH.json [--markdown]
 """
 
 import json
+import math
 import re
 import statistics
 import sys
@@ -151,6 +154,8 @@ def build_rows(order, results):
     row_order = []
     for run_name in order:
         base, threads = split_name(run_name)
+        if base.startswith("sweep/"):
+            continue  # the cost-as-the-work-grows section
         row = rows.get(base)
         if row is None:
             row = rows[base] = {"name": base, "ips": None, "allocs": None, "t1": None, "t2": None, "error": None}
@@ -246,6 +251,175 @@ def print_table(ctx, table_rows, verdicts, markdown):
         print(f"  not run {name}: {label}")
 
 
+# The sweeps in print order; sweeps not listed follow, by name.
+SWEEP_ORDER = ["sweep/jwt/verify", "sweep/jwt/floor", "sweep/jwt/verify_refused", "sweep/jwt/kid_key_set/verify",
+               "sweep/jwt/kid_key_set/verify_hot", "sweep/jwt/kid_key_set/put", "sweep/api_key/verify",
+               "sweep/api_key/verify_hot", "sweep/replay_store/replay", "sweep/replay_store/replay_hot",
+               "sweep/replay_store/remember", "sweep/rate_limit/acquire", "sweep/webhook/verify"]
+
+# Counters shown under a sweep's times: (counter, label).
+SWEEP_COUNTERS = [("bytes_per_entry", "bytes/entry"), ("bytes_per_principal", "bytes/principal"),
+                  ("bytes_per_key", "bytes/key"), ("max_put_us", "slowest put while growing, µs"),
+                  ("token_bytes", "token bytes")]
+
+# Sweep targets: (sweep, metric, comparison, bound, label). Metrics: "growth" (the time at the
+# largest size over the time at the smallest), "time@SIZE" (ns per operation at that size) and
+# "COUNTER@SIZE" (a counter at that size).
+SWEEP_TARGETS = [
+    ("sweep/jwt/kid_key_set/verify_hot", "growth", "<=", 1.3, "flat within 1.3×"),
+    ("sweep/api_key/verify_hot", "growth", "<=", 1.3, "flat within 1.3×"),
+    ("sweep/replay_store/replay_hot", "growth", "<=", 1.3, "flat within 1.3×"),
+    ("sweep/jwt/kid_key_set/put", "time@100000", "<=", 100e3, "put into 100,000 keys <100 µs"),
+    ("sweep/replay_store/replay", "bytes_per_entry@1000000", "<=", 120, "≤120 bytes/entry at 1,000,000"),
+]
+
+SWEEP_NAME_RE = re.compile(r"^(sweep/.+?)/(?:(\w+):)?(\d+)$")
+TIME_SCALE = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def sweep_base(run_name):
+    """(sweep, size name, size) of a sweep run name, or None; option suffixes are dropped."""
+    parts = [p for p in run_name.split("/")
+             if not re.match(r"^(min_time|repeats|iterations|threads):", p) and p not in ("real_time", "manual_time")]
+    m = SWEEP_NAME_RE.match("/".join(parts))
+    return (m.group(1), m.group(2) or "size", int(m.group(3))) if m else None
+
+
+def load_sweeps(path):
+    """{sweep: {"unit": size name, "points": [(size, ns per op, {counter: value}, error)]}} from a JSON file."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    runs = {}  # (sweep, size) -> {"median": (ns, counters) | None, "iters": [(ns, counters)], "unit", "error"}
+    for b in doc.get("benchmarks", []):
+        parsed = sweep_base(b.get("run_name", b["name"]))
+        if not parsed:
+            continue
+        sweep, unit, size = parsed
+        r = runs.setdefault((sweep, size), {"median": None, "iters": [], "unit": unit, "error": None})
+        if b.get("error_occurred"):
+            r["error"] = b.get("error_message", "error")
+            continue
+        ns = float(b["real_time"]) * TIME_SCALE.get(b.get("time_unit", "ns"), 1.0)
+        counters = {k: float(b[k]) for k, _ in SWEEP_COUNTERS if k in b}
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                r["median"] = (ns, counters)
+        else:
+            r["iters"].append((ns, counters))
+    sweeps = {}
+    for (sweep, size), r in runs.items():
+        ns, counters = r["median"] if r["median"] else (None, {})
+        if ns is None and r["iters"]:
+            ns = statistics.median(t for t, _ in r["iters"])
+            counters = r["iters"][-1][1]
+        s = sweeps.setdefault(sweep, {"unit": r["unit"], "points": []})
+        s["points"].append((size, ns, counters, r["error"]))
+    for s in sweeps.values():
+        s["points"].sort(key=lambda p: p[0])
+    return sweeps
+
+
+def sweep_growth(points):
+    """(time at the largest size / time at the smallest, least-squares slope of log time on log size)."""
+    pts = [(size, ns) for size, ns, _, err in points if ns and not err and size > 0]
+    if len(pts) < 2:
+        return None, None
+    xs = [math.log(size) for size, _ in pts]
+    ys = [math.log(ns) for _, ns in pts]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else None
+    return pts[-1][1] / pts[0][1], slope
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "—"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def fmt_size(size, unit):
+    if unit.endswith("bytes") and size >= 1024 and size % 1024 == 0:
+        return f"{size // 1048576} MiB" if size % 1048576 == 0 else f"{size // 1024} KiB"
+    for suffix, scale in (("M", 10**6), ("k", 10**3)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale}{suffix}"
+    return str(size)
+
+
+def fmt_count(v):
+    return f"{v:,.0f}" if v >= 1000 else f"{v:.4g}"
+
+
+def judge_sweeps(sweeps):
+    """[(sweep, label, value, status)] for SWEEP_TARGETS."""
+    verdicts = []
+    for sweep, metric, cmp, bound, label in SWEEP_TARGETS:
+        s = sweeps.get(sweep)
+        value = None
+        if s and metric == "growth":
+            value = sweep_growth(s["points"])[0]
+        elif s and "@" in metric:
+            what, at = metric.split("@")
+            for size, ns, counters, err in s["points"]:
+                if size == int(at) and not err:
+                    value = ns if what == "time" else counters.get(what)
+        if value is None:
+            status = "not run"
+        else:
+            status = "met" if (value <= bound if cmp == "<=" else value >= bound) else "MISSED"
+        verdicts.append((sweep, label, value, status))
+    return verdicts
+
+
+def print_sweeps(sweeps, markdown):
+    names = sorted(sweeps, key=lambda n: (SWEEP_ORDER.index(n) if n in SWEEP_ORDER else len(SWEEP_ORDER), n))
+    verdicts = judge_sweeps(sweeps)
+    print()
+    print("Cost as the work grows (sweep/ rows): the time of one operation at each size (medians); × is the")
+    print("time at the largest size over the time at the smallest, slope the log-log slope (0: flat, 1: linear).")
+    print()
+    if markdown:
+        print("| sweep | per operation, by size | × | slope | targets |")
+        print("|---|---|---:|---:|---|")
+    for name in names:
+        s = sweeps[name]
+        growth, slope = sweep_growth(s["points"])
+        targets = "; ".join(f"{label}: {status}" for sw, label, _, status in verdicts if sw == name)
+        cells = [(fmt_size(size, s["unit"]), "ERROR: " + err if err else fmt_time(ns)) for size, ns, _, err in s["points"]]
+        extra = []
+        for key, label in SWEEP_COUNTERS:
+            values = [(fmt_size(size, s["unit"]), c[key]) for size, _, c, _ in s["points"] if key in c]
+            if values:
+                extra.append((label, values))
+        g = f"×{growth:.2f}" if growth is not None else "×—"
+        sl = f"{slope:.2f}" if slope is not None else "—"
+        if markdown:
+            sizes = " · ".join(f"{size}: {t}" for size, t in cells)
+            for label, values in extra:
+                sizes += f"<br>{label}: " + " · ".join(f"{size}: {fmt_count(v)}" for size, v in values)
+            print(f"| {name} ({s['unit']}) | {sizes} | {g} | {sl} | {targets} |")
+            continue
+        print(f"{name}  ({s['unit']})   {g}  slope {sl}" + (f"   {targets}" if targets else ""))
+        widths = [max(len(size), len(t), 7) for size, t in cells]
+        print("    " + "  ".join(size.rjust(w) for (size, _), w in zip(cells, widths)))
+        print("    " + "  ".join(t.rjust(w) for (_, t), w in zip(cells, widths)))
+        for label, values in extra:
+            print(f"    {label}: " + ", ".join(f"{size}: {fmt_count(v)}" for size, v in values))
+    met = sum(1 for v in verdicts if v[3] == "met")
+    missed = [v for v in verdicts if v[3] == "MISSED"]
+    not_run = [v for v in verdicts if v[3] == "not run"]
+    print()
+    print(f"Sweep targets: {met} met, {len(missed)} missed, {len(not_run)} not run.")
+    for name, label, value, _ in missed:
+        print(f"  MISSED {name}: {label} (measured {value:.3g})")
+    for name, label, _, _ in not_run:
+        print(f"  not run {name}: {label}")
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     if len(args) != 1:
@@ -255,6 +429,9 @@ def main(argv):
     table_rows, rows = build_rows(order, results)
     verdicts = judge(rows)
     print_table(ctx, table_rows, verdicts, "--markdown" in argv)
+    sweeps = load_sweeps(args[0])
+    if sweeps:
+        print_sweeps(sweeps, "--markdown" in argv)
     return 0
 
 
