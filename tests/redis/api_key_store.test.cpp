@@ -332,11 +332,19 @@ TEST_CASE("with a local cache: no round trip once cached; revoked on one instanc
   for (int i = 0; i < 10; ++i) REQUIRE(f.a.ver.verify(text, "org-1"));
   CHECK(f.a.pool->stats().round_trips == before);  // served from the cache
   CHECK(f.a.ver.verify(text, "org-2").error() == errc::wrong_tenant);  // the cached record is checked as any other
+  // get() by key id, as a token's revocation check does: read once, then from the cache.
+  REQUIRE(f.a.store.get(k.record.key_id));
+  const auto after_get = f.a.pool->stats().round_trips;
+  for (int i = 0; i < 5; ++i) CHECK(f.a.store.get(k.record.key_id).value()->status == api_key::key_status::active);
+  CHECK(f.a.pool->stats().round_trips == after_get);
   REQUIRE(f.b.store.revoke(k.record.key_id, api_key::sys_seconds(std::chrono::seconds(start + 5))));
   const auto took = refused_within(f.a.ver, text, "org-1", errc::api_key_revoked, bound);
   REQUIRE(took);
   INFO("the revocation reached the other instance after " << took->count() << " ms");
-  CHECK(f.a.pool->stats().round_trips > before);  // the invalidated record was read again
+  CHECK(f.a.pool->stats().round_trips > after_get);  // the invalidated record was read again
+  auto revoked = f.a.store.get(k.record.key_id);
+  REQUIRE(revoked);
+  CHECK((*revoked)->status == api_key::key_status::revoked);
   // An erased key is gone from every cache as well.
   auto k2 = f.issue("org-1");
   REQUIRE(f.a.ver.verify(k2.key.expose_secret_text(), "org-1"));

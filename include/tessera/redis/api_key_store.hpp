@@ -2,10 +2,11 @@
 // redis::key_store — api_key::key_store on Redis: API-key records shared by every instance, so a
 // key generated on one verifies on all, and a key revoked on one is refused by all on their
 // next call. That holds as written without a local cache (the default: the staleness bound is
-// zero). With key_store_options::cache enabled, records found are kept in a local
-// redis::tracked_cache that Redis invalidates on every change (tracked_cache.hpp): a revocation
-// then reaches every instance one network hop after it returns, and never later than
-// cache.max_staleness (250 ms by default), and a cached verification makes no round trip.
+// zero). With key_store_options::cache enabled, records that find() and get() read are kept in a
+// local redis::tracked_cache that Redis invalidates on every change (tracked_cache.hpp): a
+// revocation then reaches every instance one network hop after it returns, and never later than
+// cache.max_staleness (250 ms by default), and a cached verification, or a cached revocation
+// check of a token (credentials::api_key_revocation calls get()), makes no round trip.
 //
 // Redis never holds an API key: records are stored under the key's peppered digest.
 //   <prefix>ak:d:<base64url(digest)>   the record, JSON (detail/key_record_json.hpp)
@@ -13,13 +14,14 @@
 //   <prefix>ak:t:<tenant>              the set of the tenant's key ids (list())
 //   <prefix>ak:used                    sorted set: key id -> last-used Unix second
 //
-// Round trips: find() one GET, none when the record is cached (a verifier with several peppers makes one per pepper it tries);
-// insert() one script; get() one script; revoke(), replace_digest() and erase() two (a read,
-// then a compare-and-set script that retries, up to 16 times, when another instance changed the
-// record meanwhile); list() one script. note_use() makes none: last-used times are gathered in
-// memory and written with the next find() that comes after usage_flush_interval, in the same
-// round trip (or by flush_usage()); they are best effort, as key_lookup allows. Records from
-// find() carry no last-used time; get() and list() read it.
+// Round trips: find() one GET (a verifier with several peppers makes one per pepper it tries);
+// insert() one script; get() one script; find() and get() none when the record is cached;
+// revoke(), replace_digest() and erase() two (a read, then a compare-and-set script that retries,
+// up to 16 times, when another instance changed the record meanwhile); list() one script.
+// note_use() makes none: last-used times are gathered in memory and written with the next find()
+// that comes after usage_flush_interval, in the same round trip (or by flush_usage()); they are
+// best effort, as key_lookup allows. Records from find() carry no last-used time; get() and
+// list() read it.
 
 #include <algorithm>
 #include <array>
@@ -73,7 +75,8 @@ class key_store {
         used_(detail::plain_key(pool.prefix(), "ak:used", "")) {
     opts_.flush_batch = std::max<std::size_t>(1, opts_.flush_batch);
     if (opts_.cache.enabled)
-      cache_ = std::make_unique<tracked_cache<api_key::record_ptr>>(pool, std::vector<std::string>{by_digest_}, opts_.cache);
+      cache_ = std::make_unique<tracked_cache<api_key::record_ptr>>(pool, std::vector<std::string>{by_digest_, by_id_},
+                                                                    opts_.cache);
   }
   key_store(const key_store&) = delete;
   key_store& operator=(const key_store&) = delete;
@@ -211,16 +214,32 @@ return 1
   }
 
   // The current record of a key by its id, with its last-used time (api_key_unknown when none).
-  // One round trip.
+  // One round trip, none when cached: then the last-used time is the one read with the record,
+  // or none (best effort, as key_lookup allows); status and every other field are current.
   result<api_key::record_ptr> get(std::string_view key_id) const noexcept {
     try {
+      const std::string id_key = by_id_ + std::string(key_id);
+      std::uint64_t ticket = 0;
+      if (cache_) {
+        // The id entry names the digest; the digest entry, which every change to the record
+        // invalidates, is the answer.
+        if (auto mapped = cache_->find(id_key)) {
+          if (auto hit = cache_->find(by_digest_ + detail::digest_text((*mapped)->digest))) return std::move(*hit);
+        }
+        ticket = cache_->ticket();
+      }
       return pool_->with_connection([&](lease& l) -> result<api_key::record_ptr> {
         auto cur = read(l, key_id);
         if (!cur) return unexpected{cur.error()};
         auto rec = detail::key_record_from_json(cur->json);
         if (!rec) return unexpected{rec.error()};
         if (cur->last_used) rec->last_used = api_key::last_used_time(detail::time_of(*cur->last_used));
-        return api_key::record_ptr(std::make_shared<const api_key::key_record>(std::move(*rec)));
+        api_key::record_ptr found(std::make_shared<const api_key::key_record>(std::move(*rec)));
+        if (cache_) {
+          cache_->put(by_digest_ + cur->digest, found, ticket);
+          cache_->put(id_key, found, ticket);
+        }
+        return found;
       });
     } catch (...) {
       return unexpected{errc::store_unavailable};
