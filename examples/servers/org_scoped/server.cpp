@@ -34,6 +34,16 @@
 // worker, to subscriptions made on any instance. Instances of one deployment share their secrets
 // through the environment: TESSERA_JWT_SECRET, TESSERA_API_KEY_PEPPER and TESSERA_WEBHOOK_KEK
 // (base64url, 32 bytes or more); without them each instance makes its own (fine for one process).
+// With --redis-cache as well, each instance keeps the API-key records it reads in a local cache
+// that Redis invalidates (redis::tracked_cache): verifying a key, or checking a token's key for
+// revocation, then needs no round trip, and a revocation reaches every instance one network hop
+// after it returns, never later than 250 ms.
+//
+// A benchmarking aid, never for a deployment: with --unauthenticated-baseline the server also
+// answers GET /bench/bare/v2/orgs/{orgId}/orders with the very handler body of GET
+// /v2/orgs/{orgId}/orders but no authentication at all, so a load run (scripts/bench --load) can
+// measure the bare handler beside the authenticated route in the same process. It answers callers
+// on 127.0.0.1 only (the server listens there alone); any other caller gets 404.
 #ifdef TESSERA_SERVER_REDIS
 #include <tessera/redis.hpp>
 #endif
@@ -90,7 +100,9 @@ result<core::secret> deployment_secret(const char* name) {
 struct settings {
   servers::options opt;
   bool allow_loopback_webhooks = false;
-  std::string redis;  // host:port, or empty
+  bool unauthenticated_baseline = false;  // the /bench/bare/ route, for load runs only
+  std::string redis;                      // host:port, or empty
+  bool redis_cache = false;               // API-key records cached locally, invalidated by Redis
 };
 
 // Where a server keeps its state: in memory (one process) or in Redis (a fleet).
@@ -116,7 +128,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--allow-loopback-webhooks") cfg.allow_loopback_webhooks = true;
+    else if (a == "--unauthenticated-baseline") cfg.unauthenticated_baseline = true;
     else if (a == "--redis" && i + 1 < argc) cfg.redis = argv[++i];
+    else if (a == "--redis-cache") cfg.redis_cache = true;
     else rest.push_back(argv[i]);
   }
   cfg.opt = servers::parse(static_cast<int>(rest.size()), rest.data());
@@ -134,7 +148,9 @@ int main(int argc, char** argv) {
   ro.port = std::atoi(cfg.redis.c_str() + cfg.redis.rfind(':') + 1);
   ro.key_prefix = "org-scoped:";
   redis::connection_pool pool(std::move(ro));
-  redis::key_store keys(pool);
+  redis::key_store_options ko;
+  ko.cache.enabled = cfg.redis_cache;
+  redis::key_store keys(pool, ko);
   redis::idempotency_store idempotency_keys(pool);
   redis::subscription_store subscriptions(pool);
   redis::delivery_log deliveries(pool);
@@ -241,12 +257,20 @@ int serve(const settings& cfg, sigset_t stop, stores<S...> st) {
   });
 
   // ---- Orders: idempotent creates, webhooks out ---------------------------------------------
+  auto orders_of = [&](httplib::Response& res, const std::string& org) {  // the listing's handler body
+    std::lock_guard lock(data.mu);
+    servers::reply(res, 200, {{"orders", data.orders[org]}});
+  };
   server.Get(R"(/v2/orgs/([^/]+)/orders)", [&](const httplib::Request& req, httplib::Response& res) {
     auto who = guarded(req, res, list_orders);
     if (!who) return;
-    std::lock_guard lock(data.mu);
-    servers::reply(res, 200, {{"orders", data.orders[who->tenant]}});
+    orders_of(res, who->tenant);
   });
+  if (cfg.unauthenticated_baseline)  // benchmarking aid: the same body, no authentication, loopback callers only
+    server.Get(R"(/bench/bare/v2/orgs/([^/]+)/orders)", [&](const httplib::Request& req, httplib::Response& res) {
+      if (req.remote_addr != "127.0.0.1") return refuse(res, errc::route_not_found);
+      orders_of(res, req.matches[1].str());
+    });
   server.Post(R"(/v2/orgs/([^/]+)/orders)", [&](const httplib::Request& req, httplib::Response& res) {
     auto who = guarded(req, res, create_order);
     if (!who) return;
