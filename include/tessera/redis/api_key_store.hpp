@@ -24,7 +24,6 @@
 // list() read it.
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -32,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,7 +39,7 @@
 #include <vector>
 
 #include "tessera/api_key/store.hpp"
-#include "tessera/config.hpp"
+#include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/string_hash.hpp"
 #include "tessera/redis/connection.hpp"
@@ -124,14 +124,19 @@ class key_store {
   void note_use(const api_key::key_record& r, api_key::sys_seconds now) const noexcept {
     try {
       const std::int64_t s = now.time_since_epoch().count();
-      auto& shard = use_shards_[core::string_hash{}(r.key_id) % use_shards_.size()];
-      std::lock_guard lock(shard.mu);
-      auto it = shard.uses.find(r.key_id);
-      if (it != shard.uses.end()) {
+      {
+        // Already noted for this second (the common case under load): a read under this thread's
+        // own reader slot, so threads verifying at once share no written cache line.
+        std::shared_lock lock(uses_mu_);
+        auto it = uses_.find(r.key_id);
+        if (it != uses_.end() && it->second >= s) return;
+      }
+      std::unique_lock lock(uses_mu_);
+      auto it = uses_.find(r.key_id);
+      if (it != uses_.end()) {
         it->second = std::max(it->second, s);
-      } else if (pending_uses_.load(std::memory_order_relaxed) < opts_.max_pending_uses) {
-        shard.uses.emplace(r.key_id, s);
-        pending_uses_.fetch_add(1, std::memory_order_relaxed);
+      } else if (uses_.size() < opts_.max_pending_uses) {
+        uses_.emplace(r.key_id, s);
         has_uses_.store(true, std::memory_order_relaxed);
       }
     } catch (...) {
@@ -143,13 +148,12 @@ class key_store {
   result<void> flush_usage() noexcept {
     try {
       std::vector<std::pair<std::string, std::string>> all;
-      for (auto& shard : use_shards_) {
-        std::lock_guard lock(shard.mu);
-        for (auto& [id, s] : shard.uses) all.emplace_back(id, std::to_string(s));
-        pending_uses_.fetch_sub(shard.uses.size(), std::memory_order_relaxed);
-        shard.uses.clear();
+      {
+        std::unique_lock lock(uses_mu_);
+        for (auto& [id, s] : uses_) all.emplace_back(id, std::to_string(s));
+        uses_.clear();
+        has_uses_.store(false, std::memory_order_relaxed);
       }
-      has_uses_.store(pending_uses_.load(std::memory_order_relaxed) > 0, std::memory_order_relaxed);
       return write_uses(all);
     } catch (...) {
       return unexpected{errc::store_unavailable};
@@ -414,31 +418,22 @@ return 1
     if (now < due) return out;
     const auto next = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.usage_flush_interval).count();
     if (!next_flush_.compare_exchange_strong(due, next, std::memory_order_relaxed)) return out;  // another find flushes
-    for (auto& shard : use_shards_) {
-      std::lock_guard lock(shard.mu);
-      for (auto it = shard.uses.begin(); it != shard.uses.end() && out.size() < opts_.flush_batch;) {
-        out.emplace_back(it->first, std::to_string(it->second));
-        it = shard.uses.erase(it);
-        pending_uses_.fetch_sub(1, std::memory_order_relaxed);
-      }
+    std::unique_lock lock(uses_mu_);
+    for (auto it = uses_.begin(); it != uses_.end() && out.size() < opts_.flush_batch;) {
+      out.emplace_back(it->first, std::to_string(it->second));
+      it = uses_.erase(it);
     }
-    const bool more = pending_uses_.load(std::memory_order_relaxed) > 0;
-    has_uses_.store(more, std::memory_order_relaxed);
-    if (more) next_flush_.store(now, std::memory_order_relaxed);  // more to write: the next find does
+    has_uses_.store(!uses_.empty(), std::memory_order_relaxed);
+    if (!uses_.empty()) next_flush_.store(now, std::memory_order_relaxed);  // more to write: the next find does
     return out;
   }
 
   connection_pool* pool_;
   key_store_options opts_;
   std::string by_digest_, by_id_, by_tenant_, used_;
-  // Uses waiting to be written, by key id, in shards on cache lines of their own (so that threads
-  // noting uses of different keys rarely share a lock).
-  struct alignas(config::shard_alignment) use_shard {
-    std::mutex mu;
-    std::unordered_map<std::string, std::int64_t, core::string_hash, std::equal_to<>> uses;
-  };
-  mutable std::array<use_shard, 8> use_shards_;
-  mutable std::atomic<std::size_t> pending_uses_{0};
+  // Uses waiting to be written, by key id: read on every use, written once per key and second.
+  mutable core::read_mostly_mutex uses_mu_;
+  mutable std::unordered_map<std::string, std::int64_t, core::string_hash, std::equal_to<>> uses_;
   mutable std::atomic<bool> has_uses_{false};
   mutable std::atomic<std::chrono::steady_clock::rep> next_flush_{0};
   std::unique_ptr<tracked_cache<api_key::record_ptr>> cache_;  // declared last: its listener stops first
