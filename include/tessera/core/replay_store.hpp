@@ -7,15 +7,17 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <mutex>
-#include <string>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
-#include "tessera/core/string_hash.hpp"
 #include "tessera/config.hpp"
+#include "tessera/core/cleanse.hpp"
 #include "tessera/core/clock.hpp"
+#include "tessera/core/detail/siphash.hpp"
+#include "tessera/core/random.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::core {
@@ -37,10 +39,21 @@ concept replay_store = requires(S& s, std::string_view key, std::chrono::system_
 // A thread-safe in-memory replay store: 16 independently locked shards (no global lock on the
 // hot path), expired entries swept as shards grow, and a hard capacity beyond which it fails
 // closed with store_unavailable rather than forget keys still inside their time-to-live.
+// It holds a 128-bit digest of each key, not the key: SipHash-2-4 under a random key of its own
+// (detail/siphash.hpp), so an entry takes about 60 bytes whatever the key's length, no nonce or
+// signature stays in memory, and two keys are taken for one another only with probability 2^-128
+// per pair, which nobody without the store's hash key can aim for.
 class memory_replay_store {
  public:
-  // capacity bounds the number of keys held at once, across all shards.
-  explicit memory_replay_store(std::size_t capacity = 1'000'000) : per_shard_cap_(capacity / shard_count + 1) {}
+  // capacity bounds the number of keys held at once, across all shards. Throws
+  // std::runtime_error when no random hash key can be had.
+  explicit memory_replay_store(std::size_t capacity = 1'000'000) : per_shard_cap_(capacity / shard_count + 1) {
+    std::array<std::uint8_t, 16> k{};
+    if (!random_fill(k)) throw std::runtime_error("memory_replay_store: no random hash key");
+    key_.k0 = detail::load_le64(k.data());
+    key_.k1 = detail::load_le64(k.data() + 8);
+    cleanse(k.data(), k.size());
+  }
   memory_replay_store(const memory_replay_store&) = delete;
   memory_replay_store& operator=(const memory_replay_store&) = delete;
 
@@ -50,10 +63,11 @@ class memory_replay_store {
                         std::chrono::seconds ttl) noexcept {
     ttl = clamp_duration(ttl);
     try {
-      const std::size_t h = std::hash<std::string_view>{}(key);
-      shard& s = shards_[h % shard_count];
+      const auto w = detail::siphash128(key_, key);
+      const digest d{w[0], w[1]};
+      shard& s = shards_[d.hi % shard_count];  // the table indexes by the other word
       std::lock_guard lock(s.mu);
-      auto it = s.entries.find(key);
+      auto it = s.entries.find(d);
       if (it != s.entries.end()) {
         if (it->second > now) return false;
         it->second = now + ttl;
@@ -64,7 +78,7 @@ class memory_replay_store {
       if (s.entries.size() >= s.next_sweep || (s.entries.size() >= per_shard_cap_ && s.earliest <= now))
         sweep(s, now);
       if (s.entries.size() >= per_shard_cap_) return unexpected{errc::store_unavailable};
-      s.entries.emplace(std::string(key), now + ttl);
+      s.entries.emplace(d, now + ttl);
       s.earliest = std::min(s.earliest, now + ttl);
       return true;
     } catch (...) {
@@ -84,9 +98,17 @@ class memory_replay_store {
 
  private:
   static constexpr std::size_t shard_count = 16;
+  // A key's digest, and its hash in the table (one word of a keyed PRF: already uniform).
+  struct digest {
+    std::uint64_t lo = 0, hi = 0;
+    bool operator==(const digest&) const noexcept = default;
+  };
+  struct digest_hash {
+    std::size_t operator()(const digest& d) const noexcept { return static_cast<std::size_t>(d.lo); }
+  };
   struct alignas(config::shard_alignment) shard {  // one per cache line pair: no false sharing
     mutable std::mutex mu;
-    std::unordered_map<std::string, std::chrono::system_clock::time_point, string_hash, std::equal_to<>> entries;
+    std::unordered_map<digest, std::chrono::system_clock::time_point, digest_hash> entries;
     std::size_t next_sweep = 1024;
     std::chrono::system_clock::time_point earliest = std::chrono::system_clock::time_point::max();
   };
@@ -103,6 +125,7 @@ class memory_replay_store {
   }
 
   std::size_t per_shard_cap_;
+  detail::siphash_key key_;
   std::array<shard, shard_count> shards_;
 };
 static_assert(replay_store<memory_replay_store>);
