@@ -355,3 +355,61 @@ TEST_CASE("the authenticator's records never hold a token, API key or signature"
   CHECK(events.back()["action"] == "stock.adjust");
   CHECK(events.back()["target"] == "stock/sku-1");
 }
+
+namespace {
+// The same line built with nlohmann_json (ordered members, invalid UTF-8 replaced): the reference
+// the direct writer must match byte for byte.
+std::string reference_line(const http::audit_event& e, std::size_t max_field) {
+  auto line = http::audit_json_line(e, max_field);  // for the "at" text, which both write alike
+  const auto at = nlohmann::json::parse(line)["at"].get<std::string>();
+  auto text = [&](std::string_view v) { return http::detail::bounded_text(v, max_field); };
+  nlohmann::ordered_json j;
+  j["at"] = at;
+  j["action"] = text(e.action);
+  j["allowed"] = e.allowed;
+  if (e.cause == errc{}) j["cause"] = nullptr;
+  else j["cause"] = std::string(core::name(e.cause));
+  j["credential"] = text(e.credential);
+  j["actor"] = text(e.actor);
+  j["tenant"] = text(e.tenant);
+  j["method"] = text(e.method);
+  j["path"] = text(e.path);
+  j["target"] = text(e.target);
+  j["request_id"] = text(e.request_id);
+  j["reason"] = text(e.reason);
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+}  // namespace
+
+TEST_CASE("audit lines are byte for byte what nlohmann_json writes, for any bytes", "[http][audit][file]") {
+  std::vector<std::string> texts = {"",
+                                    "plain",
+                                    "quote \" backslash \\ slash /",
+                                    std::string("controls \x01\x1f\x7f \b\f\n\r\t", 17),
+                                    std::string("nul \0 inside", 12),
+                                    "UTF-8: \xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
+                                    "bad: \xff\xfe \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82 end \xf0\x9f\x98",
+                                    "cut after a lead byte \xe2"};
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 300; ++i) {  // random bytes, biased towards UTF-8's lead and continuation bytes
+    std::string t;
+    const int len = static_cast<int>(x % 40);
+    for (int k = 0; k < len; ++k) {
+      x = x * 1103515245u + 12345u;
+      const unsigned r = (x >> 16) & 0xff;
+      t.push_back(static_cast<char>(r % 3 == 0 ? 0x80 + r % 64 : r % 3 == 1 ? 0xc0 + r % 64 : r));
+    }
+    x = x * 1103515245u + 12345u;
+    texts.push_back(t);
+  }
+  for (std::size_t max_field : {std::size_t{256}, std::size_t{20}}) {
+    for (const auto& t : texts) {
+      CAPTURE(t, max_field);
+      http::audit_event e = stock_change(t);
+      e.actor = t;
+      e.cause = t.size() % 2 ? errc::bad_signature : errc{};
+      e.allowed = e.cause == errc{};
+      CHECK(http::audit_json_line(e, max_field) == reference_line(e, max_field));
+    }
+  }
+}

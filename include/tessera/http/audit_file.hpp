@@ -63,7 +63,86 @@ struct audit_file_options {
   std::chrono::milliseconds reopen_interval{1000};   // after a failed open, the next attempt waits this long
 };
 
-// The JSON line (with its '\n') for an event, each text cut to max_field bytes.
+namespace detail {
+
+// Appends `s` as the inside of a JSON string: '"' and '\\' escaped, control characters as
+// \b \t \n \f \r or \u00xx, UTF-8 kept as it is, and each maximal ill-formed UTF-8 subpart
+// (Unicode §3.9, "U+FFFD substitution of maximal subparts") replaced by U+FFFD.
+inline void append_json_text(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\f': out += "\\f"; break;
+        case '\r': out += "\\r"; break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    // A multi-byte sequence: its length and the range its second byte must lie in.
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c == 0xe0) len = 3, lo = 0xa0;
+    else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) len = 3;
+    else if (c == 0xed) len = 3, hi = 0x9f;
+    else if (c == 0xf0) len = 4, lo = 0x90;
+    else if (c >= 0xf1 && c <= 0xf3) len = 4;
+    else if (c == 0xf4) len = 4, hi = 0x8f;
+    std::size_t good = len == 0 ? 0 : 1;  // bytes of the sequence found well formed so far
+    while (good > 0 && good < len && i + good < n) {
+      const unsigned char b = p[i + good];
+      if (good == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf)) break;
+      ++good;
+    }
+    if (len != 0 && good == len) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += replacement;  // the maximal subpart: the lead byte and the continuation bytes that fit
+      i += good == 0 ? 1 : good;
+    }
+  }
+}
+
+// Appends `text` as a JSON string, cut to max_field bytes as detail::bounded_text cuts it.
+inline void append_json_field(std::string& out, std::string_view text, std::size_t max_field) {
+  out.push_back('"');
+  if (text.size() <= max_field) {
+    append_json_text(out, text);
+  } else {
+    const std::size_t bound = max_field - audit_truncated.size();
+    std::size_t keep = bound;
+    for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
+    if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
+    append_json_text(out, text.substr(0, keep));
+    append_json_text(out, audit_truncated);
+  }
+  out.push_back('"');
+}
+
+}  // namespace detail
+
+// The JSON line (with its '\n') for an event, each text cut to max_field bytes; written
+// directly, in one allocation.
 inline std::string audit_json_line(const audit_event& e, std::size_t max_field = memory_audit::default_max_field) {
   max_field = std::max(max_field, audit_truncated.size());
   // RFC 3339 UTC with milliseconds.
@@ -75,23 +154,37 @@ inline std::string audit_json_line(const audit_event& e, std::size_t max_field =
   if (gmtime_r(&secs, &tm) != nullptr)
     std::snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
-  auto text = [&](std::string_view v) { return detail::bounded_text(v, max_field); };
-  nlohmann::ordered_json j;
-  j["at"] = at;
-  j["action"] = text(e.action);
-  j["allowed"] = e.allowed;
-  if (e.cause == errc{}) j["cause"] = nullptr;
-  else j["cause"] = std::string(core::name(e.cause));
-  j["credential"] = text(e.credential);
-  j["actor"] = text(e.actor);
-  j["tenant"] = text(e.tenant);
-  j["method"] = text(e.method);
-  j["path"] = text(e.path);
-  j["target"] = text(e.target);
-  j["request_id"] = text(e.request_id);
-  j["reason"] = text(e.reason);
-  std::string line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  line.push_back('\n');
+  std::string line;
+  line.reserve(256 + e.action.size() + e.actor.size() + e.tenant.size() + e.path.size() + e.target.size() +
+               e.request_id.size() + e.reason.size());
+  auto field = [&](std::string_view name, std::string_view value) {
+    line.push_back(line.empty() ? '{' : ',');
+    line.push_back('"');
+    line += name;
+    line += "\":";
+    detail::append_json_field(line, value, max_field);
+  };
+  field("at", at);
+  field("action", e.action);
+  line += ",\"allowed\":";
+  line += e.allowed ? "true" : "false";
+  line += ",\"cause\":";
+  if (e.cause == errc{}) {
+    line += "null";
+  } else {
+    line.push_back('"');
+    detail::append_json_text(line, core::name(e.cause));
+    line.push_back('"');
+  }
+  field("credential", e.credential);
+  field("actor", e.actor);
+  field("tenant", e.tenant);
+  field("method", e.method);
+  field("path", e.path);
+  field("target", e.target);
+  field("request_id", e.request_id);
+  field("reason", e.reason);
+  line += "}\n";
   return line;
 }
 
