@@ -158,3 +158,22 @@ TEST_CASE("invalid_token is said only of the token's own failures", "[http][erro
   CHECK(http_fixture::challenges(http::make_error_response(errc::replayed, o)) ==
         std::vector<std::string>{"Bearer realm=\"api\""});
 }
+
+TEST_CASE("bodies are byte for byte what nlohmann_json writes, with and without a legacy code", "[http][error]") {
+  http::error_options with_code;
+  with_code.legacy_code = [](errc e) -> std::optional<int> {
+    return static_cast<int>(e) % 2 ? std::optional<int>(-static_cast<int>(e)) : std::nullopt;
+  };
+  for (int i = 1; i < static_cast<int>(errc::count_); ++i) {
+    const auto e = static_cast<errc>(i);
+    CAPTURE(core::name(e));
+    for (const http::error_options* o : {&with_code, static_cast<http::error_options*>(nullptr)}) {
+      const auto r = o ? http::make_error_response(e, *o) : http::make_error_response(e);
+      nlohmann::json expected = {{"error", std::string(core::name(e))},
+                                 {"message", std::string(core::message(e))},
+                                 {"status", core::http_status(e)}};
+      if (o && i % 2) expected["code"] = -i;
+      CHECK(r.body == expected.dump());
+    }
+  }
+}

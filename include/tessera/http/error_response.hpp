@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "tessera/core/error.hpp"
 #include "tessera/detail/header_fields.hpp"
+#include "tessera/http/detail/json_text.hpp"
 
 namespace tessera::http {
 
@@ -94,13 +94,25 @@ inline std::string quoted(std::string_view v) {
 inline error_response make_error_response(errc e, const error_options& opts = {}) {
   error_response r;
   r.status = core::http_status(e);
-  nlohmann::json body = {{"error", std::string(core::name(e))},
-                         {"message", std::string(core::message(e))},
-                         {"status", r.status}};
+  // {"code":..,"error":..,"message":..,"status":..}: members in name order, as a JSON object
+  // type with sorted keys writes them; "code" only with a legacy code.
+  std::string& b = r.body;
+  b.reserve(128);
+  b.push_back('{');
   if (opts.legacy_code) {
-    if (auto c = opts.legacy_code(e)) body["code"] = *c;
+    if (auto c = opts.legacy_code(e)) {
+      b += "\"code\":";
+      b += std::to_string(*c);
+      b.push_back(',');
+    }
   }
-  r.body = body.dump();
+  b += "\"error\":\"";
+  detail::append_json_text(b, core::name(e));
+  b += "\",\"message\":\"";
+  detail::append_json_text(b, core::message(e));
+  b += "\",\"status\":";
+  b += std::to_string(r.status);
+  b.push_back('}');
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("Cache-Control", "no-store");
   if (r.status == 401 && !opts.realm.empty()) {
