@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -122,9 +123,9 @@ struct thread_state {
   // The fast walk's list: a fixed array, so that its length stays in a register.
   static constexpr std::size_t max_flat_items = 64;
   std::array<claim_item, max_flat_items> flat;
-  // Memo of the last few headers parsed on this thread (tokens of one issuer and key share their
-  // header; a key set with several keys in use has a few): the exact base64url text and what it
-  // parsed to, replaced round-robin. Only crit-free headers are memoised.
+  // Memo of headers parsed on this thread (tokens of one issuer and key share their header; a key
+  // set with many keys in use has many): the exact base64url text and what it parsed to, in a
+  // direct-mapped table indexed by a hash of the text. Only crit-free headers are memoised.
   struct header_memo {
     std::size_t len = 0;
     char text[256];
@@ -134,9 +135,8 @@ struct thread_state {
     char kid[256];
     char typ[64];
   };
-  static constexpr std::size_t memo_count = 4;
+  static constexpr std::size_t memo_count = 16;  // a power of two
   std::array<header_memo, memo_count> memo;
-  std::size_t memo_next = 0;  // the entry the next new header replaces
   bool ready = false;
 };
 
@@ -197,8 +197,8 @@ template <bool Unencoded = false>
 inline result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept {
   thread_state* st = state();
   if (!st) return unexpected{errc::internal_error};
-  for (const auto& m : st->memo) {
-    if (m.len == 0 || m.len != b64.size() || std::memcmp(m.text, b64.data(), b64.size()) != 0) continue;
+  auto& m = st->memo[std::hash<std::string_view>{}(b64) & (thread_state::memo_count - 1)];
+  if (m.len != 0 && m.len == b64.size() && std::memcmp(m.text, b64.data(), b64.size()) == 0) {
     // Built in the result itself: a copy would reload, 16 bytes at a time, what was just stored.
     return result<header_fields>(core::from_call, [&]() noexcept {
       header_fields h;
@@ -208,7 +208,6 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       return h;
     });
   }
-  auto& m = st->memo[st->memo_next];
   auto obj = decode_object(b64, st->header_buf, st->header_parser);
   if (!obj) return unexpected{obj.error()};
   header_fields h;
@@ -277,7 +276,6 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
     m.typ_len = static_cast<std::uint16_t>(h.typ.size());
     if (!h.typ.empty()) std::memcpy(m.typ, h.typ.data(), h.typ.size());  // no typ: a null view, which memcpy must not get
     m.len = b64.size();
-    st->memo_next = (st->memo_next + 1) % thread_state::memo_count;
   }
   return h;
 }
