@@ -9,6 +9,7 @@
 // store is filled, divided by the entries added.
 
 #include "bench_support.hpp"
+#include "webhook_fixture.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -618,19 +619,6 @@ BENCHMARK(sweep_rate_limit)
 // sweep/webhook/verify/body_bytes:<n>: webhook/verify (Standard Webhooks, no replay check) on a
 // JSON body of n bytes.
 
-const std::vector<std::uint8_t>& webhook_secret() {
-  static const std::vector<std::uint8_t> s = [] {
-    std::vector<std::uint8_t> v(32);
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::uint8_t>(0x3c ^ (i * 29));
-    return v;
-  }();
-  return s;
-}
-
-webhook::key_ring webhook_ring() {
-  const std::string secret = "whsec_" + core::base64_encode(webhook_secret());
-  return must(webhook::key_ring::from_secrets(webhook::standard_webhooks{}, {secret}), "webhook key ring");
-}
 
 // A JSON event body of exactly n bytes.
 std::string webhook_body(std::size_t n) {
@@ -645,9 +633,9 @@ void sweep_webhook(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   constexpr std::string_view id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
   const std::string body = webhook_body(n);
-  const webhook::signer<> signer(webhook::standard_webhooks{}, webhook_ring());
+  const webhook::signer<> signer(webhook::standard_webhooks{}, tessera_bench::webhook_ring());
   const webhook::verifier<webhook::standard_webhooks, webhook::no_replay_check> v(webhook::standard_webhooks{},
-                                                                                   webhook_ring(), webhook::no_replay_check{});
+                                                                                   tessera_bench::webhook_ring(), webhook::no_replay_check{});
   auto headers = signer.sign(id, body);  // signed for this run: the timestamp window is ±5 minutes
   if (!check(state, headers.has_value(), "signing failed")) return;
   {

@@ -4,6 +4,7 @@
 // floor/webhook/<size> is the HMAC-SHA256 of the same signed content with the HMAC floor's method.
 
 #include "bench_support.hpp"
+#include "webhook_fixture.hpp"
 
 #include <string>
 
@@ -20,20 +21,6 @@ using tessera_bench::check;
 
 constexpr std::string_view delivery_id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
 
-const std::vector<std::uint8_t>& secret_bytes() {
-  static const std::vector<std::uint8_t> s = [] {
-    std::vector<std::uint8_t> v(32);
-    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::uint8_t>(0x3c ^ (i * 29));
-    return v;
-  }();
-  return s;
-}
-
-webhook::key_ring ring() {
-  const std::string secret = "whsec_" + core::base64_encode(secret_bytes());
-  return tessera_bench::must(webhook::key_ring::from_secrets(webhook::standard_webhooks{}, {secret}), "webhook key ring");
-}
-
 // A JSON event body of exactly n bytes.
 std::string body_of(std::size_t n) {
   std::string b = R"({"type":"order.updated","data":{"order_id":"ord_8f14e45f","status":"shipped","notes":")";
@@ -46,8 +33,9 @@ std::string body_of(std::size_t n) {
 
 void webhook_verify(benchmark::State& state, std::size_t size) {
   const std::string body = body_of(size);
-  webhook::signer<> signer(webhook::standard_webhooks{}, ring());
-  const webhook::verifier<webhook::standard_webhooks, webhook::no_replay_check> v(webhook::standard_webhooks{}, ring(),
+  webhook::signer<> signer(webhook::standard_webhooks{}, tessera_bench::webhook_ring());
+  const webhook::verifier<webhook::standard_webhooks, webhook::no_replay_check> v(webhook::standard_webhooks{},
+                                                                                   tessera_bench::webhook_ring(),
                                                                                    webhook::no_replay_check{});
   // Signed now, for this run: the verifier's timestamp window is ±5 minutes.
   auto headers = signer.sign(delivery_id, body);
@@ -74,7 +62,7 @@ BENCHMARK_CAPTURE(webhook_verify, 1MiB, std::size_t{1024 * 1024})->Name("webhook
 
 void floor_webhook(benchmark::State& state, std::size_t size) {
   const std::string body = body_of(size);
-  webhook::signer<> signer(webhook::standard_webhooks{}, ring());
+  webhook::signer<> signer(webhook::standard_webhooks{}, tessera_bench::webhook_ring());
   auto headers = signer.sign(delivery_id, body);
   if (!check(state, headers.has_value(), "signing failed")) return;
   const auto ts = headers->find("webhook-timestamp");
@@ -83,7 +71,8 @@ void floor_webhook(benchmark::State& state, std::size_t size) {
   const auto expected = tessera_bench::must(core::base64_decode(sig->substr(3)), "signature base64");
   // The same signed content, "{id}.{timestamp}.{body}", in one buffer.
   std::string content = std::string(delivery_id) + "." + std::string(*ts) + "." + body;
-  tessera_bench::hmac_floor h("SHA2-256", secret_bytes().data(), secret_bytes().size());
+  const auto& secret = tessera_bench::webhook_secret();
+  tessera_bench::hmac_floor h("SHA2-256", secret.data(), secret.size());
   if (!check(state, h.verify(content.data(), content.size(), expected.data(), expected.size()),
              "floor HMAC differs from the delivery's signature"))
     return;

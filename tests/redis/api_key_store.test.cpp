@@ -82,6 +82,25 @@ struct fleet {
     return std::move(*k);
   }
 };
+
+// Three threads verifying every key in turn on both instances until `done`; any answer other
+// than success or api_key_revoked counts in `failures`.
+std::vector<std::thread> verify_until_done(fleet& f, const std::vector<api_key::issued_key>& keys,
+                                           std::atomic<bool>& done, std::atomic<int>& failures) {
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 3; ++t) {
+    ts.emplace_back([&, t] {
+      auto& ver = t % 2 ? f.a.ver : f.b.ver;
+      while (!done.load()) {
+        for (const auto& k : keys) {
+          auto r = ver.verify(k.key.expose_secret_text(), "org-c");
+          if (!r && r.error() != errc::api_key_revoked) ++failures;
+        }
+      }
+    });
+  }
+  return ts;
+}
 }  // namespace
 
 static_assert(api_key::key_store<redis::key_store>);
@@ -232,18 +251,7 @@ TEST_CASE("concurrent revocations and verifications on two instances", "[redis][
   for (int i = 0; i < 12; ++i) keys.push_back(f.issue("org-c"));
   std::atomic<bool> done{false};
   std::atomic<int> failures{0}, write_failures{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < 3; ++t) {
-    ts.emplace_back([&, t] {
-      auto& ver = t % 2 ? f.a.ver : f.b.ver;
-      while (!done.load()) {
-        for (const auto& k : keys) {
-          auto r = ver.verify(k.key.expose_secret_text(), "org-c");
-          if (!r && r.error() != errc::api_key_revoked) ++failures;
-        }
-      }
-    });
-  }
+  auto ts = verify_until_done(f, keys, done, failures);
   // Two writers revoke the same even keys at once: compare-and-set keeps one revocation each.
   std::thread w1([&] {
     for (std::size_t i = 0; i < keys.size(); i += 2)
@@ -377,18 +385,7 @@ TEST_CASE("with a local cache: concurrent revocations and verifications on two i
   for (int i = 0; i < 12; ++i) keys.push_back(f.issue("org-c"));
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < 3; ++t) {
-    ts.emplace_back([&, t] {
-      auto& ver = t % 2 ? f.a.ver : f.b.ver;
-      while (!done.load()) {
-        for (const auto& k : keys) {
-          auto r = ver.verify(k.key.expose_secret_text(), "org-c");
-          if (!r && r.error() != errc::api_key_revoked) ++failures;
-        }
-      }
-    });
-  }
+  auto ts = verify_until_done(f, keys, done, failures);
   std::this_thread::sleep_for(20ms);  // every key cached on both instances
   for (std::size_t i = 0; i < keys.size(); i += 2)
     REQUIRE((i % 4 ? f.a.store : f.b.store).revoke(keys[i].record.key_id, api_key::sys_seconds(std::chrono::seconds(start + 1))));
