@@ -100,7 +100,8 @@ using record_ptr = std::shared_ptr<const key_record>;
 //    digest (value and pepper version), api_key_unknown when there is none, and
 //    store_unavailable when the store cannot answer (the verifier then refuses the key);
 //  - revocation takes effect on the very next call: once a revoke has returned, every find that
-//    starts afterwards returns the revoked record (a caching store must honour this);
+//    starts afterwards returns the revoked record (a caching store must honour this, or bound its
+//    staleness and say so, as redis::key_store's opt-in cache does);
 //  - note_use(record, now) is noexcept, thread-safe and best effort: it may batch or drop
 //    last-used updates, and never fails a verification.
 template <class S>

@@ -34,11 +34,13 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "tessera/api_key/store.hpp"
+#include "tessera/core/base64.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/string_hash.hpp"
@@ -118,6 +120,36 @@ class key_store {
     } catch (...) {
       return unexpected{errc::store_unavailable};
     }
+  }
+
+  // Calls fn(record) with the record stored under exactly this digest, as find() would return it;
+  // with the cache on, a cached record is read in place (no reference count touched, so cores
+  // verifying at once share no written cache line). api_key_unknown or store_unavailable as find().
+  template <class Fn>
+  result<void> visit(const api_key::key_digest& d, Fn&& fn) const noexcept {
+    static_assert(std::is_nothrow_invocable_v<Fn&, const api_key::key_record&>, "visit() takes a noexcept function");
+    if (cache_) {
+      try {
+        thread_local std::string k;
+        k.assign(by_digest_);
+        core::base64url_append(k, d.value);
+        bool other_pepper = false;
+        if (cache_->visit(k, [&](const api_key::record_ptr& r) noexcept {
+              if (r->digest != d) other_pepper = true;
+              else fn(*r);
+            })) {
+          if (has_uses_.load(std::memory_order_relaxed)) (void)write_uses(take_due_uses());  // best effort
+          if (other_pepper) return unexpected{errc::api_key_unknown};
+          return core::ok();
+        }
+      } catch (...) {
+        return unexpected{errc::store_unavailable};
+      }
+    }
+    auto r = find(d);
+    if (!r) return unexpected{r.error()};
+    fn(**r);
+    return core::ok();
   }
 
   // Records a successful use (best effort: batched, written with a later find() or flush_usage()).
@@ -440,5 +472,6 @@ return 1
 };
 static_assert(api_key::key_store<key_store>);
 static_assert(api_key::redigestable_key_store<key_store>);
+static_assert(api_key::record_visitor<key_store>);
 
 }  // namespace tessera::redis

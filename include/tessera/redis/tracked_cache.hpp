@@ -41,6 +41,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -108,6 +109,20 @@ class tracked_cache {
     auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     return it->second;
+  }
+
+  // Calls fn(value) under the cache's shared lock when the cache is live and holds the key
+  // (true then): the value is read in place, not copied. fn must be noexcept and must not call
+  // back into the cache.
+  template <class Fn>
+  bool visit(std::string_view key, Fn&& fn) const noexcept {
+    static_assert(std::is_nothrow_invocable_v<Fn&, const V&>, "visit() takes a noexcept function");
+    if (!live()) return false;
+    std::shared_lock lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    fn(it->second);
+    return true;
   }
 
   // Taken before reading a value from Redis, handed to put() after: 0 when the cache is not live.
