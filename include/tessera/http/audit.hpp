@@ -73,16 +73,23 @@ struct audit_record {
 };
 
 namespace detail {
+// How many bytes of a text longer than max_field bytes are kept before audit_truncated (max_field
+// at least the marker's length). A cut landing inside a UTF-8 sequence (on a continuation byte,
+// 10xxxxxx) moves back to the sequence's first byte; text that is not UTF-8 is cut where the
+// bound says.
+inline std::size_t kept_before_cut(std::string_view text, std::size_t max_field) noexcept {
+  const std::size_t bound = max_field - audit_truncated.size();
+  std::size_t keep = bound;
+  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
+  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
+  return keep;
+}
+
 // The text, or its first bytes and audit_truncated when it is longer than max_field bytes
 // (max_field at least the marker's length). The cut never splits a UTF-8 sequence.
 inline std::string bounded_text(std::string_view text, std::size_t max_field) {
   if (text.size() <= max_field) return std::string(text);
-  const std::size_t bound = max_field - audit_truncated.size();
-  // A cut landing inside a UTF-8 sequence (on a continuation byte, 10xxxxxx) moves back to the
-  // sequence's first byte; text that is not UTF-8 is cut where the bound says.
-  std::size_t keep = bound;
-  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
-  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
+  const std::size_t keep = kept_before_cut(text, max_field);
   std::string out;
   out.reserve(keep + audit_truncated.size());
   out.append(text.substr(0, keep)).append(audit_truncated);

@@ -71,11 +71,7 @@ inline void append_json_field(std::string& out, std::string_view text, std::size
   if (text.size() <= max_field) {
     append_json_text(out, text);
   } else {
-    const std::size_t bound = max_field - audit_truncated.size();
-    std::size_t keep = bound;
-    for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
-    if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
-    append_json_text(out, text.substr(0, keep));
+    append_json_text(out, text.substr(0, kept_before_cut(text, max_field)));
     append_json_text(out, audit_truncated);
   }
   out.push_back('"');

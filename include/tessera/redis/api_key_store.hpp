@@ -93,7 +93,7 @@ class key_store {
       if (cache_) {
         if (auto hit = cache_->find(k)) {
           if ((*hit)->digest != d) return unexpected{errc::api_key_unknown};
-          if (has_uses_.load(std::memory_order_relaxed)) (void)write_uses(take_due_uses());  // best effort
+          flush_due_uses();
           return std::move(*hit);
         }
         ticket = cache_->ticket();
@@ -138,7 +138,7 @@ class key_store {
               if (r->digest != d) other_pepper = true;
               else fn(*r);
             })) {
-          if (has_uses_.load(std::memory_order_relaxed)) (void)write_uses(take_due_uses());  // best effort
+          flush_due_uses();
           if (other_pepper) return unexpected{errc::api_key_unknown};
           return core::ok();
         }
@@ -423,6 +423,16 @@ return 1
       });
     } catch (...) {
       return unexpected{errc::store_unavailable};
+    }
+  }
+
+  // Writes the gathered last-used times when the flush interval has passed (best effort): a
+  // cached find() has no round trip of its own to carry them.
+  void flush_due_uses() const noexcept {
+    if (!has_uses_.load(std::memory_order_relaxed)) return;
+    try {
+      (void)write_uses(take_due_uses());
+    } catch (...) {
     }
   }
 
