@@ -24,7 +24,7 @@
 #include "tessera/client/http_client.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/header_fields.hpp"
+#include "tessera/core/headers.hpp"
 #include "tessera/webhook/url_guard.hpp"
 
 namespace tessera::adapters::httplib {
@@ -42,7 +42,7 @@ namespace detail {
 // A header field a caller may set: a token name, a value without CR, LF or NUL, and not one the
 // client writes itself (Host, Content-Length, Transfer-Encoding, Connection).
 inline bool sendable_header(std::string_view name, std::string_view value) noexcept {
-  if (!tessera::detail::is_token(name)) return false;
+  if (!core::is_token(name)) return false;
   for (char c : value)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return !core::iequals(name, "Host") && !core::iequals(name, "Content-Length") &&
@@ -51,7 +51,7 @@ inline bool sendable_header(std::string_view name, std::string_view value) noexc
 
 // An HTTP method token.
 inline bool valid_method(std::string_view m) noexcept {
-  return !m.empty() && m.size() <= 16 && tessera::detail::is_token(m);
+  return !m.empty() && m.size() <= 16 && core::is_token(m);
 }
 }  // namespace detail
 

@@ -36,8 +36,8 @@
 #include "tessera/api_key/store.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/clock.hpp"
+#include "tessera/core/headers.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/header_fields.hpp"
 
 namespace tessera::api_key {
 
@@ -53,36 +53,19 @@ constexpr std::string_view trim_ows(std::string_view v) noexcept {
 }
 }  // namespace detail
 
-// Where a verifier reads the key header from: a container of (name, value) pairs or of
-// {name, value} fields (std::map, std::multimap, a vector of pairs, ...), or the host's own
-// accessor, callable with a name and returning std::optional<std::string_view>.
-// Rules: names match ASCII-case-insensitively; in a container, a name present twice is refused
-// (malformed_credentials) rather than picking one; an accessor applies its own policy.
-template <class H>
-concept header_source =
-    std::is_invocable_r_v<std::optional<std::string_view>, const H&, std::string_view> ||
-    (std::ranges::input_range<const H> && (tessera::detail::header_pair<std::ranges::range_value_t<const H>> ||
-                                           tessera::detail::header_field<std::ranges::range_value_t<const H>>));
+// Where a verifier reads the key header from: any core::header_source (a container of fields,
+// an accessor function, a request object with .header(name)). In a container, a name present
+// twice is refused (malformed_credentials) rather than picking one.
+using core::header_source;
 
 // The key text from the named header, with surrounding spaces and tabs removed.
 // missing_credentials when absent or empty; malformed_credentials when present twice.
 template <header_source H>
 result<std::string_view> extract_key(const H& headers, std::string_view name = default_header_name) noexcept {
-  std::optional<std::string_view> found;
-  if constexpr (std::is_invocable_r_v<std::optional<std::string_view>, const H&, std::string_view>) {
-    try {
-      found = std::invoke(headers, name);
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  } else {
-    for (const auto& field : headers) {
-      const auto [n, v] = tessera::detail::name_and_value(field);
-      if (!detail::iequals(n, name)) continue;
-      if (found) return unexpected{errc::malformed_credentials};
-      found = v;
-    }
-  }
+  auto hit = core::find_header(headers, name);
+  if (!hit) return unexpected{hit.error()};
+  if (hit->repeated) return unexpected{errc::malformed_credentials};
+  const std::optional<std::string_view> found = hit->value;
   if (!found) return unexpected{errc::missing_credentials};
   auto v = detail::trim_ows(*found);
   if (v.empty()) return unexpected{errc::missing_credentials};

@@ -14,7 +14,7 @@
 
 
 #include "tessera/core/error.hpp"
-#include "tessera/detail/header_fields.hpp"
+#include "tessera/core/headers.hpp"
 #include "tessera/http/detail/json_text.hpp"
 
 namespace tessera::http {
@@ -119,7 +119,7 @@ inline error_response make_error_response(errc e, const error_options& opts = {}
     static const std::vector<std::string> bearer_only{"Bearer"};
     const bool token_failed = is_token_error(e);
     for (const auto& scheme : opts.schemes.empty() ? bearer_only : opts.schemes) {
-      if (!tessera::detail::is_token(scheme)) continue;
+      if (!core::is_token(scheme)) continue;
       std::string challenge = scheme + " realm=" + detail::quoted(opts.realm);
       if (scheme == "Bearer" && token_failed) challenge += ", error=\"invalid_token\"";
       r.headers.emplace_back("WWW-Authenticate", std::move(challenge));

@@ -14,6 +14,7 @@
 #endif
 
 #include "tessera/core/ascii.hpp"
+#include "tessera/core/headers.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::http {
@@ -60,39 +61,42 @@ constexpr bool b64token_chars(std::string_view s) noexcept {
 }
 }  // namespace detail
 
-// A request's headers as a host server exposes them.
-// Rules: header(name) matches the name case-insensitively and returns the value of the single
-// header with that name, nullopt when absent. A server whose request holds the same header
-// twice should return nullopt or the first value consistently; credential readers below refuse
-// values containing a comma, so a folded duplicate never slips through as one credential.
-// header() returns std::optional<std::string_view> exactly, a view into the request: an
-// accessor returning owning strings (std::string, std::optional<std::string>) is refused, as the
-// token or key read from it would outlive the temporary it points into.
-template <class H>
-concept header_source = requires(const H& h, std::string_view name) {
-  { h.header(name) } -> std::same_as<std::optional<std::string_view>>;
-};
+// Where credential readers take a request's headers from: any core::header_source (a request
+// object whose .header(name) returns std::optional<std::string_view>, an accessor function, or a
+// container of fields). An accessor returning owning strings is refused, as the token or key
+// read from it would outlive the temporary it points into. A name present twice in a container
+// is malformed_credentials; a server that folds a repeated header into "a, b" hands the readers
+// below a value they refuse.
+using core::header_source;
 
-// A header_source over any range of (name, value) pairs, e.g. std::vector<std::pair<std::string,std::string>>
-// or std::multimap; a name present twice yields nullopt (ambiguous credentials are refused).
+// A request object (core::header_object) over any range of (name, value) pairs, e.g.
+// std::vector<std::pair<std::string,std::string>> or std::multimap, for code that needs
+// .header(name); a name present twice yields nullopt (ambiguous credentials are refused).
 template <class Range>
+  requires core::header_range<Range>
 class header_list {
  public:
   explicit header_list(const Range& r) noexcept : r_(&r) {}
-  std::optional<std::string_view> header(std::string_view name) const {
-    std::optional<std::string_view> found;
-    for (const auto& [k, v] : *r_) {
-      if (!iequals(k, name)) continue;
-      if (found) return std::nullopt;
-      found = std::string_view(v);
-    }
-    return found;
+  std::optional<std::string_view> header(std::string_view name) const noexcept {
+    const auto hit = core::find_header(*r_, name);
+    if (!hit || hit->repeated) return std::nullopt;
+    return hit->value;
   }
 
  private:
   const Range* r_;
 };
 static_assert(header_source<header_list<std::pair<std::string_view, std::string_view>[1]>>);
+
+// The value of one credential header: nullopt when absent, malformed_credentials when a
+// container holds it twice, internal_error when an accessor throws.
+template <header_source H>
+result<std::optional<std::string_view>> single_header(const H& headers, std::string_view name) noexcept {
+  auto hit = core::find_header(headers, name);
+  if (!hit) return unexpected{hit.error()};
+  if (hit->repeated) return unexpected{errc::malformed_credentials};
+  return hit->value;
+}
 
 // The token of an "Authorization: Bearer <token>" value (RFC 6750 §2.1). The scheme is matched
 // case-insensitively and must be followed by exactly one space and a b64token; anything else
@@ -110,8 +114,10 @@ constexpr result<std::string_view> bearer_token(std::optional<std::string_view> 
 
 // The bearer token of a request's Authorization header.
 template <header_source H>
-result<std::string_view> bearer_token_of(const H& headers) {
-  return bearer_token(headers.header("Authorization"));
+result<std::string_view> bearer_token_of(const H& headers) noexcept {
+  auto v = single_header(headers, "Authorization");
+  if (!v) return unexpected{v.error()};
+  return bearer_token(*v);
 }
 
 // The value of a single-valued credential header (e.g. "ApiKey", "X-CLIENT-ID"): present,
@@ -127,8 +133,10 @@ constexpr result<std::string_view> credential_value(std::optional<std::string_vi
 
 // The value of a named credential header of a request (name matched case-insensitively).
 template <header_source H>
-result<std::string_view> credential_of(const H& headers, std::string_view name) {
-  return credential_value(headers.header(name));
+result<std::string_view> credential_of(const H& headers, std::string_view name) noexcept {
+  auto v = single_header(headers, name);
+  if (!v) return unexpected{v.error()};
+  return credential_value(*v);
 }
 
 }  // namespace tessera::http

@@ -29,7 +29,7 @@
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/header_fields.hpp"
+#include "tessera/core/headers.hpp"
 #include "tessera/request_signing/detail/message_components.hpp"
 #include "tessera/request_signing/profile.hpp"
 #include "tessera/request_signing/request.hpp"
@@ -245,8 +245,8 @@ template <class M>
 concept lists_headers = requires(const M& m) {
   m.headers().begin();
   m.headers().end();
-  requires tessera::detail::header_field<std::remove_cvref_t<decltype(*m.headers().begin())>> ||
-               tessera::detail::header_pair<std::remove_cvref_t<decltype(*m.headers().begin())>>;
+  requires core::header_field<std::remove_cvref_t<decltype(*m.headers().begin())>> ||
+               core::header_pair<std::remove_cvref_t<decltype(*m.headers().begin())>>;
 };
 
 // Calls f(value) for every field line named `name`, in message order; lines of that name among
@@ -262,7 +262,7 @@ std::size_t for_each_line(const M& m, std::span<const field_line> over, std::str
   if (n != 0) return n;
   if constexpr (lists_headers<M>) {
     for (const auto& h : m.headers()) {
-      const auto [k, v] = tessera::detail::name_and_value(h);
+      const auto [k, v] = core::name_and_value(h);
       if (core::iequals(k, name)) {
         f(v);
         ++n;

@@ -16,14 +16,14 @@
 
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
-#include "tessera/detail/header_fields.hpp"
+#include "tessera/core/headers.hpp"
 
 namespace tessera::webhook {
 
 namespace detail {
 using core::iequals;  // header names are case-insensitive (RFC 9110 §5.1)
 
-using tessera::detail::is_token;  // header names are RFC 9110 tokens
+using core::is_token;  // header names are RFC 9110 tokens
 
 // Splits the next item off a list separated by `sep`, dropping spaces and tabs around the item.
 // Returns false when the list is exhausted. Empty items are returned as empty views.
@@ -84,30 +84,14 @@ class header_list {
   std::vector<header> items_;
 };
 
-// An element of a header container that is a (name, value) pair, e.g. std::map's value_type.
-template <class T>
-concept header_pair = tessera::detail::header_pair<T>;
-
-// An element of a header container with .name and .value members, e.g. webhook::header.
-template <class T>
-concept header_field = tessera::detail::header_field<T>;
-
-// A container of header fields: std::map, std::multimap, a vector of pairs, header_list, ...
-template <class R>
-concept header_range = std::ranges::input_range<const R> &&
-                       (header_pair<std::ranges::range_value_t<const R>> ||
-                        header_field<std::ranges::range_value_t<const R>>);
-
-// A host's own header accessor: called with a header name, returns its value or nullopt.
-template <class F>
-concept header_function = std::is_invocable_r_v<std::optional<std::string_view>, const F&, std::string_view>;
-
-// Where a verifier reads request headers from.
-// Rules: names match case-insensitively; for a header_range, a name present more than once is
-// refused as malformed_header (no first-wins or last-wins ambiguity); a header_function applies
-// its own policy for repeated fields. Values are used exactly as given (no trimming or unfolding).
-template <class H>
-concept header_source = header_range<H> || header_function<H>;
+// The header-container vocabulary every area shares (core/headers.hpp): header_pair,
+// header_field, header_range, header_function and header_source. For a header_range, a name
+// present more than once is refused here as malformed_header.
+using core::header_field;
+using core::header_function;
+using core::header_pair;
+using core::header_range;
+using core::header_source;
 static_assert(header_source<header_list>);
 static_assert(header_source<std::map<std::string, std::string>>);
 
@@ -121,10 +105,7 @@ class header_lookup {
   header_lookup(const H& source) noexcept : source_(&source), each_(&each_in<H>) {}  // NOLINT(google-explicit-constructor)
 
   // What find_each reports for one name.
-  struct hit {
-    std::optional<std::string_view> value;  // the header's value; nullopt when absent
-    bool repeated = false;                  // the name is present more than once (a header_range only)
-  };
+  using hit = core::header_hit;
 
   // The value of the header with this name; nullopt when absent; malformed_header when repeated.
   result<std::optional<std::string_view>> find(std::string_view name) const noexcept {
@@ -136,7 +117,7 @@ class header_lookup {
   }
 
   // Looks several names up in one pass over a header_range (a header_function is asked once per
-  // name); out[i] answers names[i]. internal_error when a header_function throws.
+  // name); out[i] answers names[i]. internal_error when an accessor throws.
   result<void> find_each(std::span<const std::string_view> names, std::span<hit> out) const noexcept {
     return each_(source_, names, out);
   }
@@ -146,25 +127,7 @@ class header_lookup {
 
   template <class H>
   static result<void> each_in(const void* p, std::span<const std::string_view> names, std::span<hit> out) noexcept {
-    const std::size_t n = names.size() < out.size() ? names.size() : out.size();
-    for (std::size_t i = 0; i < n; ++i) out[i] = hit{};
-    if constexpr (header_function<H>) {
-      try {
-        for (std::size_t i = 0; i < n; ++i) out[i].value = std::invoke(*static_cast<const H*>(p), names[i]);
-      } catch (...) {
-        return unexpected{errc::internal_error};
-      }
-    } else {
-      for (const auto& field : *static_cast<const H*>(p)) {
-        const auto [name, value] = tessera::detail::name_and_value(field);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (name.size() != names[i].size() || !detail::iequals(name, names[i])) continue;
-          if (out[i].value) out[i].repeated = true;
-          else out[i].value = value;
-        }
-      }
-    }
-    return core::ok();
+    return core::find_headers(*static_cast<const H*>(p), names, out);
   }
 
   const void* source_;
