@@ -57,6 +57,8 @@ def measure(compiler, header, workdir):
     with open(src, "w") as f:
         f.write(f"#include <{header}>\n")
     cmd = ["/usr/bin/time", "-f", "%e %M", compiler, "-std=c++20", "-O2", "-fsyntax-only", "-I", INCLUDE, src]
+    if header.startswith("tessera/adapters/"):
+        cmd.insert(-1, "-DCPPHTTPLIB_OPENSSL_SUPPORT")  # as target tessera::httplib compiles them
     t0 = time.monotonic()
     r = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - t0

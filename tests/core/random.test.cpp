@@ -1,10 +1,16 @@
 // Tests for tessera/core/random.hpp: random bytes, secrets and strings from OpenSSL's DRBG.
 #include "tessera/core/random.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <map>
 #include <set>
 #include <string>
+#include <span>
+#include <thread>
+#include <vector>
 
 #include "support/catch.hpp"
 
@@ -104,4 +110,58 @@ TEST_CASE("random_base62 is close to uniform", "[core][random]") {
   CAPTURE(ratio);
   CHECK(ratio > 0.93);
   CHECK(ratio < 1.07);  // biased modulo would give about 1.24
+}
+
+TEST_CASE("random_fill_public hands out each byte once, across refills and threads", "[core][random]") {
+  // 4096 draws of 16 bytes span 64 refills of the per-thread pool; a repeat has probability
+  // about 2^-104, so any repeat is a serving bug (a byte served twice, a stale pool).
+  std::set<std::array<std::uint8_t, 16>> seen;
+  std::array<std::uint8_t, 16> id{};
+  for (int i = 0; i < 4096; ++i) {
+    REQUIRE(core::random_fill_public(id));
+    CHECK(seen.insert(id).second);
+  }
+  // Another thread draws from its own pool: nothing it gets was served here.
+  std::vector<std::array<std::uint8_t, 16>> other(256);
+  std::thread t([&] {
+    for (auto& o : other) (void)core::random_fill_public(o);
+  });
+  t.join();
+  for (const auto& o : other) CHECK(seen.insert(o).second);
+  // Requests above 64 bytes go to RAND_bytes directly; an empty one is fine.
+  std::array<std::uint8_t, 100> big{};
+  REQUIRE(core::random_fill_public(big));
+  CHECK(big != std::array<std::uint8_t, 100>{});
+  REQUIRE(core::random_fill_public(std::span<std::uint8_t>{}));
+}
+
+TEST_CASE("random_fill_public: a forked child does not serve the bytes its parent drew", "[core][random]") {
+  std::array<std::uint8_t, 16> first{}, parent_next{}, child_next{};
+  REQUIRE(core::random_fill_public(first));  // the pool now holds bytes both sides would share
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    std::array<std::uint8_t, 16> mine{};
+    const bool got = static_cast<bool>(core::random_fill_public(mine));
+    const bool wrote = got && write(fds[1], mine.data(), mine.size()) == static_cast<ssize_t>(mine.size());
+    _exit(wrote ? 0 : 1);
+  }
+  close(fds[1]);
+  REQUIRE(core::random_fill_public(parent_next));
+  std::size_t got = 0;
+  while (got < child_next.size()) {
+    const ssize_t n = read(fds[0], child_next.data() + got, child_next.size() - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  REQUIRE(got == child_next.size());
+  CHECK(child_next != parent_next);
+  CHECK(child_next != first);
 }

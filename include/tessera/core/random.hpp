@@ -2,9 +2,13 @@
 // Random bytes, secrets and strings (base62, base64url, hex) from OpenSSL's DRBG.
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <atomic>
 #include <climits>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +33,50 @@ inline result<void> random_fill(std::span<std::uint8_t> out) noexcept {
     if (RAND_bytes(out.data() + done, static_cast<int>(chunk)) != 1) return unexpected{errc::random_failure};
     done += chunk;
   }
+  return ok();
+}
+
+namespace detail {
+// Bumped in a forked child, so that no per-thread buffer of random_fill_public() bytes is
+// served on both sides of a fork.
+inline std::atomic<std::uint64_t> fork_generation{0};
+inline void note_fork_in_child() noexcept { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+// Unused random bytes of this thread, and the fork generation they were drawn in.
+struct public_random_pool {
+  static constexpr std::size_t capacity = 1024;
+  std::uint8_t bytes[capacity];
+  std::size_t left = 0;
+  std::uint64_t generation = 0;
+};
+}  // namespace detail
+
+// Fills out with random bytes for values that are random but public once used: ids such as a
+// token's jti, never keys, secrets or nonces that must stay unknown. RAND_bytes costs the same
+// syscall (OpenSSL's fork check) for 16 bytes as for 1 KiB, so each thread draws 1 KiB at a time
+// and serves requests of at most 64 bytes from it; larger ones go to RAND_bytes directly. A
+// forked child discards what its parent drew (pthread_atfork), so the two never hand out the
+// same bytes.
+inline result<void> random_fill_public(std::span<std::uint8_t> out) noexcept {
+  static const bool fork_hook = pthread_atfork(nullptr, nullptr, &detail::note_fork_in_child) == 0;
+  if (!fork_hook || out.size() > 64) return random_fill(out);
+  thread_local detail::public_random_pool pool;
+  const std::uint64_t gen = detail::fork_generation.load(std::memory_order_relaxed);
+  if (pool.generation != gen) {
+    pool.left = 0;
+    pool.generation = gen;
+  }
+  if (pool.left < out.size()) {
+    if (RAND_bytes(pool.bytes, static_cast<int>(detail::public_random_pool::capacity)) != 1) {
+      pool.left = 0;
+      return unexpected{errc::random_failure};
+    }
+    pool.left = detail::public_random_pool::capacity;
+  }
+  // Served from the end, and wiped as served: a byte is handed out once.
+  pool.left -= out.size();
+  std::memcpy(out.data(), pool.bytes + pool.left, out.size());
+  std::memset(pool.bytes + pool.left, 0, out.size());
   return ok();
 }
 

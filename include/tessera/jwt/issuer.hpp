@@ -162,7 +162,7 @@ class issuer {
       }
     } else {
       std::array<std::uint8_t, 16> id{};
-      if (auto r = core::random_fill(id); !r) return unexpected{r.error()};
+      if (auto r = core::random_fill_public(id); !r) return unexpected{r.error()};  // public once issued
       core::base64url_append(out.jwt_id, core::bytes_view(id.data(), id.size()));  // no escaping needed
       payload.push_back('"');
       payload += out.jwt_id;
