@@ -5,6 +5,8 @@
 #include "tessera/jwt/detail/parse.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -13,6 +15,30 @@
 
 #include "support/catch.hpp"
 #include "jwt/fixtures.hpp"
+
+// Counts heap allocations made by the current thread while counting is switched on (this file
+// owns the jwt suite's operator new). Sanitizers own operator new themselves, so under them the
+// counting test is skipped.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TESSERA_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TESSERA_TEST_SANITIZED 1
+#endif
+#endif
+namespace {
+thread_local bool count_allocs = false;
+thread_local long allocs = 0;
+}  // namespace
+#ifndef TESSERA_TEST_SANITIZED
+void* operator new(std::size_t n) {
+  if (count_allocs) ++allocs;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using namespace tessera;
 using namespace jwt_test;
@@ -383,5 +409,24 @@ TEST_CASE("the two claims readers agree on random claims of every type", "[jwt][
     }
     text += "}";
     check_readers_agree(text);
+  }
+}
+
+TEST_CASE("a string list is allocated once, however many items it holds", "[jwt][verified_token]") {
+#ifdef TESSERA_TEST_SANITIZED
+  TESSERA_SKIP("allocation counting needs the test's own operator new, which sanitizers replace");
+#endif
+  // Items of up to 15 characters fit in std::string itself, so the list's own buffer is the only
+  // allocation; a list grown item by item would reallocate at 1, 2, 4 and 8 items.
+  auto t = verified(R"({"scope":"a:1 b:2 c:3 d:4 e:5 f:6 g:7 h:8 i:9","scp":["a","b","c","d","e","f","g","h","i"]})");
+  for (const char* claim : {"scope", "scp"}) {
+    INFO(claim);
+    allocs = 0;
+    count_allocs = true;
+    auto list = t.claim_strings(claim);
+    count_allocs = false;
+    REQUIRE(list);
+    CHECK(list->size() == 9);
+    CHECK(allocs == 1);
   }
 }

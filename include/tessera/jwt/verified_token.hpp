@@ -92,7 +92,14 @@ class verified_token {
   }
   // A list of strings: a space-separated string (as OAuth "scope") or an array of strings.
   result<std::vector<std::string>> claim_strings(std::string_view name) const {
+    // Counted first, so that the list is allocated once whatever its length.
+    std::size_t count = 0;
+    for_each(name, [&](value_kind k, std::string_view v) {
+      if (k == value_kind::string) split_spaces(v, [&](std::string_view) { ++count; });
+      else if (k == value_kind::string_element) ++count;
+    });
     std::vector<std::string> out;
+    out.reserve(count);
     bool present = false, bad = false;
     for_each(name, [&](value_kind k, std::string_view v) {
       present = true;
