@@ -1,5 +1,6 @@
 // API-key benchmarks: api_key/verify (format, checksum, peppered HMAC-SHA256 digest, sharded store
-// lookup, tenant, status and expiry) and its floor, floor/api_key: the HMAC-SHA256 digest of the
+// lookup, tenant, status and expiry), authenticate/api_key (the same keys through the whole
+// authenticator on an org route) and their floor, floor/api_key: the HMAC-SHA256 digest of the
 // same key under the same pepper, with the HMAC floor's method (bench_support.hpp).
 
 #include "bench_support.hpp"
@@ -9,6 +10,8 @@
 
 #include "tessera/api_key/generator.hpp"
 #include "tessera/api_key/verifier.hpp"
+#include "tessera/http/authenticator.hpp"
+#include "tessera/request_signing/request.hpp"
 
 namespace {
 
@@ -74,6 +77,39 @@ void api_key_verify(benchmark::State& state) {
 }
 BENCHMARK(api_key_verify)->Name("api_key/verify");
 BENCHMARK(api_key_verify)->Name("api_key/verify")->Threads(1)->Threads(2)->UseRealTime();
+
+// authenticate/api_key: the whole request with an API key, as authenticate/bearer/HS256 runs it
+// with a token: http::authenticator on the org route (path match, tenant binding to {orgId},
+// scope orders:read), no audit sink and no rate limit, the keys of api_key/verify in turn.
+void authenticate_api_key(benchmark::State& state) {
+  auto& f = fixture();
+  static const http::authenticator auth(http::null_audit{}, http::no_rate_limit{}, {}, http::api_key_method(*f.verifier));
+  static const http::route orders{.pattern = "/v2/orgs/{orgId}/orders", .tenant = "orgId", .scopes = {"orders:read"}};
+  std::vector<request_signing::request> reqs;
+  for (const auto& k : f.keys) {
+    auto req = request_signing::request::from_target("GET", "/v2/orgs/org_123/orders?limit=50");
+    req.set_header("Accept", "application/json");
+    req.set_header("ApiKey", k);
+    reqs.push_back(std::move(req));
+  }
+  {
+    auto r = auth.authenticate(reqs[0], orders);
+    if (!check(state, r && r->tenant == tenant && r->has_scope("orders:read"), "reference API-key request refused")) return;
+    auto other = request_signing::request::from_target("GET", "/v2/orgs/org_456/orders");
+    other.set_header("ApiKey", f.keys[0]);
+    auto refused = auth.authenticate(other, orders);
+    if (!check(state, !refused && refused.error() == errc::wrong_tenant, "another org's path let through")) return;
+  }
+  std::size_t i = 0;
+  alloc_probe probe;
+  for (auto _ : state) {
+    auto r = auth.authenticate(reqs[i], orders);
+    benchmark::DoNotOptimize(r);
+    if (++i == reqs.size()) i = 0;
+  }
+  probe.report(state);
+}
+BENCHMARK(authenticate_api_key)->Name("authenticate/api_key");
 
 // floor/api_key: HMAC-SHA256(pepper, key text) of the same keys, compared with the stored digest.
 void floor_api_key(benchmark::State& state) {

@@ -1,6 +1,6 @@
 // The raw OpenSSL floors of the JWT benchmarks: floor/<ALG> runs only the cryptography of a
 // verification, on the same signing input and signature as verify/<ALG>, on an already parsed key
-// and already fetched algorithms. hmac_method/* measures the candidate ways to run a pre-keyed
+// and already fetched algorithms; floor/sign/RS256 the signing that issue/RS256 does. hmac_method/* measures the candidate ways to run a pre-keyed
 // HMAC-SHA256, which is how the HMAC floor's method was chosen (see hmac_floor).
 
 #include "bench_support.hpp"
@@ -85,6 +85,37 @@ BENCHMARK_CAPTURE(floor_asym, ES256, jwt::alg::es256)->Name("floor/ES256");
 BENCHMARK_CAPTURE(floor_asym, ES512, jwt::alg::es512)->Name("floor/ES512");
 BENCHMARK_CAPTURE(floor_asym, EdDSA, jwt::alg::eddsa)->Name("floor/EdDSA");
 BENCHMARK_CAPTURE(floor_asym, RS256, jwt::alg::rs256)->Name("floor/RS256")->Threads(1)->Threads(2)->UseRealTime();
+
+// floor/sign/RS256: the raw signing floor of issue/RS256. EVP_DigestSignInit + EVP_DigestSign
+// with the same private key over the reference signing input, the digest fetched once and one
+// EVP_MD_CTX reused (reset) per call; the signature buffer is sized once.
+void floor_sign(benchmark::State& state, jwt::alg a) {
+  const auto& f = fixture(a);
+  EVP_PKEY* pk = f.priv->native_handle();
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const auto* msg = reinterpret_cast<const unsigned char*>(f.signing_input.data());
+  const std::size_t msg_len = f.signing_input.size();
+  std::array<unsigned char, 512> sig{};
+  auto once = [&]() noexcept {
+    EVP_MD_CTX_reset(ctx);
+    if (EVP_DigestSignInit(ctx, nullptr, md, nullptr, pk) != 1) return false;
+    std::size_t len = sig.size();
+    return EVP_DigestSign(ctx, sig.data(), &len, msg, msg_len) == 1 && len == f.signature.size();
+  };
+  if (check(state, once() && std::memcmp(sig.data(), f.signature.data(), f.signature.size()) == 0,
+            "floor signature differs from the reference token's")) {
+    alloc_probe probe;
+    for (auto _ : state) {
+      bool ok = once();
+      benchmark::DoNotOptimize(ok);
+    }
+    probe.report(state);
+  }
+  EVP_MD_CTX_free(ctx);
+  EVP_MD_free(md);
+}
+BENCHMARK_CAPTURE(floor_sign, RS256, jwt::alg::rs256)->Name("floor/sign/RS256");
 
 // ---- hmac_method/*: candidate ways to run a pre-keyed HMAC-SHA256 over the HS256 signing input.
 
