@@ -3,6 +3,8 @@
 // RFC 9421 verifier, and a method written outside the library plugged into the authenticator.
 #include "tessera/http/credential_methods.hpp"
 
+#include <cstdlib>
+#include <new>
 #include <string>
 
 #include "http/challenges.hpp"
@@ -11,6 +13,30 @@
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/http/authenticator.hpp"
 #include "tessera/request_signing/http_message_signatures.hpp"
+
+// Counts heap allocations made by the current thread while counting is switched on (this file
+// owns the server suite's operator new). Sanitizers own operator new themselves, so under them
+// the counting test is skipped.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TESSERA_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TESSERA_TEST_SANITIZED 1
+#endif
+#endif
+namespace {
+thread_local bool count_allocs = false;
+thread_local long allocs = 0;
+}  // namespace
+#ifndef TESSERA_TEST_SANITIZED
+void* operator new(std::size_t n) {
+  if (count_allocs) ++allocs;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 using namespace tessera;
 using http_fixture::challenges;
@@ -222,4 +248,38 @@ TEST_CASE("signed_bearer over an RFC 9421 verifier: keyid is the client id, boun
   CHECK(cause(bad_token) == errc::token_malformed);
   bad_token.set_header("Authorization", bearer);
   CHECK(cause(bad_token) == errc{});
+}
+
+TEST_CASE("a principal's scope list is allocated once, however many scopes the credential holds", "[http][credential_methods]") {
+#ifdef TESSERA_TEST_SANITIZED
+  TESSERA_SKIP("allocation counting needs the test's own operator new, which sanitizers replace");
+#endif
+  // Allocations of one authentication with a single scope and with nine: the same count when the
+  // list is sized once (a list grown scope by scope reallocates at 1, 2, 4 and 8).
+  world w;
+  const std::vector<std::string> nine{"a:1", "b:2", "c:3", "d:4", "e:5", "f:6", "g:7", "h:8", "i:9"};
+  auto keys = http::api_key_method(w.keys);
+  auto tokens = http::bearer_method(w.tokens, {.tenant = "tid"});
+  const auto key_req = [&](const std::vector<std::string>& scopes, const char* id) {
+    return make_request("GET", "/", {{"ApiKey", w.key("org_1", scopes, id)}});
+  };
+  const auto token_req = [&](const std::vector<std::string>& scopes) {
+    return make_request("GET", "/", {{"Authorization", "Bearer " + w.token({{"tid", "t-1"}, {"scope", scopes}})}});
+  };
+  const auto count = [](auto&& run) {
+    allocs = 0;
+    count_allocs = true;
+    auto p = run();
+    count_allocs = false;
+    REQUIRE(p);
+    return allocs;
+  };
+  const auto one_key = key_req({"a:1"}, "key_one"), nine_keys = key_req(nine, "key_two");
+  const auto one_tok = token_req({"a:1"}), nine_tok = token_req(nine);
+  (void)keys.authenticate(one_key, "org_1");  // warm up this thread's HMAC and parser state
+  (void)tokens.authenticate(one_tok, std::nullopt);
+  CHECK(count([&] { return keys.authenticate(nine_keys, "org_1"); }) ==
+        count([&] { return keys.authenticate(one_key, "org_1"); }));
+  CHECK(count([&] { return tokens.authenticate(nine_tok, std::nullopt); }) ==
+        count([&] { return tokens.authenticate(one_tok, std::nullopt); }));
 }

@@ -186,6 +186,7 @@ class api_key_header {
       p.kind = kind;
       p.subject = std::string(verified->key_id());
       p.tenant = std::string(verified->tenant());
+      p.scopes.reserve(verified->scopes().size());  // one allocation for the list, whatever its length
       for (auto s : verified->scopes()) p.scopes.emplace_back(s);
       p.key.emplace(std::move(*verified));
       return p;
