@@ -4,10 +4,13 @@ fleet, two server processes sharing one private redis-server (with --redis-cache
 cached locally, invalidated by Redis).
 
     python3 bench/load/load.py --server build/load/examples/tessera-server-org_scoped [--seconds 60]
-                               [--connections 2] [--pairs 10] [--no-fleet] [--json FILE]
+                               [--connections 2] [--pairs 10] [--no-fleet] [--audit-flush-ms 100]
+                               [--json FILE]
 
 The server runs with --unauthenticated-baseline, which adds GET /bench/bare/v2/orgs/{orgId}/orders:
-the handler body of GET /v2/orgs/{orgId}/orders with no authentication. Keys and tokens are made
+the handler body of GET /v2/orgs/{orgId}/orders with no authentication. Its audit trail is
+gathered and written every 100 ms (--audit-flush-ms 100, as a server under load would run it;
+--audit-flush-ms 0 writes each line at once, one system call per authenticated request). Keys and tokens are made
 through the server's own admin and token endpoints. The authenticated run sends eight classes of
 request round robin, each with the one status it must get:
     valid token, GET orders .............. 200     token of another org ............ 403
@@ -48,12 +51,14 @@ TARGET_RATIO, TARGET_RSS_GROWTH = 0.9, 0.05
 class Server:
     """One org-scoped server process on a free 127.0.0.1 port, in its own process group."""
 
+    audit_flush_ms = 100  # --audit-flush-ms of every server started
+
     def __init__(self, binary, workdir, name, extra=(), env=None):
         self.name = name
         self.stderr_path = os.path.join(workdir, name + ".stderr")
         with open(self.stderr_path, "w") as err:
             self.proc = subprocess.Popen([binary, "--port", "0", "--audit-file", os.path.join(workdir, name + ".audit.jsonl"),
-                                          "--unauthenticated-baseline", *extra],
+                                          "--audit-flush-ms", str(Server.audit_flush_ms), "--unauthenticated-baseline", *extra],
                                          stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True,
                                          env={**os.environ, **(env or {})}, preexec_fn=die_with_driver)
         try:
@@ -372,8 +377,11 @@ def main():
     ap.add_argument("--connections", type=int, default=2, help="wrk connections (= threads) in process (default 2)")
     ap.add_argument("--fleet-connections", type=int, default=1, help="wrk connections per fleet server (default 1)")
     ap.add_argument("--no-fleet", action="store_true", help="skip the two-process run on Redis")
+    ap.add_argument("--audit-flush-ms", type=int, default=100,
+                    help="the servers' audit flush interval (0: each line written at once; default 100)")
     ap.add_argument("--json", help="write the figures there too")
     args = ap.parse_args()
+    Server.audit_flush_ms = args.audit_flush_ms
     args.seconds = max(4, min(3600, args.seconds))
     args.pairs = max(1, min(50, args.pairs))
     if shutil.which("wrk") is None:

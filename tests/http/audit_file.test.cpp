@@ -177,6 +177,87 @@ TEST_CASE("file_audit rotates by size and keeps N files", "[http][audit][file]")
   CHECK(single.written() == 30);
 }
 
+TEST_CASE("file_audit with flush_interval gathers lines and writes them together, rotation unchanged",
+          "[http][audit][file]") {
+  temp_dir dir;
+  const auto path = dir.file("audit.jsonl");
+  const std::size_t line_size = http::audit_json_line(stock_change("event 0000")).size();
+  constexpr int total = 200;
+  {
+    // An interval far longer than the test: lines reach the file only through flush() and the
+    // destructor.
+    http::file_audit audit({.path = path, .max_file_bytes = 4096, .keep = 100,
+                            .flush_interval = std::chrono::hours(1)});
+    for (int i = 0; i < total / 2; ++i) {
+      char reason[16];
+      std::snprintf(reason, sizeof reason, "event %04d", i);
+      audit.record(stock_change(reason));
+    }
+    CHECK(audit.written() == 0);
+    CHECK(lines_of(path).empty());
+    audit.flush();
+    CHECK(audit.written() == total / 2);
+    for (int i = total / 2; i < total; ++i) {
+      char reason[16];
+      std::snprintf(reason, sizeof reason, "event %04d", i);
+      audit.record(stock_change(reason));
+    }
+    CHECK(audit.written() == total / 2);
+    CHECK(audit.dropped() == 0);
+  }  // the destructor writes the second half
+  // Every line, in order, each file within the bound, rotated where one line at a time rotates.
+  const std::size_t per_file = 4096 / line_size;
+  std::vector<int> seen;
+  for (std::size_t k = 100; k >= 1; --k) {
+    const std::string f = path + "." + std::to_string(k);
+    if (!fs::exists(f)) continue;
+    CHECK(fs::file_size(f) <= 4096);
+    CHECK(fs::file_size(f) == per_file * line_size);
+    for (const auto& j : parsed(f)) seen.push_back(std::stoi(j["reason"].get<std::string>().substr(6)));
+  }
+  CHECK(fs::file_size(path) <= 4096);
+  for (const auto& j : parsed(path)) seen.push_back(std::stoi(j["reason"].get<std::string>().substr(6)));
+  REQUIRE(seen.size() == total);
+  for (int i = 0; i < total; ++i) CHECK(seen[static_cast<std::size_t>(i)] == i);
+}
+
+TEST_CASE("file_audit with flush_interval writes within the interval, and bounds what waits", "[http][audit][file]") {
+  temp_dir dir;
+  SECTION("the sink's thread writes a line within a few intervals, without flush()") {
+    const auto path = dir.file("audit.jsonl");
+    http::file_audit audit({.path = path, .flush_interval = std::chrono::milliseconds(20)});
+    audit.record(stock_change("soon"));
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (audit.written() == 0 && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(audit.written() == 1);
+    auto events = parsed(path);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0]["reason"] == "soon");
+  }
+  SECTION("lines beyond max_pending_bytes are dropped and counted, the rest written") {
+    const auto path = dir.file("bounded.jsonl");
+    const std::size_t line_size = http::audit_json_line(stock_change("x")).size();
+    http::file_audit audit({.path = path, .flush_interval = std::chrono::hours(1), .max_pending_bytes = line_size * 10});
+    for (int i = 0; i < 25; ++i) audit.record(stock_change("x"));
+    CHECK(audit.dropped() == 15);
+    REQUIRE(audit.sync());  // sync() writes what waits, then asks the disk to keep it
+    CHECK(audit.written() == 10);
+    CHECK(parsed(path).size() == 10);
+    audit.record(stock_change("x"));  // room again once written
+    audit.flush();
+    CHECK(audit.written() == 11);
+  }
+  SECTION("a folder for a path: the gathered lines are dropped and counted when written") {
+    http::file_audit audit({.path = dir.path.string(), .flush_interval = std::chrono::hours(1)});
+    audit.record(stock_change("a"));
+    audit.record(stock_change("b"));
+    audit.flush();
+    CHECK(audit.written() == 0);
+    CHECK(audit.dropped() == 2);
+  }
+}
+
 TEST_CASE("file_audit bounds every field, cutting UTF-8 only between characters", "[http][audit][file]") {
   temp_dir dir;
   const auto path = dir.file("audit.jsonl");
@@ -214,7 +295,11 @@ TEST_CASE("file_audit bounds every field, cutting UTF-8 only between characters"
 TEST_CASE("file_audit from several threads: whole lines, none lost", "[http][audit][file][concurrency]") {
   temp_dir dir;
   const auto path = dir.file("audit.jsonl");
-  http::file_audit audit({.path = path, .max_file_bytes = 64 * 1024, .keep = 100, .max_wait = std::chrono::seconds(10)});
+  // At once, and gathered by the sink's thread while the recording threads run.
+  const auto interval = GENERATE(std::chrono::milliseconds(0), std::chrono::milliseconds(1));
+  CAPTURE(interval.count());
+  http::file_audit audit({.path = path, .max_file_bytes = 64 * 1024, .keep = 100, .max_wait = std::chrono::seconds(10),
+                          .flush_interval = interval});
   constexpr int threads = 4, each = 500;
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
@@ -228,6 +313,7 @@ TEST_CASE("file_audit from several threads: whole lines, none lost", "[http][aud
       }
     });
   for (auto& th : pool) th.join();
+  audit.flush();
   CHECK(audit.written() == threads * each);
   CHECK(audit.dropped() == 0);
   CHECK(audit.rotations() > 0);

@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
   roles.include_all("ApiOwner").include("CommerceUser", "ApiUser").include("XAdmin", "XRead");
   authz::token_bucket_limiter limiter(1.0, 10.0);  // per user: 10 at once, then one a second
 
-  http::file_audit audit({.path = opt.audit_file});
+  http::file_audit audit({.path = opt.audit_file, .flush_interval = opt.audit_flush});
   http::authenticator_options api_opts;
   api_opts.roles = &roles;
   api_opts.errors.retry_after_seconds = limiter.retry_after_seconds();

@@ -5,6 +5,7 @@
 #include <tessera/adapters/httplib.hpp>
 #include <tessera/http.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,10 +18,13 @@
 
 namespace servers {
 
-// The command line: --port N (0: any free port) and --audit-file PATH (JSON lines).
+// The command line: --port N (0: any free port), --audit-file PATH (JSON lines) and
+// --audit-flush-ms N (0, the default: each audit line written at once; N: lines gathered and
+// written every N ms, at most N ms of them lost in a crash).
 struct options {
   int port = 0;
   std::string audit_file = "audit.jsonl";
+  std::chrono::milliseconds audit_flush{0};
   bool fast_hashing = false;  // --fast-hashing: cheap scrypt, for load runs and tests only
 };
 
@@ -30,9 +34,10 @@ inline options parse(int argc, char** argv) {
     const std::string_view a = argv[i];
     if (a == "--port" && i + 1 < argc) o.port = std::atoi(argv[++i]);
     else if (a == "--audit-file" && i + 1 < argc) o.audit_file = argv[++i];
+    else if (a == "--audit-flush-ms" && i + 1 < argc) o.audit_flush = std::chrono::milliseconds(std::atoi(argv[++i]));
     else if (a == "--fast-hashing") o.fast_hashing = true;
     else {
-      std::fprintf(stderr, "usage: %s [--port N] [--audit-file PATH] [--fast-hashing]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--audit-file PATH] [--audit-flush-ms N] [--fast-hashing]\n", argv[0]);
       std::exit(2);
     }
   }

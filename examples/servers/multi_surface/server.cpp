@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   if (!bootstrap) return 1;
 
   // ---- Authenticators: one audit trail; the JWT and API-key surfaces differ only in errors ----
-  http::file_audit audit({.path = opt.audit_file});
+  http::file_audit audit({.path = opt.audit_file, .flush_interval = opt.audit_flush});
   const http::claim_names token_claims{.tenant = "tenant"};
   http::authenticator_options jwt_opts;
   jwt_opts.token_tenant_mismatch = errc::wrong_tenant;  // 401, like an API key of another tenant

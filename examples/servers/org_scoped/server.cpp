@@ -214,7 +214,7 @@ int serve(const settings& cfg, sigset_t stop, stores<S...> st) {
                  {.workers = 2, .retry = retry, .request_timeout = 2s, .poll_interval = 50ms});
 
   // ---- One authenticator, idempotency, audit ------------------------------------------------
-  http::file_audit audit({.path = opt.audit_file});
+  http::file_audit audit({.path = opt.audit_file, .flush_interval = opt.audit_flush});
   http::authenticator auth(audit, http::no_rate_limit{}, {}, http::bearer_method(tokens, {.tenant = "org_id"}),
                            http::api_key_method(*key_verifier));
   http::idempotency<IdempotencyStore> orders_once(idempotency_keys, {.body_field = "external_reference"});

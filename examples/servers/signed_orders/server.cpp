@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   auto bootstrap = admin_generator->issue(admin_keys, {.tenant = "operator", .scopes = {"partners:admin"}, .key_id = "bootstrap"});
   if (!bootstrap) return 1;
 
-  http::file_audit audit({.path = opt.audit_file});
+  http::file_audit audit({.path = opt.audit_file, .flush_interval = opt.audit_flush});
   http::authenticator orders_auth(audit, http::no_rate_limit{}, {}, http::signed_request_method(tokens, signatures));
   http::authenticator orders_rfc9421_auth(audit, http::no_rate_limit{}, {},
                                           http::signed_request_method(tokens, message_signatures));
