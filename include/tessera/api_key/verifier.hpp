@@ -13,10 +13,12 @@
 // Tenant binding comes straight after the lookup, before revocation and expiry: a key used on
 // another tenant's path always gets wrong_tenant, so the caller learns nothing about whether
 // the key is valid, revoked or expired where it does belong.
-// The verify path allocates once, and only on success: parsing uses views, the digest is
+// The verify path does not allocate when the record's fields fit in verified_key::inline_bytes,
+// and allocates once (only on success) when they do not: parsing uses views, the digest is
 // computed into a fixed buffer with a pre-keyed HMAC, the store lends its record under a read
-// lock, and the verified_key copies the fields a handler needs into one string.
+// lock, and the verified_key copies the fields a handler needs into its own buffer.
 
+#include <array>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
@@ -76,9 +78,11 @@ template <key_lookup Store, core::clock Clock>
 class verifier;
 
 // A key that passed every check. Only a verifier makes one. It holds its own copy of what a
-// handler needs from the record (one allocation), not a share of the stored record: sharing
-// meant an atomic reference count per verification, and two cores verifying the same keys then
-// moved those counters' cache lines back and forth (api_key/verify scaled 1.4x on two cores).
+// handler needs from the record, not a share of the stored record: sharing meant an atomic
+// reference count per verification, and two cores verifying the same keys then moved those
+// counters' cache lines back and forth (api_key/verify scaled 1.4x on two cores). The copy lives
+// inside the object when it fits in inline_bytes (key id, tenant, integration and a few scopes),
+// and in one allocation otherwise.
 class verified_key {
  public:
   // The key's scopes, in stored order: an indexable, iterable list of string_views.
@@ -138,14 +142,16 @@ class verified_key {
   };
 
   // Copies the fields of a record: key id, tenant, integration and scopes, then the scopes'
-  // (offset, length) pairs, all in one string.
+  // (offset, length) pairs, all in one buffer (inline when they fit).
   explicit verified_key(const key_record& r) {
     std::size_t n = r.key_id.size() + r.tenant.size() + r.integration.size() + r.scopes.size() * sizeof(span);
     for (const auto& sc : r.scopes) n += sc.size();
-    data_.resize(n);
-    char* p = data_.data();
+    if (n > small_.size()) large_.resize(n);
+    size_ = static_cast<std::uint32_t>(n);
+    char* const base = buffer();
+    char* p = base;
     auto put = [&](std::string_view v) {
-      const span sp{static_cast<std::uint32_t>(p - data_.data()), static_cast<std::uint32_t>(v.size())};
+      const span sp{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(v.size())};
       if (!v.empty()) std::memcpy(p, v.data(), v.size());
       p += v.size();
       return sp;
@@ -156,21 +162,31 @@ class verified_key {
     scopes_at_ = static_cast<std::uint32_t>(n - r.scopes.size() * sizeof(span));
     for (std::size_t i = 0; i < r.scopes.size(); ++i) {
       const span sp = put(r.scopes[i]);
-      std::memcpy(data_.data() + scopes_at_ + i * sizeof(span), &sp, sizeof sp);
+      std::memcpy(base + scopes_at_ + i * sizeof(span), &sp, sizeof sp);
     }
     scope_count_ = static_cast<std::uint32_t>(r.scopes.size());
     expires_at_ = r.expires_at;
     last_used_ = r.last_used.get();
   }
 
-  std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
+  // Where the copied fields are: inline, or in large_ when they did not fit.
+  const char* buffer() const noexcept { return size_ <= small_.size() ? small_.data() : large_.data(); }
+  char* buffer() noexcept { return size_ <= small_.size() ? small_.data() : large_.data(); }
+  std::string_view slice(span s) const noexcept { return {buffer() + s.off, s.len}; }
   std::string_view scope_at(std::size_t i) const noexcept {
     span sp;
-    std::memcpy(&sp, data_.data() + scopes_at_ + i * sizeof(span), sizeof sp);
+    std::memcpy(&sp, buffer() + scopes_at_ + i * sizeof(span), sizeof sp);
     return slice(sp);
   }
 
-  std::string data_;
+ public:
+  // Bytes of key id, tenant, integration and scopes (8 more per scope) held without allocating.
+  static constexpr std::size_t inline_bytes = 120;
+
+ private:
+  std::array<char, inline_bytes> small_{};  // the fields, when they fit (size_ <= inline_bytes)
+  std::string large_;                     // the fields otherwise
+  std::uint32_t size_ = 0;
   span key_id_, tenant_, integration_;
   std::uint32_t scopes_at_ = 0, scope_count_ = 0;
   std::optional<sys_seconds> expires_at_, last_used_;
