@@ -203,6 +203,19 @@ inline bool check(benchmark::State& state, bool ok, const char* what) {
   return ok;
 }
 
+// Times a floor's one call, `once` (returning whether it held), when the one-off check before it
+// passed: a floor that cannot do its work is reported as an error, not timed.
+template <class Once>
+void time_floor(benchmark::State& state, bool holds, const char* failure, Once& once) {
+  if (!check(state, holds, failure)) return;
+  alloc_probe probe;
+  for (auto _ : state) {
+    bool ok = once();
+    benchmark::DoNotOptimize(ok);
+  }
+  probe.report(state);
+}
+
 // The HMAC floor: the fastest non-deprecated pre-keyed HMAC-SHA2 that the hmac_method/*
 // benchmarks (floors.bench.cpp) found on OpenSSL 3.0: RFC 2104 on the EVP digest API, with the
 // inner (key ⊕ ipad) and outer (key ⊕ opad) digest states absorbed once and copied per message

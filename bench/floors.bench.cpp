@@ -68,14 +68,7 @@ void floor_asym(benchmark::State& state, jwt::alg a) {
       return false;
     return EVP_DigestVerify(ctx, sig.data(), sig.size(), msg, msg_len) == 1;
   };
-  if (check(state, once(), "floor signature does not verify")) {
-    alloc_probe probe;
-    for (auto _ : state) {
-      bool ok = once();
-      benchmark::DoNotOptimize(ok);
-    }
-    probe.report(state);
-  }
+  tessera_bench::time_floor(state, once(), "floor signature does not verify", once);
   EVP_MD_CTX_free(ctx);
   EVP_MD_free(md);
 }
@@ -103,15 +96,8 @@ void floor_sign(benchmark::State& state, jwt::alg a) {
     std::size_t len = sig.size();
     return EVP_DigestSign(ctx, sig.data(), &len, msg, msg_len) == 1 && len == f.signature.size();
   };
-  if (check(state, once() && std::memcmp(sig.data(), f.signature.data(), f.signature.size()) == 0,
-            "floor signature differs from the reference token's")) {
-    alloc_probe probe;
-    for (auto _ : state) {
-      bool ok = once();
-      benchmark::DoNotOptimize(ok);
-    }
-    probe.report(state);
-  }
+  tessera_bench::time_floor(state, once() && std::memcmp(sig.data(), f.signature.data(), f.signature.size()) == 0,
+                            "floor signature differs from the reference token's", once);
   EVP_MD_CTX_free(ctx);
   EVP_MD_free(md);
 }

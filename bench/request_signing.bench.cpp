@@ -249,14 +249,7 @@ void floor_rfc9421(benchmark::State& state, httpsig::algorithm alg) {
     return EVP_DigestVerifyInit(vctx, nullptr, nullptr, nullptr, pk) == 1 &&
            EVP_DigestVerify(vctx, sig.data(), sig.size(), reinterpret_cast<const unsigned char*>(base.data()), base.size()) == 1;
   };
-  if (check(state, once(), "RFC 9421 floor does not verify")) {
-    alloc_probe probe;
-    for (auto _ : state) {
-      bool ok = once();
-      benchmark::DoNotOptimize(ok);
-    }
-    probe.report(state);
-  }
+  tessera_bench::time_floor(state, once(), "RFC 9421 floor does not verify", once);
   EVP_MD_CTX_free(vctx);
   EVP_MD_CTX_free(dctx);
   EVP_MD_free(sha256);

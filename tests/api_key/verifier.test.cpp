@@ -16,30 +16,11 @@
 #include <vector>
 
 #include "tessera/api_key/generator.hpp"
+#include "support/alloc_counter.hpp"
 #include "support/catch.hpp"
 
-// Counts heap allocations made by the current thread while counting is switched on. Sanitizers
-// own operator new themselves, so under them the counting test is skipped.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TESSERA_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TESSERA_TEST_SANITIZED 1
-#endif
-#endif
-namespace {
-thread_local bool count_allocs = false;
-thread_local long allocs = 0;
-}  // namespace
-#ifndef TESSERA_TEST_SANITIZED
-void* operator new(std::size_t n) {
-  if (count_allocs) ++allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+// This file owns its test executable's allocation counter (support/alloc_counter.hpp).
+using alloc_counter::allocs;
 
 using namespace tessera;
 using namespace std::chrono_literals;
@@ -374,9 +355,9 @@ TEST_CASE("a verification allocates only for fields beyond the inline buffer, an
   const auto count = [&](auto&& run) {
     long ok = 0;
     allocs = 0;
-    count_allocs = true;
+    alloc_counter::counting = true;
     for (int i = 0; i < 200; ++i) ok += run() ? 1 : 0;
-    count_allocs = false;
+    alloc_counter::counting = false;
     return std::pair{ok, allocs};
   };
   CHECK(count([&] { return f.ver.verify(key, "org_1").has_value() && f.ver.verify_request(headers, "org_1").has_value(); }) ==

@@ -3,40 +3,18 @@
 // RFC 9421 verifier, and a method written outside the library plugged into the authenticator.
 #include "tessera/http/credential_methods.hpp"
 
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "http/challenges.hpp"
 #include "http/fixtures.hpp"
+#include "support/alloc_counter.hpp"
 #include "support/catch.hpp"
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/http/authenticator.hpp"
 #include "tessera/request_signing/http_message_signatures.hpp"
 
-// Counts heap allocations made by the current thread while counting is switched on (this file
-// owns the server suite's operator new). Sanitizers own operator new themselves, so under them
-// the counting test is skipped.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TESSERA_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TESSERA_TEST_SANITIZED 1
-#endif
-#endif
-namespace {
-thread_local bool count_allocs = false;
-thread_local long allocs = 0;
-}  // namespace
-#ifndef TESSERA_TEST_SANITIZED
-void* operator new(std::size_t n) {
-  if (count_allocs) ++allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+// This file owns its test executable's allocation counter (support/alloc_counter.hpp).
+using alloc_counter::allocs;
 
 using namespace tessera;
 using http_fixture::challenges;
@@ -269,9 +247,9 @@ TEST_CASE("a principal's scope list is allocated once, however many scopes the c
   };
   const auto count = [](auto&& run) {
     allocs = 0;
-    count_allocs = true;
+    alloc_counter::counting = true;
     auto p = run();
-    count_allocs = false;
+    alloc_counter::counting = false;
     REQUIRE(p);
     return allocs;
   };

@@ -5,40 +5,18 @@
 #include "tessera/jwt/detail/parse.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <new>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "support/alloc_counter.hpp"
 #include "support/catch.hpp"
 #include "jwt/fixtures.hpp"
 
-// Counts heap allocations made by the current thread while counting is switched on (this file
-// owns the jwt suite's operator new). Sanitizers own operator new themselves, so under them the
-// counting test is skipped.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TESSERA_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TESSERA_TEST_SANITIZED 1
-#endif
-#endif
-namespace {
-thread_local bool count_allocs = false;
-thread_local long allocs = 0;
-}  // namespace
-#ifndef TESSERA_TEST_SANITIZED
-void* operator new(std::size_t n) {
-  if (count_allocs) ++allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+// This file owns its test executable's allocation counter (support/alloc_counter.hpp).
+using alloc_counter::allocs;
 
 using namespace tessera;
 using namespace jwt_test;
@@ -422,9 +400,9 @@ TEST_CASE("a string list is allocated once, however many items it holds", "[jwt]
   for (const char* claim : {"scope", "scp"}) {
     INFO(claim);
     allocs = 0;
-    count_allocs = true;
+    alloc_counter::counting = true;
     auto list = t.claim_strings(claim);
-    count_allocs = false;
+    alloc_counter::counting = false;
     REQUIRE(list);
     CHECK(list->size() == 9);
     CHECK(allocs == 1);
