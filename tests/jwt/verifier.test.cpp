@@ -6,9 +6,11 @@
 #include "tessera/jwt/verifier.hpp"
 
 #include <nlohmann/json.hpp>
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "support/catch.hpp"
 #include "jwt/fixtures.hpp"
@@ -344,4 +346,34 @@ TEST_CASE("extreme grace and leeway values neither overflow nor reach past core:
   const auto ancient = hs_token(claims_at(R"("exp":)" + num(t0 - core::max_duration.count())));
   CHECK(strict.verify_allowing_expiry(ancient, seconds::max()).error() == errc::refresh_window_passed);
   CHECK(strict.verify_allowing_expiry(ancient, core::max_duration + 1s).error() == errc::refresh_window_passed);
+}
+
+TEST_CASE("tokens of many kids in turn: each header's remembered fields stay its own", "[jwt][verifier]") {
+  // Each thread remembers the headers it parsed (a set-associative table of 128). With 300 kids
+  // in turn, headers collide in their sets and replace one another; every token must still find
+  // its own kid's key, and a token whose signature comes from another kid's key must not verify.
+  jwt::verifier<jwt::kid_key_set, fixed_clock> v(lax_rules(), fixed_clock{});
+  constexpr int kids = 300;
+  std::vector<jwt::signing_key> signers;
+  for (int i = 0; i < kids; ++i) {
+    std::array<std::uint8_t, 32> secret{};
+    for (std::size_t b = 0; b < secret.size(); ++b) secret[b] = static_cast<std::uint8_t>(i * 31 + static_cast<int>(b) * 7 + 1);
+    const std::string kid = "kid-" + std::to_string(i);
+    signers.push_back(jwt::signing_key::hmac(jwt::alg::hs256, secret, kid).value());
+    v.keys().put(signers.back().verification().value());
+  }
+  auto token = [&](int kid, int key) {
+    return make_token(R"({"alg":"HS256","kid":"kid-)" + std::to_string(kid) + R"(","typ":"JWT"})", valid_claims(),
+                      signers[static_cast<std::size_t>(key)]);
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kids; ++i) {
+      const int j = (i * 7 + round) % kids;  // a different order each round
+      INFO("kid " << j << ", round " << round);
+      auto good = v.verify(token(j, j));
+      REQUIRE(good);
+      CHECK(good->kid() == "kid-" + std::to_string(j));
+      CHECK(v.verify(token(j, (j + 1) % kids)).error() == errc::bad_signature);
+    }
+  }
 }

@@ -125,18 +125,25 @@ struct thread_state {
   std::array<claim_item, max_flat_items> flat;
   // Memo of headers parsed on this thread (tokens of one issuer and key share their header; a key
   // set with many keys in use has many): the exact base64url text and what it parsed to, in a
-  // direct-mapped table indexed by a hash of the text. Only crit-free headers are memoised.
+  // two-way set-associative table indexed by a hash of the text, the way used less recently
+  // replaced. 128 entries, so that traffic over dozens of kids parses each header once (with
+  // 16, 64 kids in turn missed every time). Only crit-free headers of at most 192 characters,
+  // with a kid of at most 128 bytes and a typ of at most 32, are memoised (about 46 KiB a thread).
   struct header_memo {
     std::size_t len = 0;
-    char text[256];
+    char text[192];
     jwt::alg algorithm{};
     bool has_kid = false;
     std::uint16_t kid_len = 0, typ_len = 0;
-    char kid[256];
-    char typ[64];
+    char kid[128];
+    char typ[32];
   };
-  static constexpr std::size_t memo_count = 16;  // a power of two
-  std::array<header_memo, memo_count> memo;
+  struct header_memo_set {
+    std::array<header_memo, 2> way;
+    std::uint8_t victim = 0;  // the way to replace next: the one used less recently
+  };
+  static constexpr std::size_t memo_sets = 64;  // a power of two
+  std::array<header_memo_set, memo_sets> memo;
   bool ready = false;
 };
 
@@ -197,8 +204,11 @@ template <bool Unencoded = false>
 inline result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept {
   thread_state* st = state();
   if (!st) return unexpected{errc::internal_error};
-  auto& m = st->memo[std::hash<std::string_view>{}(b64) & (thread_state::memo_count - 1)];
-  if (m.len != 0 && m.len == b64.size() && std::memcmp(m.text, b64.data(), b64.size()) == 0) {
+  auto& set = st->memo[std::hash<std::string_view>{}(b64) & (thread_state::memo_sets - 1)];
+  for (std::uint8_t w = 0; w < 2; ++w) {
+    const auto& m = set.way[w];
+    if (m.len == 0 || m.len != b64.size() || std::memcmp(m.text, b64.data(), b64.size()) != 0) continue;
+    set.victim = static_cast<std::uint8_t>(1 - w);
     // Built in the result itself: a copy would reload, 16 bytes at a time, what was just stored.
     return result<header_fields>(core::from_call, [&]() noexcept {
       header_fields h;
@@ -208,6 +218,7 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
       return h;
     });
   }
+  auto& m = set.way[set.victim];
   auto obj = decode_object(b64, st->header_buf, st->header_parser);
   if (!obj) return unexpected{obj.error()};
   header_fields h;
@@ -266,7 +277,8 @@ inline result<header_fields> parse_header(std::string_view b64, std::span<const 
   } else if (!h.b64) {
     return unexpected{errc::token_malformed};
   } else if (h.cty.empty() && b64.size() <= sizeof m.text && (!h.kid || h.kid->size() <= sizeof m.kid) && h.typ.size() <= sizeof m.typ) {
-    // Memoise this header for the next token on this thread.
+    // Memoise this header for the next token on this thread, in the way used less recently.
+    set.victim = static_cast<std::uint8_t>(1 - set.victim);
     m.len = 0;
     std::memcpy(m.text, b64.data(), b64.size());
     m.algorithm = h.algorithm;
