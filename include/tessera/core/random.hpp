@@ -58,6 +58,7 @@ struct public_random_pool {
 // forked child discards what its parent drew (pthread_atfork), so the two never hand out the
 // same bytes.
 inline result<void> random_fill_public(std::span<std::uint8_t> out) noexcept {
+  if (out.empty()) return ok();  // an empty span may have no pointer at all
   static const bool fork_hook = pthread_atfork(nullptr, nullptr, &detail::note_fork_in_child) == 0;
   if (!fork_hook || out.size() > 64) return random_fill(out);
   thread_local detail::public_random_pool pool;
