@@ -194,7 +194,7 @@ class file_audit {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    write_lines_locked(line, 1);
+    write_lines_locked(line);
   }
 
   // Writes the lines gathered so far (with flush_interval; otherwise there are none).
@@ -205,11 +205,9 @@ class file_audit {
       if (pending_.empty()) return;
       batch_.swap(pending_);
     }
-    std::size_t lines = 0;
-    for (char c : batch_) lines += c == '\n';
     {
       std::lock_guard lock(mu_);
-      write_lines_locked(batch_, lines);
+      write_lines_locked(batch_);
     }
     batch_.clear();  // keeps its capacity for the next batch
   }
@@ -281,21 +279,22 @@ class file_audit {
     }
   }
 
-  // Writes `lines` whole JSON lines (each ending in '\n'; '\n' appears nowhere else in a line),
+  // Writes whole JSON lines (each ending in '\n'; '\n' appears nowhere else in a line),
   // rotating between two lines whenever the next would take the file past max_file_bytes, with
   // one write(2) per run of lines that fits (lock held). Counts each line written or dropped.
-  void write_lines_locked(std::string_view text, std::size_t lines) noexcept {
+  void write_lines_locked(std::string_view text) noexcept {
     std::size_t at = 0;
     while (at < text.size()) {
       std::size_t next = text.find('\n', at);
       next = next == std::string_view::npos ? text.size() : next + 1;
-      if (fd_ < 0 && !open_locked()) {
-        dropped_.fetch_add(lines, std::memory_order_relaxed);
+      if (fd_ < 0 && !open_locked()) {  // this line and every one after it
+        const auto rest = text.substr(at);
+        dropped_.fetch_add(static_cast<std::uint64_t>(std::count(rest.begin(), rest.end(), '\n')),
+                           std::memory_order_relaxed);
         return;
       }
       if (size_ > 0 && size_ + (next - at) > opts_.max_file_bytes && !rotate_locked()) {
         dropped_.fetch_add(1, std::memory_order_relaxed);  // this line; the next may find the file again
-        --lines;
         at = next;
         continue;
       }
@@ -311,7 +310,6 @@ class file_audit {
       if (broken_line_ && write_all("\n")) broken_line_ = false;  // end the fragment a failed write left
       const bool ok = !broken_line_ && write_all(text.substr(at, end - at));
       (ok ? written_ : dropped_).fetch_add(count, std::memory_order_relaxed);
-      lines -= count;
       at = end;
     }
   }
