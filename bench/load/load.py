@@ -23,7 +23,9 @@ pair (median, middle half from the 25th to the 75th percentile, and spread), p50
 transport errors, and the servers' resident memory after warm-up and at the end.
 
 `seconds` is the in-process run's traffic time (authenticated and bare together); the fleet run
-gets a third of it. Everything listens on 127.0.0.1; servers and redis-server are stopped on the
+gets two thirds of it, in as many pairs. A server and its wrk are pinned to one CPU (in the
+fleet, each instance to a CPU of its own), so that the scheduler does not place them anew in
+every run. Everything listens on 127.0.0.1; servers and redis-server are stopped on the
 way out, whatever happens. Python's standard library only; exit status 1 on any wrong verdict,
 5xx or transport error.
 """
@@ -53,14 +55,14 @@ class Server:
 
     audit_flush_ms = 100  # --audit-flush-ms of every server started
 
-    def __init__(self, binary, workdir, name, extra=(), env=None):
-        self.name = name
+    def __init__(self, binary, workdir, name, extra=(), env=None, cpu=None):
+        self.name, self.cpu = name, cpu
         self.stderr_path = os.path.join(workdir, name + ".stderr")
         with open(self.stderr_path, "w") as err:
             self.proc = subprocess.Popen([binary, "--port", "0", "--audit-file", os.path.join(workdir, name + ".audit.jsonl"),
                                           "--audit-flush-ms", str(Server.audit_flush_ms), "--unauthenticated-baseline", *extra],
                                          stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True,
-                                         env={**os.environ, **(env or {})}, preexec_fn=die_with_driver)
+                                         env={**os.environ, **(env or {})}, preexec_fn=child_setup(cpu))
         try:
             ready, _, _ = select.select([self.proc.stdout], [], [], 15)
             line = self.proc.stdout.readline() if ready else ""
@@ -95,6 +97,22 @@ class Server:
 def die_with_driver():
     """In a child before exec: SIGTERM when the driver dies (prctl PR_SET_PDEATHSIG), even by SIGKILL."""
     ctypes.CDLL(None).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+
+
+def child_setup(cpu):
+    """The preexec_fn of a child: die_with_driver, and pinned to one CPU when `cpu` is not None."""
+    def setup():
+        die_with_driver()
+        if cpu is not None:
+            os.sched_setaffinity(0, {cpu})
+    return setup
+
+
+def instance_cpus(n):
+    """The CPU for each of n instances (a server and its wrk), round robin over the CPUs this
+    process may use; None each when there is only one."""
+    allowed = sorted(os.sched_getaffinity(0))
+    return [allowed[i % len(allowed)] if len(allowed) > 1 else None for i in range(n)]
 
 
 def stop_group(proc, grace):
@@ -193,13 +211,13 @@ def write_config(path, classes):
         f.write("}\n")
 
 
-def start_wrk(port, config, seconds, connections):
-    """wrk with mixed.lua against one server, one connection per thread."""
+def start_wrk(port, config, seconds, connections, cpu=None):
+    """wrk with mixed.lua against one server, one connection per thread (pinned to `cpu` if given)."""
     env = {**os.environ, "TESSERA_LOAD_CONFIG": config}
     return subprocess.Popen(["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "2s",
                              "--latency", "-s", LUA, f"http://127.0.0.1:{port}"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
-                            preexec_fn=die_with_driver)
+                            preexec_fn=child_setup(cpu))
 
 
 def finish_wrk(proc, seconds):
@@ -218,7 +236,7 @@ def finish_wrk(proc, seconds):
 def run_wrk(servers, config, seconds, connections):
     """One run: a wrk per server, all at once; their results merged (requests/s summed)."""
     cpu = sum(s.cpu_seconds() for s in servers)
-    procs = [start_wrk(s.port, config, seconds, connections) for s in servers]
+    procs = [start_wrk(s.port, config, seconds, connections, s.cpu) for s in servers]
     try:
         parts = [finish_wrk(p, seconds) for p in procs]
     finally:
@@ -336,7 +354,9 @@ def summarise(run):
 
 def in_process(args, workdir):
     """One server process: the authenticated route and the bare one, interleaved."""
-    server = Server(args.server, workdir, "server")
+    # The server and its wrk share one CPU, as each fleet instance does: the scheduler spreading
+    # them over both cores anew in every run made pairs swing from 0.7 to 1.2.
+    server = Server(args.server, workdir, "server", cpu=instance_cpus(1)[0])
     try:
         classes = provision(server.port, server.admin_key)
         return measure("in-process", [server], classes, args.seconds, args.pairs, args.connections, workdir)
@@ -357,15 +377,17 @@ def fleet(args, workdir):
         secrets = {name: base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
                    for name in ("TESSERA_JWT_SECRET", "TESSERA_API_KEY_PEPPER", "TESSERA_WEBHOOK_KEK")}
         try:
-            for name in ("fleet-a", "fleet-b"):  # one deployment: the instances share their secrets
+            # One deployment: the instances share their secrets. Each instance and its wrk share a
+            # CPU of their own (unpinned, pairs swung from 0.6 to 1.8); redis-server is not pinned.
+            for name, cpu in zip(("fleet-a", "fleet-b"), instance_cpus(2)):
                 servers.append(Server(args.server, workdir, name, ["--redis", "127.0.0.1:" + values["port"], "--redis-cache"],
-                                      secrets))
+                                      secrets, cpu))
         except RuntimeError as e:  # e.g. a build without tessera::redis
             print(f"\nfleet: SKIPPED ({e})")
             return None
         classes = provision(servers[0].port, servers[0].admin_key)  # made on A, used on both
-        seconds = max(4, args.seconds // 3)
-        pairs = max(2, args.pairs // 2)
+        seconds = max(4, 2 * args.seconds // 3)
+        pairs = max(2, args.pairs)
         return measure("fleet", servers, classes, seconds, pairs, args.fleet_connections, workdir)
     finally:
         for s in servers:
@@ -377,7 +399,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--server", required=True, help="the tessera-server-org_scoped binary")
     ap.add_argument("--seconds", type=int, default=60, help="in-process traffic time, both kinds together (default 60)")
-    ap.add_argument("--pairs", type=int, default=10, help="authenticated/bare pairs in process, half as many in the fleet (default 10)")
+    ap.add_argument("--pairs", type=int, default=10, help="authenticated/bare pairs, in process and in the fleet (default 10)")
     ap.add_argument("--connections", type=int, default=2, help="wrk connections (= threads) in process (default 2)")
     ap.add_argument("--fleet-connections", type=int, default=1, help="wrk connections per fleet server (default 1)")
     ap.add_argument("--no-fleet", action="store_true", help="skip the two-process run on Redis")
