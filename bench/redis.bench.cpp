@@ -2,7 +2,7 @@
 // state. redis/replay_store/remember, redis/api_key/verify (and .../cached, through a local
 // cache that Redis invalidates), redis/rate_limit/allow,
 // redis/webhook/verify/1KiB (a Standard Webhooks delivery with a new id each time, its replay
-// check in Redis) and redis/authenticate/api_key/rate_limited (http::authenticator on an org
+// check in Redis), floor/redis/set_nx (the replay check's command through hiredis alone) and redis/authenticate/api_key/rate_limited (http::authenticator on an org
 // route: API key from the Redis key store, then the Redis rate limiter), each against a private
 // redis-server on a free loopback port that the benchmark starts itself
 // (tests/redis/redis_fixture.sh) and stops at exit; without redis-server they are skipped with a
@@ -28,6 +28,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <hiredis/hiredis.h>
 
 #include "tessera/api_key/generator.hpp"
 #include "tessera/api_key/store.hpp"
@@ -235,6 +237,40 @@ void redis_replay_remember(benchmark::State& state) {
   replay_remember(state, store, server().pool.get());
 }
 BENCHMARK(redis_replay_remember)->Name("redis/replay_store/remember")->Threads(1)->Threads(2)->UseRealTime();
+
+// The floor of a replay check: hiredis alone, each thread on a connection of its own, sending the
+// command redis::replay_store sends (SET key 1 NX PX ms) and reading its reply, with no pool, no
+// key prefix and no result<T>. Its 1→2 thread scaling is what a blocking client can reach on this
+// machine, where redis-server shares the cores with the client threads.
+void floor_redis_set_nx(benchmark::State& state) {
+  if (!have_server(state)) return;
+  const timeval tv{1, 0};
+  std::unique_ptr<redisContext, void (*)(redisContext*)> c(redisConnectWithTimeout("127.0.0.1", server().port, tv), redisFree);
+  if (!check(state, c && c->err == 0 && redisSetTimeout(c.get(), tv) == REDIS_OK, "hiredis cannot connect")) return;
+  const std::string base = "bench:floor-" + std::to_string(state.thread_index()) + "-" +
+                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-";
+  std::string key;
+  std::uint64_t i = 0;
+  bool ok = true;
+  const cpu_probe cpu(state, true);
+  latency_probe lat(state);
+  for (auto _ : state) {
+    key = base;
+    key += std::to_string(i++);
+    lat.record([&] {
+      const char* argv[] = {"SET", key.c_str(), "1", "NX", "PX", "2000"};
+      const std::size_t len[] = {3, key.size(), 1, 2, 2, 4};
+      auto* r = static_cast<redisReply*>(redisCommandArgv(c.get(), 6, argv, len));
+      ok = ok && r != nullptr && r->type == REDIS_REPLY_STATUS;
+      if (r) freeReplyObject(r);
+    });
+  }
+  if (!ok) state.SkipWithError("hiredis SET NX failed");
+  state.SetItemsProcessed(state.iterations());
+  lat.report(state);
+  cpu.report(state);
+}
+BENCHMARK(floor_redis_set_nx)->Name("floor/redis/set_nx")->Threads(1)->Threads(2)->UseRealTime();
 
 // 64 API keys in a Redis key store (with a local cache when `cached`) and a verifier over it.
 struct api_key_redis_fixture {
