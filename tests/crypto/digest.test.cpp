@@ -5,8 +5,10 @@
 
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "support/catch.hpp"
+#include "support/ossl_alloc_counter.hpp"
 #include "tessera/core/hex.hpp"
 
 using namespace tessera;
@@ -113,4 +115,29 @@ TEST_CASE("a finished hasher refuses to finish again", "[crypto][digest]") {
   CHECK(again.error() == errc::crypto_failure);
   crypto::hasher empty(hash_alg::sha384);
   CHECK(hex_of(empty.finish()) == hex_of(crypto::digest(hash_alg::sha384, "")));
+}
+
+// OpenSSL 3.0 allocates a hash state on every EVP_DigestInit_ex2 (the floor of bench/ pays it
+// too); a one-shot digest must cost no more than that: no EVP_MD_CTX of its own.
+TEST_CASE("one-shot digests make one OpenSSL allocation each after a thread's first of each hash", "[crypto][digest]") {
+  REQUIRE(ossl_alloc_counter::installed);
+  const auto all = {hash_alg::sha256, hash_alg::sha384, hash_alg::sha512};
+  for (auto h : all) REQUIRE(crypto::digest(h, "warm"));
+  bool ok = true;
+  ossl_alloc_counter::allocs = 0;
+  ossl_alloc_counter::counting = true;
+  for (int i = 0; i < 50; ++i)
+    for (auto h : all) ok = crypto::digest(h, {msg448, "", msg896}).has_value() && ok;
+  ossl_alloc_counter::counting = false;
+  CHECK(ok);
+  CHECK(ossl_alloc_counter::allocs <= 150);  // 50 rounds of three hashes
+  // The reused contexts start afresh each time, interleaved across hashes and on another thread.
+  CHECK(hex_of(crypto::digest(hash_alg::sha256, "abc")) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2 B.1
+  CHECK(hex_of(crypto::digest(hash_alg::sha512, "abc")) ==
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+        "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");  // FIPS 180-2 C.1
+  result<crypto::digest_value> other = unexpected{errc::internal_error};
+  std::thread([&] { other = crypto::digest(hash_alg::sha256, msg448); }).join();
+  CHECK(hex_of(other) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");  // FIPS 180-2 B.2
 }

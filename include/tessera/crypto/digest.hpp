@@ -33,6 +33,23 @@ inline const EVP_MD* md(hash_alg h) noexcept {
   const auto& a = crypto::detail::algs();
   return h == hash_alg::sha256 ? a.sha256.get() : h == hash_alg::sha384 ? a.sha384.get() : a.sha512.get();
 }
+
+// Each thread keeps one digest context per hash for one-shot digests, initialised again for each
+// digest: after a thread's first digest of a hash, a one-shot digest allocates only the hash
+// state that OpenSSL 3.0 creates on every initialisation (one allocation, where a fresh
+// EVP_MD_CTX costs two, and a cleanse when it is freed).
+inline EVP_MD_CTX* thread_digest_ctx(hash_alg h) noexcept {
+  // As thread_work_ctx in hmac_key.hpp: plain pointers read without a thread_local's wrapper
+  // call; the owners, which free the contexts at thread exit, are touched once.
+  thread_local EVP_MD_CTX* fast[3] = {};
+  EVP_MD_CTX*& f = fast[static_cast<int>(h)];
+  if (f) [[likely]] return f;
+  thread_local crypto::detail::evp_md_ctx_ptr owned[3];
+  auto& c = owned[static_cast<int>(h)];
+  if (!c) c.reset(EVP_MD_CTX_new());
+  f = c.get();
+  return f;
+}
 }  // namespace detail
 
 // A digest or MAC value of up to 64 bytes, held inline (no allocation).
@@ -74,11 +91,17 @@ class hasher {
   bool ok_ = false;
 };
 
-// One-shot digest of the concatenation of the parts.
+// One-shot digest of the concatenation of the parts (on the thread's context for the hash).
 inline result<digest_value> digest(hash_alg h, std::initializer_list<core::bytes_view> parts) noexcept {
-  hasher x(h);
-  for (auto p : parts) x.update(p);
-  return x.finish();
+  EVP_MD_CTX* ctx = detail::thread_digest_ctx(h);
+  bool ok = ctx != nullptr && EVP_DigestInit_ex2(ctx, detail::md(h), nullptr) == 1;
+  for (auto p : parts)
+    if (ok && !p.empty()) ok = EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
+  digest_value d;
+  unsigned len = 0;
+  if (!ok || EVP_DigestFinal_ex(ctx, d.bytes.data(), &len) != 1) return crypto::detail::ossl_fail(errc::crypto_failure);
+  d.size = len;
+  return d;
 }
 // One-shot digest of the bytes.
 inline result<digest_value> digest(hash_alg h, core::bytes_view b) noexcept { return digest(h, {b}); }
