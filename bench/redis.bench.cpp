@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <array>
-#include <csignal>
 #include <ctime>
 #include <atomic>
 #include <cstdio>
@@ -80,7 +79,6 @@ struct redis_fixture {
     }
     if (why_not.empty() && port == 0) why_not = "redis-server did not report a port";
     if (!why_not.empty()) return;
-    std::signal(SIGPIPE, SIG_IGN);  // as a server does: the pool then skips its SIGPIPE guard
     redis::options o;
     o.port = port;
     o.key_prefix = "bench:";

@@ -49,7 +49,6 @@ struct options {
   core::secret password;                              // AUTH password (empty: no AUTH)
   int database = 0;                                   // SELECT this database when not 0
   bool tcp_keepalive = true;                          // SO_KEEPALIVE on TCP connections
-  bool block_sigpipe = true;                          // keep SIGPIPE from the process during I/O (false if it ignores SIGPIPE)
 };
 
 // A pool's counters, for tests, benchmarks and metrics (each read separately, relaxed).
@@ -292,12 +291,16 @@ inline result<void> lease::exec(std::span<command> cmds, std::span<reply> out) n
   if (!ctx_ || broken_ || cmds.size() != out.size() || cmds.empty()) return unexpected{errc::store_unavailable};
   for (auto& c : cmds)
     if (!c.valid()) return unexpected{errc::store_unavailable};
-  detail::sigpipe_guard guard(!pool_ || pool_->opts_.block_sigpipe);
   for (auto& c : cmds) {
     if (redisAppendCommandArgv(ctx_.get(), c.argc(), c.argv(), c.lengths()) != REDIS_OK) {
       broken_ = true;  // part of a batch may sit in the output buffer
       return unexpected{errc::store_unavailable};
     }
+  }
+  // Written here, never by hiredis: a closed connection fails with EPIPE, not SIGPIPE.
+  if (!detail::flush_output(*ctx_)) {
+    broken_ = true;
+    return unexpected{errc::store_unavailable};
   }
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     void* raw = nullptr;

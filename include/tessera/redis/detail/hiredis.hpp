@@ -1,15 +1,19 @@
 #pragma once
 // hiredis plumbing for tessera::redis: owned contexts, timeouts as timevals, a liveness probe
-// for idle connections, and SIGPIPE kept from the process while a socket is written.
+// for idle connections, and commands written without SIGPIPE.
 
 #include <hiredis/hiredis.h>
+#include <hiredis/sds.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/types.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace tessera::redis::detail {
@@ -47,47 +51,28 @@ inline bool still_open(const redisContext& c) noexcept {
   return n == 0;
 }
 
-// Blocks SIGPIPE in the calling thread while it lives, and discards a SIGPIPE raised meanwhile
-// (a write to a socket the server closed), so that a library call never kills the process. A
-// SIGPIPE already pending when it started is left pending. When the process ignores SIGPIPE (as
-// most servers do), such a write only fails with EPIPE, and the guard does nothing: one system
-// call to read the disposition instead of four to block, check and restore.
-class sigpipe_guard {
- public:
-  // Blocks SIGPIPE in this thread (when enabled and not ignored by the process).
-  explicit sigpipe_guard(bool enabled) noexcept {
-    if (!enabled) return;
-    struct sigaction now {};
-    if (::sigaction(SIGPIPE, nullptr, &now) == 0 && !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_IGN) return;
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-    active_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
-  }
-  sigpipe_guard(const sigpipe_guard&) = delete;
-  sigpipe_guard& operator=(const sigpipe_guard&) = delete;
-  // Discards a SIGPIPE raised meanwhile and restores the thread's signal mask.
-  ~sigpipe_guard() {
-    if (!active_) return;
-    if (!was_pending_) {
-      sigset_t pending;
-      sigemptyset(&pending);
-      if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
-        const timespec zero{};
-        while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {
-        }
-      }
+// Sends the commands a context holds (its output buffer) with send(MSG_NOSIGNAL): a write to a
+// connection the server closed fails with EPIPE instead of raising SIGPIPE, whatever the process
+// does with that signal, and costs no system call beyond the writes. False on an I/O error or a
+// send timeout (SO_SNDTIMEO, which the command timeout sets); the context is then marked failed.
+// redisGetReply afterwards finds nothing left to write and only reads.
+inline bool flush_output(redisContext& c) noexcept {
+  while (sdslen(c.obuf) > 0) {
+    const ssize_t n = ::send(c.fd, c.obuf, sdslen(c.obuf), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      c.err = REDIS_ERR_IO;
+      std::snprintf(c.errstr, sizeof c.errstr, "send: errno %d", errno);
+      return false;
     }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    // What is left moves to the front; the buffer is kept for the next command. (With sds.h's
+    // inline functions only: hiredis 0.14 declares the others without C linkage for C++.)
+    const std::size_t left = sdslen(c.obuf) - static_cast<std::size_t>(n);
+    if (left != 0) std::memmove(c.obuf, c.obuf + n, left);
+    sdssetlen(c.obuf, left);
+    c.obuf[left] = '\0';
   }
-
- private:
-  sigset_t pipe_{};
-  sigset_t old_{};
-  bool was_pending_ = false;
-  bool active_ = false;
-};
+  return true;
+}
 
 }  // namespace tessera::redis::detail
