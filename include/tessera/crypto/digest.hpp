@@ -34,13 +34,14 @@ inline const EVP_MD* md(hash_alg h) noexcept {
   return h == hash_alg::sha256 ? a.sha256.get() : h == hash_alg::sha384 ? a.sha384.get() : a.sha512.get();
 }
 
-// Each thread keeps one digest context per hash for one-shot digests, initialised again for each
-// digest: after a thread's first digest of a hash, a one-shot digest allocates only the hash
-// state that OpenSSL 3.0 creates on every initialisation (one allocation, where a fresh
-// EVP_MD_CTX costs two, and a cleanse when it is freed).
+// Each thread keeps one working digest context per hash, for one-shot digests and HMAC tags
+// (hmac_key.hpp), set up afresh by each use (EVP_DigestInit_ex2 or EVP_MD_CTX_copy_ex): after a
+// thread's first use, a digest or tag allocates only the hash state that OpenSSL 3.0 creates on
+// every initialisation or copy, never an EVP_MD_CTX of its own (two allocations and a cleanse).
+// No use calls another while it holds the context.
 inline EVP_MD_CTX* thread_digest_ctx(hash_alg h) noexcept {
-  // As thread_work_ctx in hmac_key.hpp: plain pointers read without a thread_local's wrapper
-  // call; the owners, which free the contexts at thread exit, are touched once.
+  // Plain pointers, constant-initialised, are read without a call to a thread_local's
+  // initialisation wrapper; the owners, which free the contexts at thread exit, are touched once.
   thread_local EVP_MD_CTX* fast[3] = {};
   EVP_MD_CTX*& f = fast[static_cast<int>(h)];
   if (f) [[likely]] return f;

@@ -28,21 +28,6 @@ struct hmac_state {
   std::size_t key_size;
   crypto::detail::evp_md_ctx_ptr inner, outer;  // never updated; only copied from
 };
-
-// Each thread keeps one working digest context per hash, so computing a tag allocates no
-// EVP_MD_CTX (OpenSSL 3.0 still allocates the state inside each copy).
-inline EVP_MD_CTX* thread_work_ctx(hash_alg h) noexcept {
-  // Plain pointers, constant-initialised, are read without a call to a thread_local's
-  // initialisation wrapper; the owners, which free the contexts at thread exit, are touched once.
-  thread_local EVP_MD_CTX* fast[3] = {};
-  EVP_MD_CTX*& f = fast[static_cast<int>(h)];
-  if (f) [[likely]] return f;
-  thread_local crypto::detail::evp_md_ctx_ptr owned[3];
-  auto& c = owned[static_cast<int>(h)];
-  if (!c) c.reset(EVP_MD_CTX_new());
-  f = c.get();
-  return f;
-}
 }  // namespace detail
 
 // An HMAC key bound to one SHA-2 hash. Copies share the keyed state; all members are thread-safe.
@@ -133,7 +118,7 @@ class hmac_key {
     return r;
   }
   bool tag_into(digest_value& d, const core::bytes_view* b, const core::bytes_view* e) const noexcept {
-    EVP_MD_CTX* ctx = detail::thread_work_ctx(state_->alg);
+    EVP_MD_CTX* ctx = detail::thread_digest_ctx(state_->alg);  // no EVP_MD_CTX allocated per tag
     if (!ctx || EVP_MD_CTX_copy_ex(ctx, state_->inner.get()) != 1) return false;
     if (e - b == 1) {
       if (!b->empty() && EVP_DigestUpdate(ctx, b->data(), b->size()) != 1) return false;
