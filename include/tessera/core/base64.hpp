@@ -35,31 +35,6 @@ constexpr std::array<std::int8_t, 256> make_table(const char* alphabet) {
 inline constexpr auto std_table = make_table(std_alphabet);
 inline constexpr auto url_table = make_table(url_alphabet);
 
-inline std::size_t encode(bytes_view in, char* out, const char* alphabet, bool pad) noexcept {
-  const std::uint8_t* p = in.data();
-  std::size_t n = in.size(), o = 0, i = 0;
-  for (; i + 3 <= n; i += 3) {
-    std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
-    out[o++] = alphabet[(v >> 18) & 63];
-    out[o++] = alphabet[(v >> 12) & 63];
-    out[o++] = alphabet[(v >> 6) & 63];
-    out[o++] = alphabet[v & 63];
-  }
-  if (n - i == 1) {
-    std::uint32_t v = std::uint32_t{p[i]} << 16;
-    out[o++] = alphabet[(v >> 18) & 63];
-    out[o++] = alphabet[(v >> 12) & 63];
-    if (pad) { out[o++] = '='; out[o++] = '='; }
-  } else if (n - i == 2) {
-    std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8);
-    out[o++] = alphabet[(v >> 18) & 63];
-    out[o++] = alphabet[(v >> 12) & 63];
-    out[o++] = alphabet[(v >> 6) & 63];
-    if (pad) out[o++] = '=';
-  }
-  return o;
-}
-
 // Four tables per alphabet, each holding a symbol's 6 bits pre-shifted to its place in a 24-bit
 // group, or 0xff000000 for a byte outside the alphabet: a group decodes with four loads and ORs.
 struct shifted_tables {
@@ -153,7 +128,71 @@ __attribute__((target("avx2"))) inline std::size_t decode_blocks_avx2(const unsi
   bad |= _mm256_testz_si256(invalid, invalid) ? 0u : 0xff000000u;
   return i;
 }
+
+// Encodes whole 24-byte blocks with AVX2 while 4 more bytes follow a block (each 128-bit lane
+// loads 16 bytes and uses 12); returns the number of bytes consumed, a multiple of 24, having
+// written 32 symbols for each block. For each 3-byte group a b c, a lane's shuffle gathers
+// b a c b, so that the 16-bit words a:b and b:c hold the group's four 6-bit values at bits 15-10
+// and 9-4, and 11-6 and 5-0; a high and a low multiply by powers of two move each value to its own
+// byte. A value becomes its symbol by adding the offset of its class (A-Z, a-z, 0-9, and the two
+// alphabet-specific symbols), looked up with one byte shuffle.
+__attribute__((target("avx2"))) inline std::size_t encode_blocks_avx2(const std::uint8_t* p, std::size_t n, char* out,
+                                                                     bool url) noexcept {
+  const __m256i gather = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10,  //
+                                          1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+  const __m256i mask_hi = _mm256_set1_epi32(0x0fc0fc00), mul_hi = _mm256_set1_epi32(0x04000040);
+  const __m256i mask_lo = _mm256_set1_epi32(0x003f03f0), mul_lo = _mm256_set1_epi32(0x01000010);
+  // Offset by class: 0 for values 26-51 ('a' - 26), 1-10 for 52-61 ('0' - 52), 11 for 62, 12 for
+  // 63, 13 for 0-25 ('A').
+  const char s62 = static_cast<char>(url ? '-' - 62 : '+' - 62), s63 = static_cast<char>(url ? '_' - 63 : '/' - 63);
+  const __m256i offsets = _mm256_setr_epi8('a' - 26, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, s62, s63, 'A', 0, 0,  //
+                                           'a' - 26, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, s62, s63, 'A', 0, 0);
+  const __m256i c51 = _mm256_set1_epi8(51), c26 = _mm256_set1_epi8(26), c13 = _mm256_set1_epi8(13);
+  std::size_t i = 0;
+  for (; i + 28 <= n; i += 24, out += 32) {
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 12));
+    const __m256i in = _mm256_shuffle_epi8(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1), gather);
+    const __m256i v = _mm256_or_si256(_mm256_mulhi_epu16(_mm256_and_si256(in, mask_hi), mul_hi),
+                                      _mm256_mullo_epi16(_mm256_and_si256(in, mask_lo), mul_lo));
+    const __m256i cls = _mm256_or_si256(_mm256_subs_epu8(v, c51), _mm256_and_si256(_mm256_cmpgt_epi8(c26, v), c13));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_add_epi8(v, _mm256_shuffle_epi8(offsets, cls)));
+  }
+  return i;
+}
 #endif
+
+// Encodes the bytes with the alphabet, padded or not; returns the number of symbols written.
+inline std::size_t encode(bytes_view in, char* out, const char* alphabet, bool pad) noexcept {
+  const std::uint8_t* p = in.data();
+  std::size_t n = in.size(), o = 0, i = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (n >= 28 && cpu_has_avx2()) {  // a JWT's header, claims and signature are all this long
+    i = encode_blocks_avx2(p, n, out, alphabet[62] == '-');
+    o = i / 3 * 4;
+  }
+#endif
+  for (; i + 3 <= n; i += 3) {
+    std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+    out[o++] = alphabet[(v >> 18) & 63];
+    out[o++] = alphabet[(v >> 12) & 63];
+    out[o++] = alphabet[(v >> 6) & 63];
+    out[o++] = alphabet[v & 63];
+  }
+  if (n - i == 1) {
+    std::uint32_t v = std::uint32_t{p[i]} << 16;
+    out[o++] = alphabet[(v >> 18) & 63];
+    out[o++] = alphabet[(v >> 12) & 63];
+    if (pad) { out[o++] = '='; out[o++] = '='; }
+  } else if (n - i == 2) {
+    std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8);
+    out[o++] = alphabet[(v >> 18) & 63];
+    out[o++] = alphabet[(v >> 12) & 63];
+    out[o++] = alphabet[(v >> 6) & 63];
+    if (pad) out[o++] = '=';
+  }
+  return o;
+}
 
 // Decodes unpadded symbols (in.size() % 4 != 1 already checked) into out (large enough).
 // `url` names the alphabet for the AVX2 path (long inputs): base64url, else standard base64.
