@@ -2,8 +2,9 @@
 // state. redis/replay_store/remember, redis/api_key/verify (and .../cached, through a local
 // cache that Redis invalidates), redis/rate_limit/allow,
 // redis/webhook/verify/1KiB (a Standard Webhooks delivery with a new id each time, its replay
-// check in Redis), floor/redis/set_nx (the replay check's command through hiredis alone) and redis/authenticate/api_key/rate_limited (http::authenticator on an org
-// route: API key from the Redis key store, then the Redis rate limiter), each against a private
+// check in Redis), floor/redis/set_nx (the replay check's command through hiredis alone) and
+// redis/authenticate/api_key/rate_limited (http::authenticator on an org route: API key from the
+// Redis key store, then the Redis rate limiter), each against a private
 // redis-server on a free loopback port that the benchmark starts itself
 // (tests/redis/redis_fixture.sh) and stops at exit; without redis-server they are skipped with a
 // message. memory/... rows run the same operations on the in-memory models in the same run.
@@ -27,8 +28,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <hiredis/hiredis.h>
 
 #include "tessera/api_key/generator.hpp"
 #include "tessera/api_key/store.hpp"
@@ -243,7 +242,7 @@ BENCHMARK(redis_replay_remember)->Name("redis/replay_store/remember")->Threads(1
 void floor_redis_set_nx(benchmark::State& state) {
   if (!have_server(state)) return;
   const timeval tv{1, 0};
-  std::unique_ptr<redisContext, void (*)(redisContext*)> c(redisConnectWithTimeout("127.0.0.1", server().port, tv), redisFree);
+  const redis::detail::context_ptr c(redisConnectWithTimeout("127.0.0.1", server().port, tv));
   if (!check(state, c && c->err == 0 && redisSetTimeout(c.get(), tv) == REDIS_OK, "hiredis cannot connect")) return;
   const std::string base = "bench:floor-" + std::to_string(state.thread_index()) + "-" +
                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-";

@@ -25,8 +25,6 @@
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,10 +175,6 @@ class tracked_cache {
 
   // The listener: subscribe, serve until the connection fails or stalls, go dark, retry.
   void run() noexcept {
-    sigset_t pipe_only;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);  // a write to a closed socket fails with EPIPE here
     while (!stop_.load(std::memory_order_relaxed)) {
       const auto since = steady::now();
       auto c = pool_->open_dedicated();
@@ -204,7 +198,12 @@ class tracked_cache {
         argv.push_back(a.data());
         lens.push_back(a.size());
       }
-      return reply(static_cast<redisReply*>(redisCommandArgv(&c, static_cast<int>(argv.size()), argv.data(), lens.data())));
+      // Written by detail::flush_output, as the pool writes: a closed socket fails with EPIPE.
+      void* raw = nullptr;
+      if (redisAppendCommandArgv(&c, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK ||
+          !detail::flush_output(c) || redisGetReply(&c, &raw) != REDIS_OK)
+        return reply{};
+      return reply(static_cast<redisReply*>(raw));
     };
     try {
       auto id = call({"CLIENT", "ID"});
@@ -244,10 +243,7 @@ class tracked_cache {
       const auto now = steady::now();
       if (now.time_since_epoch().count() - last_heard_.load(std::memory_order_relaxed) >= staleness_ticks()) return;
       if (!ping_out && now - last_ping >= quiet) {
-        if (redisAppendCommand(&c, "PING") != REDIS_OK) return;
-        int done = 0;
-        while (!done)
-          if (redisBufferWrite(&c, &done) != REDIS_OK) return;
+        if (redisAppendCommand(&c, "PING") != REDIS_OK || !detail::flush_output(c)) return;
         last_ping = now;
         ping_out = true;
       }
