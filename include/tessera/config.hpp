@@ -1,7 +1,21 @@
 #pragma once
-// Compile-time limits shared by every area; each can be overridden by defining it before inclusion.
+// Compile-time limits shared by every area, each overridable by defining it before inclusion, and
+// the build mode.
 
 #include <cstddef>
+
+// The build mode. Header-only is the default: every function is defined in the headers. With
+// TESSERA_SEPARATE_COMPILATION defined (by the tessera::tessera target when CMake is configured
+// with -DTESSERA_SEPARATE_COMPILATION=ON, or by hand in every translation unit), the bodies of
+// the functions that are not templates stay out of the headers, and exactly one translation unit
+// of the program compiles them by including <tessera/src.hpp>.
+#if defined(TESSERA_SEPARATE_COMPILATION)
+// Declares and defines a function compiled once, in the translation unit of <tessera/src.hpp>.
+#define TESSERA_DECL
+#else
+// Declares and defines a function defined in the headers.
+#define TESSERA_DECL inline
+#endif
 
 #ifndef TESSERA_MAX_TOKEN_SIZE
 // Longest compact JWT a verifier reads before refusing it (token_too_large).

@@ -2,9 +2,10 @@
 // tessera::crypto::private_key — a parsed or generated signing key (RSA, P-256, P-384, P-521, Ed25519).
 
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/key_type.hpp"
@@ -36,9 +37,7 @@ class private_key {
     return adopt(crypto::detail::decode_der(der, "PrivateKeyInfo", nullptr, EVP_PKEY_KEYPAIR), policy);
   }
   // Loads a private JWK (RSA with d and optionally all CRT members; EC with d; OKP Ed25519 with d).
-  static result<private_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {}) {
-    return adopt(crypto::detail::pkey_from_jwk(jwk, true), policy);
-  }
+  static result<private_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {});
   // Generates a fresh key.
   static result<private_key> generate(key_spec spec) {
     EVP_PKEY* pk = nullptr;
@@ -95,3 +94,7 @@ class private_key {
 };
 
 }  // namespace tessera::crypto
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/crypto/impl/private_key.ipp"
+#endif

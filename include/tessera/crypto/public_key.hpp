@@ -2,10 +2,11 @@
 // tessera::crypto::public_key — a parsed, validated public key (RSA, P-256, P-384, P-521, Ed25519).
 
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/digest.hpp"
@@ -42,15 +43,9 @@ class public_key {
     return adopt(crypto::detail::pkey_from_cert_der(der), policy);
   }
   // Loads a public JWK (RSA n/e, EC P-256/P-384/P-521 x/y, OKP Ed25519 x). A JWK holding "d" is refused.
-  static result<public_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {}) {
-    return adopt(crypto::detail::pkey_from_jwk(jwk, false), policy);
-  }
+  static result<public_key> from_jwk(const nlohmann::json& jwk, const key_policy& policy = {});
   // Parses JSON text and loads it as a public JWK.
-  static result<public_key> from_jwk(std::string_view json, const key_policy& policy = {}) {
-    auto j = nlohmann::json::parse(json, nullptr, false);
-    if (j.is_discarded()) return unexpected{errc::invalid_key};
-    return from_jwk(j, policy);
-  }
+  static result<public_key> from_jwk(std::string_view json, const key_policy& policy = {});
 
   // The kind of key.
   key_type type() const noexcept { return type_; }
@@ -73,12 +68,9 @@ class public_key {
     return b;
   }
   // The public JWK (kty and key members only; add "kid", "alg" and "use" as needed).
-  nlohmann::json to_jwk() const { return crypto::detail::public_jwk(pkey_.get(), type_); }
+  nlohmann::json to_jwk() const;
   // The RFC 7638 JWK thumbprint: base64url(SHA-256(canonical JWK)).
-  std::string thumbprint() const {
-    auto canonical = to_jwk().dump();  // members are already the required ones, in lexicographic order
-    return core::base64url_encode(sha256(canonical));
-  }
+  std::string thumbprint() const;
 
   // The underlying OpenSSL key, for code that needs to call OpenSSL directly.
   EVP_PKEY* native_handle() const noexcept { return pkey_.get(); }
@@ -101,3 +93,7 @@ class public_key {
 };
 
 }  // namespace tessera::crypto
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/crypto/impl/public_key.ipp"
+#endif

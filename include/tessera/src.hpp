@@ -1,0 +1,18 @@
+#pragma once
+// The separately compiled part of tessera: include this header in exactly one translation unit of
+// a program built with TESSERA_SEPARATE_COMPILATION defined (the tessera::tessera target does so
+// when CMake is configured with -DTESSERA_SEPARATE_COMPILATION=ON). It defines the functions that
+// the headers then only declare.
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#error "<tessera/src.hpp> is for the separately compiled mode: define TESSERA_SEPARATE_COMPILATION"
+#endif
+
+#include "tessera/tessera.hpp"
+
+#include "tessera/crypto/detail/impl/pkey.ipp"
+#include "tessera/crypto/impl/private_key.ipp"
+#include "tessera/crypto/impl/public_key.ipp"
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "tessera/core/impl/base64.ipp"
+#endif

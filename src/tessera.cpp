@@ -1,0 +1,2 @@
+// The separately compiled part of tessera (TESSERA_SEPARATE_COMPILATION).
+#include "tessera/src.hpp"
