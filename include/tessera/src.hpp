@@ -13,6 +13,12 @@
 #include "tessera/crypto/detail/impl/pkey.ipp"
 #include "tessera/crypto/impl/private_key.ipp"
 #include "tessera/crypto/impl/public_key.ipp"
+#include "tessera/jwt/impl/issuer.ipp"
+#include "tessera/jwt/impl/jwks.ipp"
+#include "tessera/jwt/impl/jws.ipp"
+#include "tessera/jwt/impl/refresh.ipp"
+#include "tessera/jwt/impl/remote_jwks.ipp"
+#include "tessera/jwt/impl/verified_token.ipp"
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include "tessera/core/impl/base64.ipp"
 #endif

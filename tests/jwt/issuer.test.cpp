@@ -39,7 +39,7 @@ TEST_CASE("the issuer writes iss, iat, nbf, exp and a random jti", "[jwt][issuer
   CHECK(header == json{{"alg", "ES256"}, {"kid", "signing-2024"}, {"typ", "JWT"}});
   CHECK(body == json{{"iss", "https://auth.example"}, {"sub", "alice"}, {"aud", "orders"}, {"iat", t0},
                      {"nbf", t0}, {"exp", t0 + 600}, {"jti", out->jwt_id}});
-  CHECK(iss.header() == header);
+  CHECK(json::parse(iss.header_json()) == header);
 
   std::set<std::string> jtis;
   for (int i = 0; i < 50; ++i) jtis.insert(iss.issue(c).value().jwt_id);
@@ -125,16 +125,18 @@ TEST_CASE("extra header fields are written; reserved ones cannot be overridden",
                 {"x5u", "https://x.example"}, {"x5c", {"MII"}}};
   jwt::issuer_options opts;
   opts.type = "at+jwt";
-  opts.extra_header = extra;
+  opts.extra_header = extra.dump();
   jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256, "k-1"), opts, fixed_clock{t0});
   const json header = segment(iss.issue(jwt::claims{}).value().token, 0);
   CHECK(header == json{{"alg", "HS256"}, {"kid", "k-1"}, {"typ", "at+jwt"}, {"cty", "orders+json"}, {"x-tenant", "nor"}});
 
-  // A non-object extra_header is ignored.
-  jwt::issuer_options odd_opts;
-  odd_opts.extra_header = json::array({1, 2});
-  jwt::issuer<fixed_clock> odd(signer(jwt::alg::hs256), odd_opts, fixed_clock{t0});
-  CHECK(segment(odd.issue(jwt::claims{}).value().token, 0) == json{{"alg", "HS256"}, {"typ", "JWT"}});
+  // An extra_header that is not the text of a JSON object makes every issue() refuse.
+  for (const char* odd_text : {"[1,2]", "{\"cty\":", "\"x\"", "{} {}"}) {
+    jwt::issuer_options odd_opts;
+    odd_opts.extra_header = odd_text;
+    jwt::issuer<fixed_clock> odd(signer(jwt::alg::hs256), odd_opts, fixed_clock{t0});
+    CHECK(odd.issue(jwt::claims{}).error() == errc::invalid_argument);
+  }
 }
 
 TEST_CASE("the issuer's clock sets the times of each token", "[jwt][issuer]") {

@@ -234,11 +234,16 @@ TEST_CASE("jws: the signer refuses to let extra header members override what it 
   jwt::jws_signer s(signer(jwt::alg::hs256));
   for (const char* m : {"alg", "kid", "crit", "b64", "jwk", "jku", "x5u", "x5c"}) {
     jwt::jws_sign_options o;
-    o.extra_header[m] = "x";
+    o.extra_header = nlohmann::json{{m, "x"}}.dump();
+    CHECK(s.sign_compact(bytes_of("p"), o).error() == errc::invalid_argument);
+  }
+  for (const char* odd_text : {"[1]", "{", "null"}) {
+    jwt::jws_sign_options o;
+    o.extra_header = odd_text;
     CHECK(s.sign_compact(bytes_of("p"), o).error() == errc::invalid_argument);
   }
   jwt::jws_sign_options o;
-  o.extra_header["x-request-id"] = "r-1";
+  o.extra_header = R"({"x-request-id":"r-1"})";
   auto c = s.sign_compact(bytes_of("p"), o);
   REQUIRE(c);
   CHECK(verifier_for(jwt::alg::hs256).verify(*c));

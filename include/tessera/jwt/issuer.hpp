@@ -5,12 +5,13 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/random.hpp"
@@ -25,11 +26,11 @@ namespace tessera::jwt {
 class claims {
  public:
   // Sets sub.
-  claims& subject(std::string sub) { put("sub", std::move(sub)); return *this; }
+  claims& subject(std::string_view sub);
   // Sets aud to a single string.
-  claims& audience(std::string aud) { put("aud", std::move(aud)); return *this; }
+  claims& audience(std::string_view aud);
   // Sets aud to an array of strings.
-  claims& audiences(std::vector<std::string> aud) { put("aud", std::move(aud)); return *this; }
+  claims& audiences(const std::vector<std::string>& aud);
   // Overrides the issuer's default lifetime for this token (at most ±core::max_duration).
   claims& lifetime(std::chrono::seconds s) { lifetime_ = s; return *this; }
   // Uses this jti instead of a random one.
@@ -37,39 +38,19 @@ class claims {
   // Sets nbf this far after the issue time (default: nbf = iat; at most ±core::max_duration).
   claims& not_before_delay(std::chrono::seconds s) { nbf_delay_ = s; return *this; }
   // Sets a custom claim (any JSON value). Registered names iss, exp, nbf, iat, jti are refused (false).
-  bool set(const std::string& name, nlohmann::json value) {
-    if (name == "iss" || name == "exp" || name == "nbf" || name == "iat" || name == "jti") return false;
-    put(name, std::move(value));
-    return true;
-  }
-  // The claims set so far (without the issuer's registered claims).
-  const nlohmann::json& json() const noexcept { return j_; }
+  bool set(const std::string& name, const nlohmann::json& value);
+  // The claims set so far (without the issuer's registered claims), as a JSON object.
+  nlohmann::json json() const;
 
  private:
   template <core::clock>
   friend class issuer;
 
   // Sets one claim and its serialised form (a string that is not UTF-8 makes issue() refuse).
-  void put(const std::string& name, nlohmann::json value) {
-    const bool replaced = j_.contains(name);
-    j_[name] = std::move(value);
-    try {
-      if (replaced) {  // rare: serialise the whole set again
-        const std::string all = j_.dump();
-        members_.assign(all, 1, all.size() - 2);
-      } else {
-        if (!members_.empty()) members_.push_back(',');
-        members_ += nlohmann::json(name).dump();
-        members_.push_back(':');
-        members_ += j_[name].dump();
-      }
-    } catch (const nlohmann::json::exception&) {
-      valid_ = false;
-    }
-  }
+  void put(std::string_view name, const nlohmann::json& value);
 
-  nlohmann::json j_ = nlohmann::json::object();
-  std::string members_;  // j_'s members, serialised, without the braces
+  std::string members_;             // the claims' members, serialised, without the braces
+  std::vector<std::string> names_;  // their names, in order
   bool valid_ = true;
   std::optional<std::chrono::seconds> lifetime_, nbf_delay_;
   std::optional<std::string> jti_;
@@ -77,12 +58,28 @@ class claims {
 
 // What an issuer writes into every token it signs.
 struct issuer_options {
-  std::string issuer{};                        // iss ("" to omit)
-  std::chrono::seconds lifetime{3600};         // exp = iat + lifetime (at most ±core::max_duration)
-  std::string type = "JWT";                    // header typ ("" to omit)
-  bool set_not_before = true;                  // write nbf (= iat unless delayed)
-  nlohmann::json extra_header = nlohmann::json::object();  // more header fields (alg, kid, typ, crit refused)
+  std::string issuer{};                 // iss ("" to omit)
+  std::chrono::seconds lifetime{3600};  // exp = iat + lifetime (at most ±core::max_duration)
+  std::string type = "JWT";             // header typ ("" to omit)
+  bool set_not_before = true;           // write nbf (= iat unless delayed)
+  // More header fields: the text of a JSON object (e.g. R"({"cty":"orders+json"})"), or "" for
+  // none. Its alg, kid, typ, crit, b64, jwk, jku, x5u and x5c are left out; text that is not a
+  // JSON object makes every issue() refuse (invalid_argument).
+  std::string extra_header{};
 };
+
+namespace detail {
+// An issuer's fixed parts, made once from its options and key: the header (JSON text and
+// base64url) and the issuer as a JSON string; valid is false when extra_header is not a JSON
+// object or the issuer is not UTF-8.
+struct issuer_parts {
+  std::string header_json, header_b64, iss_json;
+  bool valid = true;
+};
+TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signing_key& key);
+// Appends s as a JSON string; false (out unchanged) when s is not UTF-8.
+TESSERA_DECL bool append_json_string(std::string& out, std::string_view s);
+}  // namespace detail
 
 // A token just issued: the compact form and the facts a login response needs.
 struct issued_token {
@@ -97,21 +94,8 @@ template <core::clock C = core::coarse_clock>
 class issuer {
  public:
   issuer(signing_key key, issuer_options opts, C clock = C{})
-      : key_(std::move(key)), opts_(std::move(opts)), clock_(std::forward<C>(clock)) {
-    header_ = opts_.extra_header.is_object() ? opts_.extra_header : nlohmann::json::object();
-    for (const char* reserved : {"alg", "kid", "typ", "crit", "b64", "jwk", "jku", "x5u", "x5c"}) header_.erase(reserved);
-    header_["alg"] = std::string(alg_name(key_.algorithm()));
-    if (!key_.kid().empty()) header_["kid"] = key_.kid();
-    if (!opts_.type.empty()) header_["typ"] = opts_.type;
-    header_b64_ = core::base64url_encode(header_.dump());
-    if (!opts_.issuer.empty()) {
-      try {
-        iss_json_ = nlohmann::json(opts_.issuer).dump();
-      } catch (const nlohmann::json::exception&) {
-        iss_valid_ = false;  // not UTF-8: every issue() refuses
-      }
-    }
-  }
+      : key_(std::move(key)), opts_(std::move(opts)), clock_(std::forward<C>(clock)),
+        parts_(detail::make_issuer_parts(opts_, key_)) {}
 
   // Signs the claims; exp, iat, nbf, jti and iss are added here. invalid_argument when the
   // lifetime or the nbf delay lies beyond ±core::max_duration, or a claim, the jti or the
@@ -122,7 +106,7 @@ class issuer {
     const std::chrono::seconds nbf_delay = c.nbf_delay_.value_or(std::chrono::seconds{0});
     for (auto d : {lifetime, nbf_delay})
       if (d < -core::max_duration || d > core::max_duration) return unexpected{errc::invalid_argument};
-    if (!c.valid_ || !iss_valid_) return unexpected{errc::invalid_argument};
+    if (!c.valid_ || !parts_.valid) return unexpected{errc::invalid_argument};
     const std::int64_t now = core::unix_seconds(clock_.now());
     issued_token out;
     out.issued_at = now;
@@ -145,9 +129,9 @@ class issuer {
       const auto r = std::to_chars(digits, digits + sizeof digits, v);
       payload.append(digits, r.ptr);
     };
-    if (!iss_json_.empty()) {
+    if (!parts_.iss_json.empty()) {
       member("iss");
-      payload += iss_json_;
+      payload += parts_.iss_json;
     }
     number("iat", now);
     if (opts_.set_not_before) number("nbf", now + nbf_delay.count());
@@ -155,11 +139,7 @@ class issuer {
     member("jti");
     if (c.jti_) {
       out.jwt_id = *c.jti_;
-      try {
-        payload += nlohmann::json(out.jwt_id).dump();
-      } catch (const nlohmann::json::exception&) {
-        return unexpected{errc::invalid_argument};
-      }
+      if (!detail::append_json_string(payload, out.jwt_id)) return unexpected{errc::invalid_argument};
     } else {
       std::array<std::uint8_t, 16> id{};
       if (auto r = core::random_fill_public(id); !r) return unexpected{r.error()};  // public once issued
@@ -171,8 +151,8 @@ class issuer {
     payload.push_back('}');
 
     std::string& tok = out.token;
-    tok.reserve(header_b64_.size() + core::base64url_encoded_size(payload.size()) + 2 + max_signature_chars);
-    tok = header_b64_;
+    tok.reserve(parts_.header_b64.size() + core::base64url_encoded_size(payload.size()) + 2 + max_signature_chars);
+    tok = parts_.header_b64;
     tok.push_back('.');
     core::base64url_append(tok, core::bytes_view(payload));
     const std::size_t signed_size = tok.size();
@@ -181,10 +161,13 @@ class issuer {
     return out;
   }
 
-  // The header every token carries.
-  const nlohmann::json& header() const noexcept { return header_; }
+  // The header every token carries, as JSON text.
+  std::string_view header_json() const noexcept { return parts_.header_json; }
+  // The signing key.
   const signing_key& key() const noexcept { return key_; }
+  // The options it was made with.
   const issuer_options& options() const noexcept { return opts_; }
+  // The clock.
   const std::remove_reference_t<C>& clock() const noexcept { return clock_; }
 
  private:
@@ -194,10 +177,11 @@ class issuer {
   // Room for the longest signature, base64url-encoded (RSA 8192: 1024 bytes).
   static constexpr std::size_t max_signature_chars = 1366;
 
-  nlohmann::json header_;
-  std::string header_b64_;
-  std::string iss_json_;  // the issuer as a JSON string ("" when omitted)
-  bool iss_valid_ = true;
+  detail::issuer_parts parts_;
 };
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/issuer.ipp"
+#endif

@@ -1,13 +1,13 @@
 #pragma once
 // JWKS (RFC 7517 §5) import into verification keys, and export of public keys as a JWKS.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/key_type.hpp"
@@ -42,90 +42,18 @@ inline bool alg_fits_kty(jwt::alg a, std::string_view kty, std::string_view crv)
   return false;
 }
 
-inline std::string_view str_member(const nlohmann::json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view{};
-}
 }  // namespace detail
 
 // Reads one JWK into a verification key bound to one algorithm. Refuses (invalid_key unless
 // said otherwise): "use" other than "sig"; "key_ops" without "verify"; an "alg" that is unknown
 // (algorithm_not_allowed) or conflicts with the key type (key_type_mismatch); private members;
 // RSA below the policy minimum (key_too_small); oct keys unless allowed, or shorter than the hash.
-inline result<verification_key> import_jwk(const nlohmann::json& jwk, const jwks_options& opts = {}) {
-  if (!jwk.is_object()) return unexpected{errc::invalid_key};
-  const std::string_view kty = detail::str_member(jwk, "kty");
-  const std::string_view crv = detail::str_member(jwk, "crv");
-  if (jwk.contains("use") && detail::str_member(jwk, "use") != "sig") return unexpected{errc::invalid_key};
-  if (auto ops = jwk.find("key_ops"); ops != jwk.end()) {
-    if (!ops->is_array()) return unexpected{errc::invalid_key};
-    bool verify = false;
-    for (auto& o : *ops) verify = verify || (o.is_string() && o.get_ref<const std::string&>() == "verify");
-    if (!verify) return unexpected{errc::invalid_key};
-  }
-  std::string kid;
-  if (auto k = jwk.find("kid"); k != jwk.end()) {
-    if (!k->is_string() || k->get_ref<const std::string&>().empty() || k->get_ref<const std::string&>().size() > 256)
-      return unexpected{errc::invalid_key};
-    kid = k->get<std::string>();
-  }
-  std::optional<jwt::alg> a;
-  if (auto al = jwk.find("alg"); al != jwk.end()) {
-    if (!al->is_string()) return unexpected{errc::invalid_key};
-    a = alg_from_name(al->get_ref<const std::string&>());
-    if (!a) return unexpected{errc::algorithm_not_allowed};
-    if (!detail::alg_fits_kty(*a, kty, crv)) return unexpected{errc::key_type_mismatch};
-  } else if (kty == "EC") {
-    a = crv == "P-521" ? jwt::alg::es512 : crv == "P-384" ? jwt::alg::es384 : jwt::alg::es256;
-  } else if (kty == "OKP") {
-    a = jwt::alg::eddsa;
-  } else if (kty == "RSA") {
-    a = opts.default_rsa_alg;
-  }
-  if (!a) return unexpected{errc::algorithm_not_allowed};  // oct without alg, or RSA without a default
-  if (kty != "oct") {
-    // Any private member (RFC 7518 §6.2.2, §6.3.2), not only "d", marks a key that must not be published.
-    for (const char* m : {"d", "p", "q", "dp", "dq", "qi", "oth"})
-      if (jwk.contains(m)) return unexpected{errc::invalid_key};
-  }
-  if (kty == "oct") {
-    if (!opts.allow_symmetric) return unexpected{errc::key_type_mismatch};
-    auto k = detail::str_member(jwk, "k");
-    auto bytes = core::base64url_decode(k);
-    if (k.empty() || !bytes) return unexpected{errc::invalid_key};
-    return verification_key::hmac(*a, *bytes, std::move(kid));
-  }
-  auto pub = crypto::public_key::from_jwk(jwk, opts.policy);
-  if (!pub) return unexpected{pub.error()};
-  return verification_key::asymmetric(*a, std::move(*pub), std::move(kid));
-}
+TESSERA_DECL result<verification_key> import_jwk(const nlohmann::json& jwk, const jwks_options& opts = {});
 
 // Reads a JWKS document ({"keys": [...]}) into verification keys. The whole document is
 // refused on the first bad key, on duplicate kids, on more than one key without a kid, and on
 // documents or key counts beyond the options' bounds.
-inline result<std::vector<verification_key>> import_jwks(std::string_view document, const jwks_options& opts = {}) {
-  if (document.size() > opts.max_document_size) return unexpected{errc::input_too_large};
-  auto doc = nlohmann::json::parse(document, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return unexpected{errc::invalid_key};
-  auto keys = doc.find("keys");
-  if (keys == doc.end() || !keys->is_array()) return unexpected{errc::invalid_key};
-  if (keys->size() > opts.max_keys) return unexpected{errc::input_too_large};
-  std::vector<verification_key> out;
-  std::unordered_set<std::string> kids;
-  bool anonymous = false;
-  for (auto& jwk : *keys) {
-    auto k = import_jwk(jwk, opts);
-    if (!k) return unexpected{k.error()};
-    if (k->kid().empty()) {
-      if (anonymous) return unexpected{errc::invalid_key};
-      anonymous = true;
-    } else if (!kids.insert(k->kid()).second) {
-      return unexpected{errc::invalid_key};  // duplicate kid
-    }
-    out.push_back(std::move(*k));
-  }
-  return out;
-}
+TESSERA_DECL result<std::vector<verification_key>> import_jwks(std::string_view document, const jwks_options& opts = {});
 
 // Reads a JWKS document straight into a kid_key_set, replacing what it held (nothing on failure).
 inline result<void> load_jwks(kid_key_set& set, std::string_view document, const jwks_options& opts = {}) {
@@ -137,22 +65,13 @@ inline result<void> load_jwks(kid_key_set& set, std::string_view document, const
 
 // The public JWK of a verification key with its kid, alg and "use":"sig"; nullopt for HMAC keys,
 // which are never published.
-inline std::optional<nlohmann::json> export_jwk(const verification_key& k) {
-  const crypto::public_key* pub = k.public_key();
-  if (!pub) return std::nullopt;
-  nlohmann::json j = pub->to_jwk();
-  if (!k.kid().empty()) j["kid"] = k.kid();
-  j["alg"] = std::string(alg_name(k.algorithm()));
-  j["use"] = "sig";
-  return j;
-}
+TESSERA_DECL std::optional<nlohmann::json> export_jwk(const verification_key& k);
 
 // A JWKS document with the public keys of a key set (HMAC keys are left out).
-inline nlohmann::json export_jwks(const kid_key_set& set) {
-  nlohmann::json doc = {{"keys", nlohmann::json::array()}};
-  for (auto& k : set.keys())
-    if (auto j = export_jwk(*k)) doc["keys"].push_back(std::move(*j));
-  return doc;
-}
+TESSERA_DECL nlohmann::json export_jwks(const kid_key_set& set);
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/jwks.ipp"
+#endif

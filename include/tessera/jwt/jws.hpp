@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
@@ -370,10 +371,13 @@ class jws_verifier {
 
 // How a JWS is written.
 struct jws_sign_options {
-  std::string typ{};     // header typ ("" to omit)
-  std::string cty{};     // header cty ("" to omit)
+  std::string typ{};       // header typ ("" to omit)
+  std::string cty{};       // header cty ("" to omit)
   bool unencoded = false;  // RFC 7797: sign the payload as it is ("b64": false, listed in crit)
-  nlohmann::json extra_header = nlohmann::json::object();  // more protected members (alg, kid, crit, b64 refused)
+  // More protected members: the text of a JSON object (e.g. R"({"x-request-id":"r-1"})"), or ""
+  // for none. Text that is not a JSON object, or that names alg, kid, crit, b64, jwk, jku, x5u
+  // or x5c, makes signing refuse (invalid_argument).
+  std::string extra_header{};
 };
 
 // Signs payload bytes as a JWS with one key, in any serialization; the key's algorithm and kid
@@ -385,92 +389,33 @@ class jws_signer {
 
   // The compact serialization; detached leaves the payload segment empty (RFC 7515 Appendix F).
   // invalid_argument for an unencoded attached payload containing '.' (RFC 7797 §5.2).
-  result<std::string> sign_compact(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const {
-    if (o.unencoded && !detached &&
-        std::find(payload.begin(), payload.end(), static_cast<std::uint8_t>('.')) != payload.end())
-      return unexpected{errc::invalid_argument};
-    auto prot = protected_header(o);
-    if (!prot) return unexpected{prot.error()};
-    auto sig = signature(*prot, payload, o.unencoded);
-    if (!sig) return unexpected{sig.error()};
-    std::string out = *prot;
-    out.push_back('.');
-    if (!detached) append_payload(out, payload, o.unencoded);
-    out.push_back('.');
-    core::base64url_append(out, core::bytes_view(*sig));
-    return out;
-  }
+  result<std::string> sign_compact(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const;
 
   // The flattened JSON serialization (without "payload" when detached).
-  result<std::string> sign_flattened(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const {
-    auto entry = entry_json(payload, o);
-    if (!entry) return unexpected{entry.error()};
-    if (!detached) (*entry)["payload"] = payload_text(payload, o.unencoded);
-    return entry->dump();
-  }
+  result<std::string> sign_flattened(core::bytes_view payload, const jws_sign_options& o = {}, bool detached = false) const;
 
   // The general JSON serialization, one signature per signer, all over the same payload.
   static result<std::string> sign_general(std::span<const jws_signer> signers, core::bytes_view payload,
-                                          const jws_sign_options& o = {}, bool detached = false) {
-    if (signers.empty()) return unexpected{errc::invalid_argument};
-    nlohmann::json sigs = nlohmann::json::array();
-    for (const auto& s : signers) {
-      auto e = s.entry_json(payload, o);
-      if (!e) return unexpected{e.error()};
-      sigs.push_back(std::move(*e));
-    }
-    nlohmann::json j = {{"signatures", std::move(sigs)}};
-    if (!detached) j["payload"] = payload_text(payload, o.unencoded);
-    return j.dump();
-  }
+                                          const jws_sign_options& o = {}, bool detached = false);
 
   // The signing key.
   const signing_key& key() const noexcept { return key_; }
 
  private:
-  result<std::string> protected_header(const jws_sign_options& o) const {
-    nlohmann::json h = o.extra_header.is_object() ? o.extra_header : nlohmann::json::object();
-    for (const char* reserved : {"alg", "kid", "crit", "b64", "jwk", "jku", "x5u", "x5c"})
-      if (h.contains(reserved)) return unexpected{errc::invalid_argument};
-    h["alg"] = std::string(alg_name(key_.algorithm()));
-    if (!key_.kid().empty()) h["kid"] = key_.kid();
-    if (!o.typ.empty()) h["typ"] = o.typ;
-    if (!o.cty.empty()) h["cty"] = o.cty;
-    if (o.unencoded) {
-      h["b64"] = false;
-      h["crit"] = nlohmann::json::array({"b64"});
-    }
-    return core::base64url_encode(h.dump());
-  }
-
-  static void append_payload(std::string& out, core::bytes_view payload, bool unencoded) {
-    if (unencoded) out.append(reinterpret_cast<const char*>(payload.data()), payload.size());
-    else core::base64url_append(out, payload);
-  }
-
-  static std::string payload_text(core::bytes_view payload, bool unencoded) {
-    std::string s;
-    append_payload(s, payload, unencoded);
-    return s;
-  }
-
-  result<core::bytes> signature(const std::string& prot, core::bytes_view payload, bool unencoded) const {
-    std::string input = prot;
-    input.push_back('.');
-    append_payload(input, payload, unencoded);
-    return key_.sign(core::bytes_view(input));
-  }
-
-  result<nlohmann::json> entry_json(core::bytes_view payload, const jws_sign_options& o) const {
-    auto prot = protected_header(o);
-    if (!prot) return unexpected{prot.error()};
-    auto sig = signature(*prot, payload, o.unencoded);
-    if (!sig) return unexpected{sig.error()};
-    nlohmann::json e = {{"protected", *prot}, {"signature", core::base64url_encode(core::bytes_view(*sig))}};
-    return e;
-  }
+  // The protected header, base64url-encoded.
+  result<std::string> protected_header(const jws_sign_options& o) const;
+  // The payload as it stands in the JWS: base64url, or as it is when unencoded.
+  static void append_payload(std::string& out, core::bytes_view payload, bool unencoded);
+  // The signature over the protected header and the payload.
+  result<core::bytes> signature(const std::string& prot, core::bytes_view payload, bool unencoded) const;
+  // One JSON-serialization signature entry ("protected" and "signature") as JSON text, without braces.
+  result<std::string> entry_members(core::bytes_view payload, const jws_sign_options& o) const;
 
   signing_key key_;
 };
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/jws.ipp"
+#endif

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/replay_store.hpp"
 #include "tessera/core/result.hpp"
@@ -16,6 +16,12 @@
 #include "tessera/jwt/verifier.hpp"
 
 namespace tessera::jwt {
+
+namespace detail {
+// Copies a verified token's claims into the claims of its replacement, but for the ones the issuer
+// writes itself (iss, exp, nbf, iat, jti). internal_error when the claims are not an object.
+TESSERA_DECL result<void> copy_claims(const verified_token& t, claims& c);
+}  // namespace detail
 
 // How refresh behaves.
 struct refresh_options {
@@ -71,12 +77,7 @@ class refresher {
     // The new token lives as long as the one it replaces (exp - iat), else the issuer's default.
     if (auto iat = t->issued_at(), exp = t->expires_at(); iat && exp && *exp > *iat)
       c.lifetime(core::clamp_duration(std::chrono::seconds(*exp - *iat)));
-    auto all = t->claims();
-    if (!all.is_object()) return unexpected{errc::internal_error};
-    for (auto& [name, value] : all.items()) {
-      if (name == "iss" || name == "exp" || name == "nbf" || name == "iat" || name == "jti") continue;
-      c.set(name, value);
-    }
+    if (auto r = detail::copy_claims(*t, c); !r) return unexpected{r.error()};
     return issuer_.issue(c);
   }
 
@@ -88,3 +89,7 @@ class refresher {
 };
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/refresh.ipp"
+#endif

@@ -5,7 +5,7 @@
 // (jwks_fetcher), so this header needs no HTTP library; the default fetcher, on cpp-httplib, is
 // tessera/adapters/httplib_jwks_fetcher.hpp.
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -123,29 +123,7 @@ namespace detail {
 // "use" is not "sig", its "key_ops" lack "verify", its "alg" is not a JWS algorithm tessera
 // verifies (an encryption algorithm, "none", an unknown name), or its kty or OKP curve is not one
 // tessera reads; invalid_key when one of those members has the wrong JSON type.
-inline result<bool> remote_key_wanted(const nlohmann::json& jwk) {
-  if (!jwk.is_object()) return unexpected{errc::invalid_key};
-  if (auto use = jwk.find("use"); use != jwk.end()) {
-    if (!use->is_string()) return unexpected{errc::invalid_key};
-    if (use->get_ref<const std::string&>() != "sig") return false;
-  }
-  if (auto ops = jwk.find("key_ops"); ops != jwk.end()) {
-    if (!ops->is_array()) return unexpected{errc::invalid_key};
-    bool verify = false;
-    for (auto& o : *ops) {
-      if (!o.is_string()) return unexpected{errc::invalid_key};
-      verify = verify || o.get_ref<const std::string&>() == "verify";
-    }
-    if (!verify) return false;
-  }
-  if (auto al = jwk.find("alg"); al != jwk.end()) {
-    if (!al->is_string()) return unexpected{errc::invalid_key};
-    if (!alg_from_name(al->get_ref<const std::string&>())) return false;
-  }
-  const std::string_view kty = str_member(jwk, "kty");
-  if (kty == "OKP") return str_member(jwk, "crv") == "Ed25519";
-  return kty == "RSA" || kty == "EC" || kty == "oct";
-}
+TESSERA_DECL result<bool> remote_key_wanted(const nlohmann::json& jwk);
 }  // namespace detail
 
 // Reads a JWKS document fetched from an identity provider into verification keys, with the
@@ -156,39 +134,8 @@ inline result<bool> remote_key_wanted(const nlohmann::json& jwk) {
 // kids repeat or more than one key has no kid, when a symmetric ("oct") key sits in a set with
 // asymmetric ones (key_type_mismatch), when it holds symmetric keys and opts.allow_symmetric is
 // off, and when no key is left (invalid_key).
-inline result<std::vector<verification_key>> import_remote_jwks(std::string_view document,
-                                                                const jwks_options& opts = {}) {
-  if (document.size() > opts.max_document_size) return unexpected{errc::input_too_large};
-  auto doc = nlohmann::json::parse(document, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return unexpected{errc::invalid_key};
-  auto keys = doc.find("keys");
-  if (keys == doc.end() || !keys->is_array()) return unexpected{errc::invalid_key};
-  if (keys->size() > opts.max_keys) return unexpected{errc::input_too_large};
-  std::vector<verification_key> out;
-  std::unordered_set<std::string> kids;
-  bool anonymous = false, symmetric = false, asymmetric = false;
-  for (auto& jwk : *keys) {
-    auto wanted = detail::remote_key_wanted(jwk);
-    if (!wanted) return unexpected{wanted.error()};
-    if (!*wanted) continue;
-    auto k = import_jwk(jwk, opts);
-    if (!k) {
-      if (k.error() == errc::unsupported_key_type || k.error() == errc::algorithm_not_allowed) continue;
-      return unexpected{k.error()};
-    }
-    (is_hmac(k->algorithm()) ? symmetric : asymmetric) = true;
-    if (symmetric && asymmetric) return unexpected{errc::key_type_mismatch};
-    if (k->kid().empty()) {
-      if (anonymous) return unexpected{errc::invalid_key};
-      anonymous = true;
-    } else if (!kids.insert(k->kid()).second) {
-      return unexpected{errc::invalid_key};  // duplicate kid
-    }
-    out.push_back(std::move(*k));
-  }
-  if (out.empty()) return unexpected{errc::invalid_key};
-  return out;
-}
+TESSERA_DECL result<std::vector<verification_key>> import_remote_jwks(std::string_view document,
+                                                                const jwks_options& opts = {});
 
 // How a remote_jwks fetches and caches. Durations are clamped when the set is created: negative
 // ones to 0, any beyond core::max_duration to it, and as each member says.
@@ -628,3 +575,7 @@ static_assert(key_visitor<remote_jwks<unreachable_jwks_fetcher>>);
 }  // namespace detail
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/remote_jwks.ipp"
+#endif

@@ -4,12 +4,13 @@
 
 #include <cstdint>
 #include <cstring>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/jwt/algorithm.hpp"
 
@@ -128,14 +129,9 @@ class verified_token {
   bool has_scope(std::string_view scope) const noexcept { return has_in_list(scope, "scope"); }
 
   // One claim as nlohmann::json (parsed on demand from the verified claims text).
-  result<nlohmann::json> claim_json(std::string_view name) const {
-    auto all = claims();
-    auto it = all.find(std::string(name));
-    if (it == all.end()) return unexpected{errc::missing_claim};
-    return *it;
-  }
+  result<nlohmann::json> claim_json(std::string_view name) const;
   // All claims as nlohmann::json (parsed on demand).
-  nlohmann::json claims() const { return nlohmann::json::parse(claims_text(), nullptr, false); }
+  nlohmann::json claims() const;
   // The verified claims JSON text, exactly as signed.
   std::string_view claims_text() const noexcept { return std::string_view(data_).substr(0, payload_len_); }
 
@@ -276,3 +272,7 @@ class verified_token {
 };
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/verified_token.ipp"
+#endif
