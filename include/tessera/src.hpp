@@ -13,6 +13,7 @@
 #include "tessera/crypto/detail/impl/pkey.ipp"
 #include "tessera/crypto/impl/private_key.ipp"
 #include "tessera/crypto/impl/public_key.ipp"
+#include "tessera/jwt/detail/impl/parse.ipp"
 #include "tessera/jwt/impl/issuer.ipp"
 #include "tessera/jwt/impl/jwks.ipp"
 #include "tessera/jwt/impl/jws.ipp"

@@ -30,9 +30,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-#include <simdjson.h>
-
 #include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
@@ -77,23 +74,30 @@ inline result<core::bytes> payload_bytes(std::string_view segment, bool encoded)
   }
 }
 
-// A JSON member as a string view; nullopt when it is absent, an error when it is not a string.
-inline result<std::optional<std::string_view>> string_member(simdjson::dom::object o, std::string_view name) noexcept {
-  simdjson::dom::element e;
-  if (o.at_key(name).get(e) != simdjson::SUCCESS) return std::optional<std::string_view>{};
-  std::string_view s;
-  if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-  return std::optional<std::string_view>{s};
-}
+// One signature entry of a JSON JWS, read and checked up to its key: its protected header
+// parsed strictly, its unprotected header's alg and kid, its signature decoded.
+struct jws_json_entry {
+  std::optional<errc> error;           // why the entry cannot verify (the rest is then unset)
+  jwt::alg algorithm = jwt::alg::hs256;
+  std::optional<std::string> kid;
+  std::string typ, cty;
+  bool encoded = true;                 // false: "b64": false (RFC 7797)
+  std::string protected_text;          // the "protected" member as sent ("" when absent)
+  core::bytes signature;
+};
 
-// True when a JSON object has no member name twice.
-inline bool unique_members(simdjson::dom::object o) noexcept {
-  name_set<max_header_members> names;
-  for (auto f : o) {
-    if (names.full() || !names.insert(f.key, name_fingerprint(f.key))) return false;
-  }
-  return true;
-}
+// A JSON JWS read: its "payload" member as sent (absent for a detached payload) and its
+// signature entries, one for the flattened form, at most max_signatures for the general form.
+struct jws_json_doc {
+  std::optional<std::string> payload;
+  std::vector<jws_json_entry> entries;
+};
+
+// Reads a flattened or general JSON JWS (token_malformed: not a JSON object, a repeated member,
+// a "payload" present for a detached payload or absent otherwise, flattened members beside
+// "signatures", an empty "signatures", entries that disagree on "b64").
+TESSERA_DECL result<jws_json_doc> read_jws_json(std::string_view json, bool detached, std::size_t max_signatures,
+                                                std::span<const std::string> understood_crit) noexcept;
 }  // namespace detail
 
 // Verifies JWS of any payload against a key set. Thread-safe when the key set is.
@@ -196,120 +200,6 @@ class jws_verifier {
     }
   }
 
-  // One signature entry of a JSON JWS, checked; payload_segment is the "payload" member as sent.
-  result<verified_jws> entry_(simdjson::dom::object sig_obj, std::optional<std::string_view> payload_segment,
-                              std::optional<core::bytes_view> detached) const noexcept {
-    try {
-      auto prot = detail::string_member(sig_obj, "protected");
-      auto signature = detail::string_member(sig_obj, "signature");
-      if (!prot || !signature || !*signature) return unexpected{errc::token_malformed};
-      simdjson::dom::object unprotected;
-      bool has_unprotected = false;
-      if (simdjson::dom::element e; sig_obj.at_key("header").get(e) == simdjson::SUCCESS) {
-        if (e.get_object().get(unprotected) != simdjson::SUCCESS || !detail::unique_members(unprotected))
-          return unexpected{errc::token_malformed};
-        has_unprotected = true;
-      }
-      std::array<std::uint8_t, 1024> sig;
-      auto sig_len = core::base64url_decode_into(**signature, sig);
-      if (!sig_len) return unexpected{sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length
-                                                                               : errc::token_malformed};
-      // The protected header (strict, as in the compact form), then the unprotected members.
-      verified_jws out;
-      std::optional<std::string> kid;
-      bool have_alg = false;
-      bool encoded = true;
-      if (*prot && !(*prot)->empty()) {
-        auto h = detail::parse_header<true>(**prot, options_.understood_crit);
-        if (!h) return unexpected{h.error()};
-        out.algorithm = h->algorithm;
-        have_alg = true;
-        if (h->kid) kid.emplace(*h->kid);
-        out.typ.assign(h->typ);
-        out.cty.assign(h->cty);
-        encoded = h->b64;
-        if (has_unprotected) {
-          // Disjoint member names (RFC 7515 §7.2.1): decode the protected header's names again.
-          auto decoded = core::base64url_decode(**prot);
-          if (!decoded) return unexpected{errc::token_malformed};
-          auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
-          if (!j.is_object()) return unexpected{errc::token_malformed};
-          for (auto f : unprotected)
-            if (j.contains(std::string(f.key))) return unexpected{errc::token_malformed};
-        }
-      }
-      if (has_unprotected) {
-        for (auto f : unprotected) {
-          std::string_view v;
-          if (f.key == "crit" || f.key == "b64") return unexpected{errc::token_malformed};  // must be protected
-          if (f.key == "alg") {
-            if (f.value.get_string().get(v) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
-            auto a = alg_from_name(v);
-            if (!a) return unexpected{errc::algorithm_not_allowed};
-            out.algorithm = *a;
-            have_alg = true;
-          } else if (f.key == "kid") {
-            if (f.value.get_string().get(v) != simdjson::SUCCESS || v.size() > detail::max_kid_length)
-              return unexpected{errc::token_malformed};
-            kid.emplace(v);
-          }
-        }
-      }
-      if (!have_alg) return unexpected{errc::token_malformed};
-      std::string input;
-      const std::string_view prot_text = *prot ? **prot : std::string_view{};
-      input.reserve(prot_text.size() + 1 + (payload_segment ? payload_segment->size() : detached->size() * 4 / 3 + 4));
-      input.append(prot_text).push_back('.');
-      if (payload_segment) {
-        input.append(*payload_segment);
-      } else if (encoded) {
-        core::base64url_append(input, *detached);
-      } else {
-        input.append(reinterpret_cast<const char*>(detached->data()), detached->size());
-      }
-      std::optional<std::string_view> kid_view;
-      if (kid) kid_view = *kid;
-      if (auto v = check(out.algorithm, kid_view, core::bytes_view(input), core::bytes_view(sig.data(), *sig_len)); !v)
-        return unexpected{v.error()};
-      out.kid = kid.value_or(std::string{});
-      out.unencoded = !encoded;
-      if (detached) {
-        out.payload.assign(detached->begin(), detached->end());
-      } else {
-        auto p = detail::payload_bytes(*payload_segment, encoded);
-        if (!p) return unexpected{p.error()};
-        out.payload = std::move(*p);
-      }
-      return out;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
-
-  // True when every signature's protected header gives "b64" the same value (absent: true); a
-  // header that cannot be read counts as true here and is refused when its signature is tried.
-  bool same_b64(simdjson::dom::array sigs) const {
-    std::optional<bool> seen;
-    std::size_t i = 0;
-    for (auto s : sigs) {
-      if (i++ == options_.max_signatures) break;
-      std::string_view prot;
-      bool b64 = true;
-      if (s.at_key("protected").get_string().get(prot) == simdjson::SUCCESS) {
-        if (auto decoded = core::base64url_decode(prot)) {
-          auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
-          if (j.is_object()) {
-            auto it = j.find("b64");
-            if (it != j.end() && it->is_boolean()) b64 = it->get<bool>();
-          }
-        }
-      }
-      if (seen && *seen != b64) return false;
-      seen = b64;
-    }
-    return true;
-  }
-
   // How far a signature got before it failed: a later stage's error explains more.
   static int stage(errc e) noexcept {
     switch (e) {
@@ -320,50 +210,62 @@ class jws_verifier {
     }
   }
 
+  // The signing input and verification of one signature entry the reader accepted.
+  result<verified_jws> finish_(const detail::jws_json_entry& e, const std::optional<std::string>& payload_segment,
+                               std::optional<core::bytes_view> detached) const {
+    std::string input;
+    input.reserve(e.protected_text.size() + 1 + (payload_segment ? payload_segment->size() : detached->size() * 4 / 3 + 4));
+    input.append(e.protected_text).push_back('.');
+    if (payload_segment) {
+      input.append(*payload_segment);
+    } else if (e.encoded) {
+      core::base64url_append(input, *detached);
+    } else {
+      input.append(reinterpret_cast<const char*>(detached->data()), detached->size());
+    }
+    std::optional<std::string_view> kid_view;
+    if (e.kid) kid_view = *e.kid;
+    if (auto v = check(e.algorithm, kid_view, core::bytes_view(input), core::bytes_view(e.signature)); !v)
+      return unexpected{v.error()};
+    verified_jws out;
+    out.algorithm = e.algorithm;
+    out.kid = e.kid.value_or(std::string{});
+    out.typ = e.typ;
+    out.cty = e.cty;
+    out.unencoded = !e.encoded;
+    if (detached) {
+      out.payload.assign(detached->begin(), detached->end());
+    } else {
+      auto p = detail::payload_bytes(*payload_segment, e.encoded);
+      if (!p) return unexpected{p.error()};
+      out.payload = std::move(*p);
+    }
+    return out;
+  }
+
+  // Verifies a JSON JWS: the reader checks its structure and each entry's headers; the entries
+  // are then tried in order, and the first that verifies is the answer.
   result<verified_jws> json_(std::string_view json, std::optional<core::bytes_view> detached) const noexcept {
     try {
       if (json.size() > options_.max_size) return unexpected{errc::token_too_large};
-      simdjson::dom::parser parser;
-      if (parser.allocate(json.size() + 1, config::max_json_depth) != simdjson::SUCCESS)
-        return unexpected{errc::internal_error};
-      const simdjson::padded_string padded(json);
-      simdjson::dom::element root;
-      simdjson::dom::object top;
-      if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.get_object().get(top) != simdjson::SUCCESS ||
-          !detail::unique_members(top))
-        return unexpected{errc::token_malformed};
-      auto payload = detail::string_member(top, "payload");
-      if (!payload) return unexpected{payload.error()};
-      if (detached.has_value() == payload->has_value()) return unexpected{errc::token_malformed};
-      simdjson::dom::element sigs_el;
-      if (top.at_key("signatures").get(sigs_el) == simdjson::SUCCESS) {
-        // General: no flattened members beside "signatures".
-        for (std::string_view m : {"protected", "header", "signature"})
-          if (simdjson::dom::element e; top.at_key(m).get(e) == simdjson::SUCCESS) return unexpected{errc::token_malformed};
-        simdjson::dom::array sigs;
-        if (sigs_el.get_array().get(sigs) != simdjson::SUCCESS || sigs.size() == 0) return unexpected{errc::token_malformed};
-        if (!same_b64(sigs)) return unexpected{errc::token_malformed};
-        errc best = errc::token_malformed;
-        std::size_t i = 0;
-        for (auto s : sigs) {
-          if (i == options_.max_signatures) break;
-          simdjson::dom::object o;
-          result<verified_jws> r = unexpected{errc::token_malformed};
-          if (s.get_object().get(o) == simdjson::SUCCESS && detail::unique_members(o)) r = entry_(o, *payload, detached);
-          if (r) {
-            r->signature_index = i;
-            return r;
-          }
-          if (stage(r.error()) > stage(best) || i == 0) best = r.error();
-          ++i;
+      auto doc = detail::read_jws_json(json, detached.has_value(), options_.max_signatures, options_.understood_crit);
+      if (!doc) return unexpected{doc.error()};
+      errc best = errc::token_malformed;
+      for (std::size_t i = 0; i < doc->entries.size(); ++i) {
+        const auto& e = doc->entries[i];
+        result<verified_jws> r = e.error ? result<verified_jws>(unexpected{*e.error}) : finish_(e, doc->payload, detached);
+        if (r) {
+          r->signature_index = i;
+          return r;
         }
-        return unexpected{best};
+        if (stage(r.error()) > stage(best) || i == 0) best = r.error();
       }
-      return entry_(top, *payload, detached);  // flattened
+      return unexpected{best};
     } catch (...) {
       return unexpected{errc::internal_error};
     }
   }
+
 
   K keys_;
   jws_options options_;

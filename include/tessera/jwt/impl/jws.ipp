@@ -1,11 +1,170 @@
 #pragma once
-// The bodies of jwt/jws.hpp's signer (see TESSERA_DECL in config.hpp).
+// The bodies of jwt/jws.hpp: the JSON serialization's reader (simdjson) and the signer (see
+// TESSERA_DECL in config.hpp).
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "tessera/jwt/jws.hpp"
 
 namespace tessera::jwt {
+
+namespace detail {
+
+// A JSON member as a string view; nullopt when it is absent, an error when it is not a string.
+inline result<std::optional<std::string_view>> string_member(simdjson::dom::object o, std::string_view name) noexcept {
+  simdjson::dom::element e;
+  if (o.at_key(name).get(e) != simdjson::SUCCESS) return std::optional<std::string_view>{};
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+  return std::optional<std::string_view>{s};
+}
+
+// True when a JSON object has no member name twice.
+inline bool unique_members(simdjson::dom::object o) noexcept {
+  name_set<max_header_members> names;
+  for (auto f : o) {
+    if (names.full() || !names.insert(f.key, name_fingerprint(f.key))) return false;
+  }
+  return true;
+}
+
+// True when every signature's protected header gives "b64" the same value (absent: true); a
+// header that cannot be read counts as true here and is refused when its signature is tried.
+inline bool same_b64(simdjson::dom::array sigs, std::size_t max_signatures) {
+  std::optional<bool> seen;
+  std::size_t i = 0;
+  for (auto s : sigs) {
+    if (i++ == max_signatures) break;
+    std::string_view prot;
+    bool b64 = true;
+    if (s.at_key("protected").get_string().get(prot) == simdjson::SUCCESS) {
+      if (auto decoded = core::base64url_decode(prot)) {
+        auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
+        if (j.is_object()) {
+          auto it = j.find("b64");
+          if (it != j.end() && it->is_boolean()) b64 = it->get<bool>();
+        }
+      }
+    }
+    if (seen && *seen != b64) return false;
+    seen = b64;
+  }
+  return true;
+}
+
+// Reads one signature entry: its members, its protected header (strictly), its unprotected
+// header's alg and kid (disjoint from the protected one's members), and its signature.
+inline jws_json_entry read_jws_entry(simdjson::dom::object sig_obj, std::span<const std::string> understood_crit) {
+  jws_json_entry out;
+  auto fail = [&](errc e) {
+    jws_json_entry f;
+    f.error = e;
+    return f;
+  };
+  try {
+    auto prot = string_member(sig_obj, "protected");
+    auto signature = string_member(sig_obj, "signature");
+    if (!prot || !signature || !*signature) return fail(errc::token_malformed);
+    simdjson::dom::object unprotected;
+    bool has_unprotected = false;
+    if (simdjson::dom::element e; sig_obj.at_key("header").get(e) == simdjson::SUCCESS) {
+      if (e.get_object().get(unprotected) != simdjson::SUCCESS || !unique_members(unprotected)) return fail(errc::token_malformed);
+      has_unprotected = true;
+    }
+    std::array<std::uint8_t, 1024> sig;
+    auto sig_len = core::base64url_decode_into(**signature, sig);
+    if (!sig_len)
+      return fail(sig_len.error() == errc::buffer_too_small ? errc::invalid_signature_length : errc::token_malformed);
+    // The protected header (strict, as in the compact form), then the unprotected members.
+    bool have_alg = false;
+    if (*prot && !(*prot)->empty()) {
+      auto h = parse_header<true>(**prot, understood_crit);
+      if (!h) return fail(h.error());
+      out.algorithm = h->algorithm;
+      have_alg = true;
+      if (h->kid) out.kid.emplace(*h->kid);
+      out.typ.assign(h->typ);
+      out.cty.assign(h->cty);
+      out.encoded = h->b64;
+      if (has_unprotected) {
+        // Disjoint member names (RFC 7515 §7.2.1): decode the protected header's names again.
+        auto decoded = core::base64url_decode(**prot);
+        if (!decoded) return fail(errc::token_malformed);
+        auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
+        if (!j.is_object()) return fail(errc::token_malformed);
+        for (auto f : unprotected)
+          if (j.contains(std::string(f.key))) return fail(errc::token_malformed);
+      }
+    }
+    if (has_unprotected) {
+      for (auto f : unprotected) {
+        std::string_view v;
+        if (f.key == "crit" || f.key == "b64") return fail(errc::token_malformed);  // must be protected
+        if (f.key == "alg") {
+          if (f.value.get_string().get(v) != simdjson::SUCCESS) return fail(errc::token_malformed);
+          auto a = alg_from_name(v);
+          if (!a) return fail(errc::algorithm_not_allowed);
+          out.algorithm = *a;
+          have_alg = true;
+        } else if (f.key == "kid") {
+          if (f.value.get_string().get(v) != simdjson::SUCCESS || v.size() > max_kid_length) return fail(errc::token_malformed);
+          out.kid.emplace(v);
+        }
+      }
+    }
+    if (!have_alg) return fail(errc::token_malformed);
+    if (*prot) out.protected_text.assign(**prot);
+    out.signature.assign(sig.begin(), sig.begin() + static_cast<std::ptrdiff_t>(*sig_len));
+    return out;
+  } catch (...) {
+    return fail(errc::internal_error);
+  }
+}
+
+TESSERA_DECL result<jws_json_doc> read_jws_json(std::string_view json, bool detached, std::size_t max_signatures,
+                                                std::span<const std::string> understood_crit) noexcept {
+  try {
+    simdjson::dom::parser parser;
+    if (parser.allocate(json.size() + 1, config::max_json_depth) != simdjson::SUCCESS) return unexpected{errc::internal_error};
+    const simdjson::padded_string padded(json);
+    simdjson::dom::element root;
+    simdjson::dom::object top;
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.get_object().get(top) != simdjson::SUCCESS ||
+        !unique_members(top))
+      return unexpected{errc::token_malformed};
+    auto payload = string_member(top, "payload");
+    if (!payload) return unexpected{payload.error()};
+    if (detached == payload->has_value()) return unexpected{errc::token_malformed};
+    jws_json_doc doc;
+    if (*payload) doc.payload.emplace(**payload);
+    simdjson::dom::element sigs_el;
+    if (top.at_key("signatures").get(sigs_el) == simdjson::SUCCESS) {
+      // General: no flattened members beside "signatures".
+      for (std::string_view m : {"protected", "header", "signature"})
+        if (simdjson::dom::element e; top.at_key(m).get(e) == simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      simdjson::dom::array sigs;
+      if (sigs_el.get_array().get(sigs) != simdjson::SUCCESS || sigs.size() == 0) return unexpected{errc::token_malformed};
+      if (!same_b64(sigs, max_signatures)) return unexpected{errc::token_malformed};
+      for (auto s : sigs) {
+        if (doc.entries.size() == max_signatures) break;
+        simdjson::dom::object o;
+        if (s.get_object().get(o) == simdjson::SUCCESS && unique_members(o)) {
+          doc.entries.push_back(read_jws_entry(o, understood_crit));
+        } else {
+          doc.entries.emplace_back().error = errc::token_malformed;
+        }
+      }
+      return doc;
+    }
+    doc.entries.push_back(read_jws_entry(top, understood_crit));  // flattened
+    return doc;
+  } catch (...) {
+    return unexpected{errc::internal_error};
+  }
+}
+
+}  // namespace detail
 
 TESSERA_DECL result<std::string> jws_signer::sign_compact(core::bytes_view payload, const jws_sign_options& o,
                                                           bool detached) const {
