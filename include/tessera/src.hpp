@@ -10,9 +10,13 @@
 
 #include "tessera/tessera.hpp"
 
+#include "tessera/client/impl/caller.ipp"
+#include "tessera/credentials/impl/login_request.ipp"
+#include "tessera/credentials/impl/token_exchange.ipp"
 #include "tessera/crypto/detail/impl/pkey.ipp"
 #include "tessera/crypto/impl/private_key.ipp"
 #include "tessera/crypto/impl/public_key.ipp"
+#include "tessera/http/impl/idempotency.ipp"
 #include "tessera/jwt/detail/impl/parse.ipp"
 #include "tessera/jwt/impl/issuer.ipp"
 #include "tessera/jwt/impl/jwks.ipp"
@@ -20,6 +24,11 @@
 #include "tessera/jwt/impl/refresh.ipp"
 #include "tessera/jwt/impl/remote_jwks.ipp"
 #include "tessera/jwt/impl/verified_token.ipp"
+#include "tessera/webhook/impl/delivery.ipp"
+#include "tessera/webhook/impl/delivery_log.ipp"
+#include "tessera/webhook/impl/delivery_record.ipp"
+#include "tessera/webhook/impl/receiver.ipp"
+#include "tessera/webhook/impl/subscription.ipp"
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include "tessera/core/impl/base64.ipp"
 #endif

@@ -118,6 +118,31 @@ TEST_CASE("custom claims: typed values and JSON; registered names are refused", 
   CHECK(t->expires_at() == t0 + 3600);  // the default lifetime is one hour
 }
 
+TEST_CASE("set_string and set_strings write what set() writes with a JSON value", "[jwt][issuer]") {
+  jwt::claims typed, with_json;
+  CHECK(typed.set_string("tenant", "org \"42\"\n"));
+  CHECK(typed.set_strings("roles", {"CommerceUser", "XRead"}));
+  CHECK(typed.set_strings("none", {}));
+  CHECK(with_json.set("tenant", "org \"42\"\n"));
+  CHECK(with_json.set("roles", json::array({"CommerceUser", "XRead"})));
+  CHECK(with_json.set("none", json::array()));
+  CHECK(typed.json() == with_json.json());
+  CHECK(typed.json() == json{{"tenant", "org \"42\"\n"}, {"roles", {"CommerceUser", "XRead"}}, {"none", json::array()}});
+  for (const char* reserved : {"iss", "exp", "nbf", "iat", "jti"}) {
+    CAPTURE(reserved);
+    CHECK_FALSE(typed.set_string(reserved, "x"));
+    CHECK_FALSE(typed.set_strings(reserved, {"x"}));
+  }
+  jwt::issuer<fixed_clock> iss(signer(jwt::alg::hs256), {}, fixed_clock{t0});
+  const json payload = segment(iss.issue(typed).value().token, 1);
+  CHECK(payload["tenant"] == "org \"42\"\n");
+  CHECK(payload["roles"] == json::array({"CommerceUser", "XRead"}));
+  // Text that is not UTF-8 makes issuing refuse, as with set().
+  jwt::claims bad;
+  bad.set_string("tenant", "\xff\xfe");
+  CHECK(iss.issue(bad).error() == errc::invalid_argument);
+}
+
 TEST_CASE("extra header fields are written; reserved ones cannot be overridden", "[jwt][issuer]") {
   json extra = {{"cty", "orders+json"},    {"x-tenant", "nor"},          {"alg", "none"},
                 {"kid", "../evil"},        {"typ", "evil"},              {"crit", {"x-tenant"}},

@@ -25,7 +25,6 @@
 #include <cstring>
 #include <functional>
 #include <optional>
-#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -227,58 +226,8 @@ struct json_token_shape {
   }
 
  private:
-  result<fetched_token> read(std::string_view body, std::chrono::system_clock::time_point sent_at) const {
-    if (body.empty() || body.size() > max_body_bytes) return unexpected{errc::token_unavailable};
-    core::secret text(body.size() + simdjson::SIMDJSON_PADDING);  // zeroed padding, cleansed after
-    std::memcpy(text.writable_bytes(), body.data(), body.size());
-    simdjson::dom::parser parser;
-    if (parser.allocate(body.size(), config::max_json_depth) != simdjson::SUCCESS) return unexpected{errc::internal_error};
-    simdjson::dom::object members;
-    if (parser.parse(reinterpret_cast<const char*>(text.writable_bytes()), body.size(), false).get_object().get(members) !=
-        simdjson::SUCCESS)
-      return unexpected{errc::token_unavailable};
-    std::optional<std::string_view> token;
-    std::optional<std::int64_t> end;  // Unix seconds
-    bool have_expiry = false;
-    struct wiper {  // the unescaped token in the parser's buffer is wiped whatever happens
-      std::optional<std::string_view>& t;
-      ~wiper() {
-        if (t) detail::wipe_view(*t);
-      }
-    } wipe_token{token};
-    for (const auto member : members) {
-      if (member.key == token_field) {
-        std::string_view v;
-        if (token || member.value.get_string().get(v) != simdjson::SUCCESS) return unexpected{errc::token_unavailable};
-        token = v;
-      } else if (member.key == expiry_field) {
-        if (have_expiry) return unexpected{errc::token_unavailable};
-        have_expiry = true;
-        end = expiry_of(member.value, sent_at);
-        if (!end) return unexpected{errc::token_unavailable};
-      }
-    }
-    if (!token || !end || token->empty() || token->size() > max_token_bytes || !core::visible_ascii(*token))
-      return unexpected{errc::token_unavailable};
-    const auto expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(*end));
-    return fetched_token{core::secret(core::bytes_view(*token)), expires_at};
-  }
-
-  // The token's end in Unix seconds, or nullopt when the member cannot say.
-  std::optional<std::int64_t> expiry_of(simdjson::dom::element v, std::chrono::system_clock::time_point sent_at) const {
-    std::optional<std::int64_t> n;
-    std::int64_t i = 0;
-    std::string_view s;
-    if (v.is_int64() && v.get_int64().get(i) == simdjson::SUCCESS) n = i;
-    else if (v.get_string().get(s) == simdjson::SUCCESS) {
-      n = detail::small_decimal(s);
-      if (!n && expiry == expiry_kind::absolute_time) n = detail::parse_rfc3339(s);
-    }
-    if (!n || *n < 0) return std::nullopt;
-    const std::int64_t longest = core::max_duration.count();
-    if (expiry == expiry_kind::lifetime_seconds) return core::unix_seconds(sent_at) + std::min(*n, longest);
-    return std::min(*n, core::unix_seconds(sent_at) + longest);
-  }
+  // Reads the token and its expiry from a JSON answer.
+  result<fetched_token> read(std::string_view body, std::chrono::system_clock::time_point sent_at) const;
 };
 
 // The commerce model: {"clientId","clientSecret"} → {"access_token","expires_in"}.
@@ -601,3 +550,7 @@ template <class H, class C, class S>
 caller(H&&, C, caller_options, S) -> caller<H, S, C>;
 
 }  // namespace tessera::client
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/client/impl/caller.ipp"
+#endif

@@ -12,12 +12,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <openssl/crypto.h>
-#include <simdjson.h>
 
 #include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
@@ -79,6 +79,13 @@ inline std::optional<std::size_t> form_decode(std::string_view in, std::uint8_t*
   }
   return n;
 }
+// The JSON parser a login_request reads a JSON body with (impl/login_request.ipp); the client id
+// and secret it reads are views into its buffers.
+struct login_json_parser;
+// Deletes a login_json_parser.
+struct login_json_parser_deleter {
+  TESSERA_DECL void operator()(login_json_parser* p) const noexcept;
+};
 }  // namespace detail
 
 // The client id and secret of one login request, read under a shape. Views stay valid while
@@ -108,33 +115,8 @@ class login_request {
   }
 
  private:
-  result<void> read_json(std::string_view body, const login_request_shape& shape, std::size_t max_depth) {
-    if (body.empty()) return unexpected{errc::missing_field};
-    text_ = core::secret(body.size() + simdjson::SIMDJSON_PADDING);  // zeroed padding
-    std::memcpy(text_.writable_bytes(), body.data(), body.size());
-    if (parser_.allocate(body.size(), std::max<std::size_t>(max_depth, 1)) != simdjson::SUCCESS)
-      return unexpected{errc::internal_error};
-    simdjson::dom::object members;
-    const char* text = reinterpret_cast<const char*>(text_.writable_bytes());
-    if (parser_.parse(text, body.size(), false).get_object().get(members) != simdjson::SUCCESS)
-      return unexpected{errc::missing_field};
-    bool have_id = false, have_secret = false;
-    for (const auto member : members) {
-      const bool is_secret = member.key == shape.secret_field;
-      if (!is_secret && member.key != shape.id_field) continue;
-      std::string_view value;
-      if (member.value.get_string().get(value) != simdjson::SUCCESS) return unexpected{errc::missing_field};
-      bool& have = is_secret ? have_secret : have_id;
-      if (have) {  // given twice: ambiguous, as two parsers could each read another one
-        if (is_secret) detail::wipe_text(value);
-        return unexpected{errc::missing_field};
-      }
-      have = true;
-      (is_secret ? client_secret : client_id) = value;
-    }
-    if (!have_id || !have_secret) return unexpected{errc::missing_field};
-    return core::ok();
-  }
+  // Reads a JSON body (see read()).
+  result<void> read_json(std::string_view body, const login_request_shape& shape, std::size_t max_depth);
 
   result<void> read_form(std::string_view body, std::optional<std::string_view> authorization,
                          const login_request_shape& shape) {
@@ -202,7 +184,11 @@ class login_request {
   }
 
   core::secret text_;
-  simdjson::dom::parser parser_;
+  std::unique_ptr<detail::login_json_parser, detail::login_json_parser_deleter> parser_;  // made on first JSON read
 };
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/login_request.ipp"
+#endif

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <optional>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -86,29 +86,16 @@ inline std::string rfc3339_utc(std::int64_t unix_seconds) {
 }
 
 // The JSON answer for an exchange, in a shape.
-inline nlohmann::json token_response(const exchange_result& r, const token_response_shape& shape = {}) {
-  nlohmann::json out = {{shape.token_field, r.token}};
-  if (!shape.expiry_field.empty()) {
-    switch (shape.expiry_as) {
-      case token_response_shape::expiry::seconds_left: out[shape.expiry_field] = r.expires_in(); break;
-      case token_response_shape::expiry::unix_seconds: out[shape.expiry_field] = r.expires_at; break;
-      case token_response_shape::expiry::rfc3339: out[shape.expiry_field] = rfc3339_utc(r.expires_at); break;
-    }
-  }
-  if (!shape.token_type.empty()) out["token_type"] = shape.token_type;
-  return out;
-}
+TESSERA_DECL nlohmann::json token_response(const exchange_result& r, const token_response_shape& shape = {});
 
 // The JSON answer for a refreshed or otherwise issued token, in a shape.
-inline nlohmann::json token_response(const jwt::issued_token& t, const token_response_shape& shape = {}) {
-  return token_response(exchange_result{t.token, t.issued_at, t.expires_at, t.jwt_id}, shape);
-}
+TESSERA_DECL nlohmann::json token_response(const jwt::issued_token& t, const token_response_shape& shape = {});
 
 // {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
-inline nlohmann::json oauth_token_response(const exchange_result& r) { return token_response(r, oauth_response()); }
+TESSERA_DECL nlohmann::json oauth_token_response(const exchange_result& r);
 
 // {"token", "expired_at"} with expired_at in unix seconds (the signed partner orders model).
-inline nlohmann::json login_token_response(const exchange_result& r) { return token_response(r, login_response()); }
+TESSERA_DECL nlohmann::json login_token_response(const exchange_result& r);
 
 // ---- API key → JWT (the org-scoped model) -----------------------------------------------------
 
@@ -157,8 +144,8 @@ class api_key_exchange {
     jwt::claims c;
     c.subject(std::string(k->key_id()));
     if (!opts_.audience.empty()) c.audience(opts_.audience);
-    c.set("org_id", std::string(k->tenant()));
-    c.set("scope", detail::join(k->scopes()));
+    c.set_string("org_id", std::string(k->tenant()));
+    c.set_string("scope", detail::join(k->scopes()));
     c.lifetime(lifetime);
     auto t = issuer_.issue(c);
     if (!t) return unexpected{t.error()};
@@ -188,12 +175,12 @@ inline jwt::claims client_claims(const client_record& c, const client_exchange_o
   jwt::claims claims;
   claims.subject(c.client_id);
   if (!opts.audience.empty()) claims.audience(opts.audience);
-  claims.set("client_id", c.client_id);
-  claims.set("tenant", c.tenant);
-  claims.set("roles", c.roles);
-  claims.set("scope", detail::join(c.scopes));
-  claims.set("stores", c.stores);
-  claims.set("markets", c.markets);
+  claims.set_string("client_id", c.client_id);
+  claims.set_string("tenant", c.tenant);
+  claims.set_strings("roles", c.roles);
+  claims.set_string("scope", detail::join(c.scopes));
+  claims.set_strings("stores", c.stores);
+  claims.set_strings("markets", c.markets);
   claims.lifetime(opts.lifetime);
   return claims;
 }
@@ -283,3 +270,7 @@ class client_revocation {
 static_assert(jwt::revocation_check<client_revocation<memory_client_registry&>>);
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/token_exchange.ipp"
+#endif

@@ -134,10 +134,10 @@ class user_login {
     jwt::claims c;
     c.subject(u.client_id);
     if (!opts_.audience.empty()) c.audience(opts_.audience);
-    c.set("tenant", u.tenant);
-    c.set("email", u.client_id.substr(u.tenant.size() + 1));
-    c.set("roles", u.roles);
-    c.set("scope", detail::join(u.scopes));
+    c.set_string("tenant", u.tenant);
+    c.set_string("email", u.client_id.substr(u.tenant.size() + 1));
+    c.set_strings("roles", u.roles);
+    c.set_string("scope", detail::join(u.scopes));
     c.lifetime(opts_.lifetime);
     auto t = issuer_.issue(c);
     if (!t) return unexpected{t.error()};

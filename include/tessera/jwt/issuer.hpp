@@ -39,6 +39,10 @@ class claims {
   claims& not_before_delay(std::chrono::seconds s) { nbf_delay_ = s; return *this; }
   // Sets a custom claim (any JSON value). Registered names iss, exp, nbf, iat, jti are refused (false).
   bool set(const std::string& name, const nlohmann::json& value);
+  // Sets a custom string claim (as set(), without building a JSON value).
+  bool set_string(const std::string& name, std::string_view value);
+  // Sets a custom claim to an array of strings (as set(), without building a JSON value).
+  bool set_strings(const std::string& name, const std::vector<std::string>& values);
   // The claims set so far (without the issuer's registered claims), as a JSON object.
   nlohmann::json json() const;
 

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/result.hpp"

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
+#include "tessera/config.hpp"
 #include "tessera/client/http_client.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/clock.hpp"
@@ -69,6 +69,8 @@ namespace detail {
 // A delivery id a dispatcher accepts: 1..max_id_size visible ASCII characters without '.'.
 constexpr bool valid_delivery_id(std::string_view id) noexcept { return valid_id(id, true); }
 
+// The body of a test event: {"type":"webhook.test","id","timestamp","data":{"subscription_id","message"}}.
+TESSERA_DECL std::string test_event_body(std::string_view id, std::int64_t timestamp, std::string_view subscription_id);
 }  // namespace detail
 
 // Delivers events to subscriptions of a subscription_registry through an http_client, logging
@@ -148,12 +150,9 @@ class dispatcher {
       if (!sub) return unexpected{sub.error()};
       auto id = new_id();
       if (!id) return unexpected{id.error()};
-      nlohmann::json body = {{"type", test_event_type},
-                             {"id", *id},
-                             {"timestamp", core::unix_seconds(clock_.now())},
-                             {"data", {{"subscription_id", sub->id}, {"message", "test event"}}}};
       pending_delivery d = fresh(sub->id, *id, std::string(test_event_type),
-                                 std::make_shared<const std::string>(body.dump()));
+                                 std::make_shared<const std::string>(
+                                     detail::test_event_body(*id, core::unix_seconds(clock_.now()), sub->id)));
       delivery_entry entry = attempt(*sub, d);
       entry.test = true;
       if (entry.state == delivery_state::pending) entry.state = delivery_state::failed;
@@ -454,3 +453,7 @@ class dispatcher {
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/delivery.ipp"
+#endif

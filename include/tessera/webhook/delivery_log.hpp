@@ -17,8 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
+#include "tessera/config.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/result.hpp"
@@ -63,21 +64,7 @@ struct delivery_entry {
 
   // The entry as JSON: ids, type, attempt, http_status, error (name or null), attempted_at and
   // next_attempt_at (Unix seconds or null), latency_ms, state, test.
-  nlohmann::json to_json() const {
-    nlohmann::json j = {{"subscription_id", subscription_id},
-                        {"delivery_id", delivery_id},
-                        {"event_type", event_type},
-                        {"attempt", attempt},
-                        {"http_status", http_status},
-                        {"attempted_at", core::unix_seconds(attempted_at)},
-                        {"latency_ms", latency.count()},
-                        {"state", std::string(name(state))},
-                        {"test", test}};
-    j["error"] = error == errc::none_ ? nlohmann::json(nullptr) : nlohmann::json(std::string(core::name(error)));
-    j["next_attempt_at"] =
-        next_attempt_at ? nlohmann::json(core::unix_seconds(*next_attempt_at)) : nlohmann::json(nullptr);
-    return j;
-  }
+  nlohmann::json to_json() const;
 };
 
 // Where delivery entries are kept for listing.
@@ -159,3 +146,7 @@ class memory_delivery_log {
 static_assert(delivery_log<memory_delivery_log>);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/delivery_log.ipp"
+#endif

@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include "tessera/config.hpp"
 
 namespace tessera::webhook {
 
@@ -45,18 +47,11 @@ struct delivery_record {
 
   // The record as JSON: {"event_id","attempt","http_status","attempted_at","outcome","next_attempt_at"},
   // times in Unix seconds, next_attempt_at null when no retry is due.
-  nlohmann::json to_json() const {
-    auto secs = [](std::chrono::system_clock::time_point t) {
-      return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-    };
-    nlohmann::json j = {{"event_id", event_id},
-                        {"attempt", attempt},
-                        {"http_status", http_status},
-                        {"attempted_at", secs(attempted_at)},
-                        {"outcome", std::string(name(outcome))}};
-    j["next_attempt_at"] = next_attempt_at ? nlohmann::json(secs(*next_attempt_at)) : nlohmann::json(nullptr);
-    return j;
-  }
+  nlohmann::json to_json() const;
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/delivery_record.ipp"
+#endif

@@ -18,8 +18,9 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/clock.hpp"
@@ -141,21 +142,7 @@ struct subscription {
   }
 
   // The subscription for an API answer: every field but the sealed secret (never shown).
-  nlohmann::json to_json() const {
-    nlohmann::json j = {{"id", id},
-                        {"tenant", tenant},
-                        {"url", url},
-                        {"event_types", event_types},
-                        {"scheme", std::string(name(scheme.kind))},
-                        {"active", active},
-                        {"created_at", core::unix_seconds(created_at)}};
-    if (scheme.kind != scheme_kind::standard_webhooks) {
-      j["signature_header"] = scheme.signature_header;
-      j["id_header"] = scheme.id_header;
-    }
-    if (!active) j["deactivation_reason"] = deactivation_reason;
-    return j;
-  }
+  nlohmann::json to_json() const;
 };
 
 // Where subscriptions are kept.
@@ -476,3 +463,7 @@ class subscription_registry {
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/subscription.ipp"
+#endif

@@ -30,6 +30,14 @@ TESSERA_DECL bool claims::set(const std::string& name, const nlohmann::json& val
   return true;
 }
 
+TESSERA_DECL bool claims::set_string(const std::string& name, std::string_view value) {
+  return set(name, nlohmann::json(std::string(value)));
+}
+
+TESSERA_DECL bool claims::set_strings(const std::string& name, const std::vector<std::string>& values) {
+  return set(name, nlohmann::json(values));
+}
+
 TESSERA_DECL nlohmann::json claims::json() const {
   auto all = nlohmann::json::parse("{" + members_ + "}", nullptr, false);
   return all.is_object() ? all : nlohmann::json::object();
