@@ -44,6 +44,8 @@ def public_headers(all_headers):
             if not f.endswith(".hpp"):
                 continue
             rel = os.path.relpath(os.path.join(root, f), INCLUDE)
+            if rel == "tessera/src.hpp":
+                continue  # the separately compiled mode's one translation unit, not an include
             depth = rel.count("/")
             if not all_headers and depth > 1:
                 continue
