@@ -1,7 +1,11 @@
 // tessera — the command line for integrators of an API built on the tessera library: keys,
 // tokens, webhook signatures, signed requests, API keys and client-secret hashes.
 
+#include <cctype>
 #include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <tessera/version.hpp>
 
@@ -9,13 +13,26 @@
 
 namespace {
 
-// The names of unexpected arguments that look like options; values are counted, never shown,
-// since a secret typed as a bare argument would otherwise be echoed back.
+// True when an argument has the shape of an option name: "-x" (one letter), or "--name" with a
+// name of up to 32 lowercase letters, digits and dashes (what follows a '=' is its value). A
+// secret can start with '-' (base64url does), so nothing else is taken for an option.
+bool option_shaped(std::string_view a) {
+  if (a.size() == 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1]))) return true;
+  if (a.size() < 3 || a[0] != '-' || a[1] != '-') return false;
+  const std::string_view name = a.substr(2, a.find('=') == std::string_view::npos ? a.npos : a.find('=') - 2);
+  if (name.empty() || name.size() > 32 || name.front() == '-') return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+// The names of unexpected arguments that have the shape of options; every other argument is
+// counted, never shown, since a secret typed as a bare argument would otherwise be echoed back.
 std::string describe_extras(const std::vector<std::string>& extras) {
   std::string names;
   std::size_t values = 0;
   for (const auto& a : extras) {
-    if (a.size() > 1 && a[0] == '-' && a.size() < 64) {
+    if (option_shaped(a)) {
       names += names.empty() ? "" : " ";
       names += a.substr(0, a.find('='));
     } else {
