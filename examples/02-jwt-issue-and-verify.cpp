@@ -52,8 +52,8 @@ int main() {
 
   jwt::claims claims;
   claims.subject("integration-17").audience("orders-api");
-  claims.set("org_id", "org-42");
-  claims.set("scope", "orders:read orders:write");
+  claims.set_string("org_id", "org-42");
+  claims.set_string("scope", "orders:read orders:write");
   result<jwt::issued_token> issued = issuer.issue(claims);
   if (!issued) return 1;
   // Never log whole tokens: anyone holding one can use it until it expires.

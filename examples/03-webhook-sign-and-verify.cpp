@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <string>
 
+#include <nlohmann/json.hpp>  // the delivery record printed as JSON at the end
+
 using namespace tessera;
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "tessera/core/base64.hpp"
 
 using namespace tessera;
 using namespace std::string_view_literals;

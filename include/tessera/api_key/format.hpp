@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/api_key/checksum.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
@@ -42,12 +43,7 @@ struct key_format {
   std::size_t random_length = 30;    // base62 characters of randomness
 
   // Checks the labels (1-16 base62 characters) and the random length (22-64).
-  result<void> validate() const noexcept {
-    auto label_ok = [](std::string_view s) { return !s.empty() && s.size() <= max_label_length && is_base62(s); };
-    if (!label_ok(prefix) || !label_ok(environment)) return unexpected{errc::invalid_argument};
-    if (random_length < min_random_length || random_length > max_random_length) return unexpected{errc::invalid_argument};
-    return core::ok();
-  }
+  result<void> validate() const noexcept;
   // Length of every key of this format.
   std::size_t key_length() const noexcept {
     return prefix.size() + 1 + environment.size() + 1 + random_length + checksum_length;
@@ -116,3 +112,7 @@ inline result<core::secret> compose(const key_format& f, std::string_view random
 }
 
 }  // namespace tessera::api_key
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/api_key/impl/format.ipp"
+#endif

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/hmac_key.hpp"
@@ -43,42 +44,16 @@ class pepper_ring {
   pepper_ring() = default;
 
   // A ring holding one pepper, current.
-  static result<pepper_ring> create(std::uint32_t version, core::bytes_view pepper) noexcept {
-    pepper_ring r;
-    if (auto a = r.add(version, pepper); !a) return unexpected{a.error()};
-    return r;
-  }
+  static result<pepper_ring> create(std::uint32_t version, core::bytes_view pepper) noexcept;
 
   // Adds a pepper under a new version; the first pepper added becomes current.
   // Refuses: a pepper under 32 bytes (secret_too_short), a version already held or a ninth
   // pepper (invalid_argument).
-  result<void> add(std::uint32_t version, core::bytes_view pepper) noexcept {
-    if (pepper.size() < min_pepper_size) return unexpected{errc::secret_too_short};
-    if (contains(version) || entries_.size() >= max_peppers) return unexpected{errc::invalid_argument};
-    auto key = crypto::hmac_key::create(crypto::hash_alg::sha256, pepper);
-    if (!key) return unexpected{key.error()};
-    try {
-      entries_.push_back({version, std::move(*key)});
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-    if (entries_.size() == 1) current_ = version;
-    order();
-    return core::ok();
-  }
+  result<void> add(std::uint32_t version, core::bytes_view pepper) noexcept;
   // Makes a held pepper the one new keys are stored under (invalid_argument if not held).
-  result<void> set_current(std::uint32_t version) noexcept {
-    if (!contains(version)) return unexpected{errc::invalid_argument};
-    current_ = version;
-    order();
-    return core::ok();
-  }
+  result<void> set_current(std::uint32_t version) noexcept;
   // Drops a pepper; keys stored under it stop verifying. The current pepper cannot be dropped.
-  result<void> remove(std::uint32_t version) noexcept {
-    if (!contains(version) || version == current_) return unexpected{errc::invalid_argument};
-    std::erase_if(entries_, [&](const entry& e) { return e.version == version; });
-    return core::ok();
-  }
+  result<void> remove(std::uint32_t version) noexcept;
 
   // True when a pepper of this version is held.
   bool contains(std::uint32_t version) const noexcept {
@@ -98,20 +73,9 @@ class pepper_ring {
     return digest_at(0, key);
   }
   // The storage digest of a key under the given pepper version (invalid_key if not held).
-  result<key_digest> digest(std::string_view key, std::uint32_t version) const noexcept {
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-      if (entries_[i].version == version) return digest_at(i, key);
-    return unexpected{errc::invalid_key};
-  }
+  result<key_digest> digest(std::string_view key, std::uint32_t version) const noexcept;
   // The storage digest of a key under the i-th pepper in lookup order (i < size()).
-  result<key_digest> digest_at(std::size_t i, std::string_view key) const noexcept {
-    auto tag = entries_[i].key.sign(core::bytes_view(key));
-    if (!tag) return unexpected{tag.error()};
-    key_digest d;
-    std::copy_n(tag->bytes.begin(), digest_size, d.value.begin());
-    d.pepper_version = entries_[i].version;
-    return d;
-  }
+  result<key_digest> digest_at(std::size_t i, std::string_view key) const noexcept;
 
  private:
   struct entry {
@@ -119,15 +83,14 @@ class pepper_ring {
     crypto::hmac_key key;
   };
   // Current first, then by descending version: the order a verifier tries them in.
-  void order() noexcept {
-    std::sort(entries_.begin(), entries_.end(), [&](const entry& a, const entry& b) {
-      if ((a.version == current_) != (b.version == current_)) return a.version == current_;
-      return a.version > b.version;
-    });
-  }
+  void order() noexcept;
 
   std::vector<entry> entries_;
   std::uint32_t current_ = 0;
 };
 
 }  // namespace tessera::api_key
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/api_key/impl/pepper.ipp"
+#endif

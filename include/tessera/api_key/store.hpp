@@ -50,19 +50,10 @@ class last_used_time {
   }
 
   // The last recorded use, or nullopt when the key was never used.
-  std::optional<sys_seconds> get() const noexcept {
-    auto v = s_.load(std::memory_order_relaxed);
-    if (v == never) return std::nullopt;
-    return sys_seconds(std::chrono::seconds(v));
-  }
+  std::optional<sys_seconds> get() const noexcept;
   // Moves the time forward to t (never back). It writes only when the second changes, so a
   // busy key does not bounce a cache line between cores on every call.
-  void note(sys_seconds t) const noexcept {
-    const std::int64_t v = t.time_since_epoch().count();
-    auto cur = s_.load(std::memory_order_relaxed);
-    while (cur < v && !s_.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
-    }
-  }
+  void note(sys_seconds t) const noexcept;
 
  private:
   static constexpr std::int64_t never = std::numeric_limits<std::int64_t>::min();
@@ -150,12 +141,7 @@ class memory_key_store {
   memory_key_store& operator=(const memory_key_store&) = delete;
 
   // The record stored under this digest; api_key_unknown when there is none. No allocation.
-  result<record_ptr> find(const key_digest& d) const noexcept {
-    record_ptr out;
-    auto r = with_record(d, [&](const record_ptr& rec) noexcept { out = rec; });
-    if (!r) return unexpected{r.error()};
-    return out;
-  }
+  result<record_ptr> find(const key_digest& d) const noexcept;
   // Calls fn(record) under the shard's read lock with the record stored under this digest;
   // api_key_unknown when there is none. fn must be noexcept and must not call into the store.
   template <class Fn>
@@ -167,112 +153,22 @@ class memory_key_store {
   void note_use(const key_record& r, sys_seconds now) const noexcept { r.last_used.note(now); }
 
   // Stores a new key record.
-  result<void> insert(const key_record& r) noexcept {
-    if (r.key_id.empty()) return unexpected{errc::invalid_argument};
-    try {
-      auto rec = std::make_shared<const key_record>(r);
-      std::unique_lock admin(admin_mu_);
-      if (ids_.find(r.key_id) != ids_.end()) return unexpected{errc::invalid_argument};
-      shard& s = shard_of(r.digest.value);
-      std::unique_lock lock(s.mu);
-      if (s.by_digest.find(r.digest.value) != s.by_digest.end()) return unexpected{errc::invalid_argument};
-      ids_.emplace(r.key_id, r.digest.value);
-      try {
-        s.by_digest.emplace(r.digest.value, std::move(rec));
-      } catch (...) {
-        ids_.erase(ids_.find(r.key_id));
-        throw;
-      }
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> insert(const key_record& r) noexcept;
 
   // Revokes a key: every lookup that starts after this returns has status revoked.
-  result<void> revoke(std::string_view key_id, sys_seconds now) noexcept {
-    return update(key_id, [&](key_record& r) {
-      if (r.status == key_status::revoked) return false;
-      r.status = key_status::revoked;
-      r.revoked_at = now;
-      return true;
-    });
-  }
+  result<void> revoke(std::string_view key_id, sys_seconds now) noexcept;
 
   // Moves a key to a new digest (same record), if its digest is still `from`.
-  result<void> replace_digest(std::string_view key_id, const key_digest& from, const key_digest& to) noexcept {
-    try {
-      std::unique_lock admin(admin_mu_);
-      auto id = ids_.find(key_id);
-      if (id == ids_.end()) return unexpected{errc::api_key_unknown};
-      if (id->second != from.value) return core::ok();
-      shard& a = shard_of(from.value);
-      shard& b = shard_of(to.value);
-      std::unique_lock la(a.mu, std::defer_lock);
-      std::unique_lock lb(b.mu, std::defer_lock);
-      if (&a == &b) la.lock();
-      else std::lock(la, lb);
-      auto it = a.by_digest.find(from.value);
-      if (it == a.by_digest.end() || it->second->digest != from) return core::ok();
-      auto copy = std::make_shared<key_record>(*it->second);
-      copy->digest = to;
-      if (from.value == to.value) {  // only the version changes
-        it->second = std::move(copy);
-        return core::ok();
-      }
-      if (b.by_digest.find(to.value) != b.by_digest.end()) return unexpected{errc::invalid_argument};
-      b.by_digest.emplace(to.value, std::move(copy));
-      a.by_digest.erase(from.value);
-      id->second = to.value;
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> replace_digest(std::string_view key_id, const key_digest& from, const key_digest& to) noexcept;
 
   // Deletes a key outright (a revoked key is usually kept instead, for audit).
-  result<void> erase(std::string_view key_id) noexcept {
-    try {
-      std::unique_lock admin(admin_mu_);
-      auto id = ids_.find(key_id);
-      if (id == ids_.end()) return unexpected{errc::api_key_unknown};
-      shard& s = shard_of(id->second);
-      std::unique_lock lock(s.mu);
-      s.by_digest.erase(id->second);
-      ids_.erase(id);
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> erase(std::string_view key_id) noexcept;
 
   // The current record of a key by its id (api_key_unknown when there is none).
-  result<record_ptr> get(std::string_view key_id) const noexcept {
-    try {
-      std::shared_lock admin(admin_mu_);
-      auto id = ids_.find(key_id);
-      if (id == ids_.end()) return unexpected{errc::api_key_unknown};
-      const shard& s = shard_of(id->second);
-      std::shared_lock lock(s.mu);
-      auto it = s.by_digest.find(id->second);
-      if (it == s.by_digest.end()) return unexpected{errc::api_key_unknown};
-      return it->second;
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<record_ptr> get(std::string_view key_id) const noexcept;
 
   // Every key of a tenant (active and revoked), for admin screens; optionally one integration's.
-  std::vector<record_ptr> list(std::string_view tenant, std::optional<std::string_view> integration = std::nullopt) const {
-    std::vector<record_ptr> out;
-    for (const shard& s : shards_) {
-      std::shared_lock lock(s.mu);
-      for (const auto& [d, r] : s.by_digest)
-        if (r->tenant == tenant && (!integration || r->integration == *integration)) out.push_back(r);
-    }
-    std::sort(out.begin(), out.end(), [](const record_ptr& a, const record_ptr& b) { return a->key_id < b->key_id; });
-    return out;
-  }
+  std::vector<record_ptr> list(std::string_view tenant, std::optional<std::string_view> integration = std::nullopt) const;
 
   // Number of keys stored.
   std::size_t size() const {
@@ -346,3 +242,7 @@ static_assert(redigestable_key_store<memory_key_store>);
 static_assert(record_visitor<memory_key_store>);
 
 }  // namespace tessera::api_key
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/api_key/impl/store.ipp"
+#endif

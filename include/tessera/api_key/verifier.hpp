@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/api_key/format.hpp"
 #include "tessera/api_key/pepper.hpp"
 #include "tessera/api_key/store.hpp"
@@ -122,11 +123,7 @@ class verified_key {
   // The key's scopes.
   scope_list scopes() const noexcept { return scope_list(this); }
   // True when the key carries this scope (exact match).
-  bool has_scope(std::string_view s) const noexcept {
-    for (std::size_t i = 0; i < scope_count_; ++i)
-      if (scope_at(i) == s) return true;
-    return false;
-  }
+  bool has_scope(std::string_view s) const noexcept;
   // The integration the key belongs to.
   std::string_view integration() const noexcept { return slice(integration_); }
   // When the key expires (nullopt: never).
@@ -143,41 +140,13 @@ class verified_key {
 
   // Copies the fields of a record: key id, tenant, integration and scopes, then the scopes'
   // (offset, length) pairs, all in one buffer (inline when they fit).
-  explicit verified_key(const key_record& r) {
-    std::size_t n = r.key_id.size() + r.tenant.size() + r.integration.size() + r.scopes.size() * sizeof(span);
-    for (const auto& sc : r.scopes) n += sc.size();
-    if (n > small_.size()) large_.resize(n);
-    size_ = static_cast<std::uint32_t>(n);
-    char* const base = buffer();
-    char* p = base;
-    auto put = [&](std::string_view v) {
-      const span sp{static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(v.size())};
-      if (!v.empty()) std::memcpy(p, v.data(), v.size());
-      p += v.size();
-      return sp;
-    };
-    key_id_ = put(r.key_id);
-    tenant_ = put(r.tenant);
-    integration_ = put(r.integration);
-    scopes_at_ = static_cast<std::uint32_t>(n - r.scopes.size() * sizeof(span));
-    for (std::size_t i = 0; i < r.scopes.size(); ++i) {
-      const span sp = put(r.scopes[i]);
-      std::memcpy(base + scopes_at_ + i * sizeof(span), &sp, sizeof sp);
-    }
-    scope_count_ = static_cast<std::uint32_t>(r.scopes.size());
-    expires_at_ = r.expires_at;
-    last_used_ = r.last_used.get();
-  }
+  explicit verified_key(const key_record& r);
 
   // Where the copied fields are: inline, or in large_ when they did not fit.
   const char* buffer() const noexcept { return size_ <= small_.size() ? small_.data() : large_.data(); }
   char* buffer() noexcept { return size_ <= small_.size() ? small_.data() : large_.data(); }
   std::string_view slice(span s) const noexcept { return {buffer() + s.off, s.len}; }
-  std::string_view scope_at(std::size_t i) const noexcept {
-    span sp;
-    std::memcpy(&sp, buffer() + scopes_at_ + i * sizeof(span), sizeof sp);
-    return slice(sp);
-  }
+  std::string_view scope_at(std::size_t i) const noexcept;
 
  public:
   // Bytes of key id, tenant, integration and scopes (8 more per scope) held without allocating.
@@ -303,3 +272,7 @@ class verifier {
 };
 
 }  // namespace tessera::api_key
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/api_key/impl/verifier.ipp"
+#endif

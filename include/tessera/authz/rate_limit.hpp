@@ -38,29 +38,7 @@ class token_bucket_limiter {
   token_bucket_limiter(const token_bucket_limiter&) = delete;
   token_bucket_limiter& operator=(const token_bucket_limiter&) = delete;
 
-  result<void> acquire(std::string_view key, std::chrono::system_clock::time_point now) noexcept {
-    try {
-      auto& s = shards_[std::hash<std::string_view>{}(key) % shards];
-      std::lock_guard lock(s.mu);
-      auto it = s.buckets.find(key);
-      if (it == s.buckets.end()) {
-        if (s.buckets.size() >= per_shard_) drop_idle(s, now);
-        if (s.buckets.size() >= per_shard_) return unexpected{errc::store_unavailable};
-        it = s.buckets.emplace(std::string(key), bucket{burst_, now}).first;
-      }
-      bucket& b = it->second;
-      const double elapsed = std::chrono::duration<double>(now - b.last).count();
-      if (elapsed > 0) {
-        b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
-        b.last = now;
-      }
-      if (b.tokens < 1.0) return unexpected{errc::rate_limited};
-      b.tokens -= 1.0;
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> acquire(std::string_view key, std::chrono::system_clock::time_point now) noexcept;
 
   // Whole seconds until one more request of this principal would be admitted (for Retry-After),
   // at most core::max_duration.
@@ -81,11 +59,7 @@ class token_bucket_limiter {
   };
   static constexpr std::size_t shards = 16;
   static double sane(double x) noexcept { return std::isfinite(x) && x > 0 ? x : 0.0; }
-  void drop_idle(shard& s, std::chrono::system_clock::time_point now) {
-    std::erase_if(s.buckets, [&](const auto& e) {
-      return e.second.tokens + std::chrono::duration<double>(now - e.second.last).count() * rate_ >= burst_;
-    });
-  }
+  void drop_idle(shard& s, std::chrono::system_clock::time_point now);
   double rate_, burst_;
   std::size_t per_shard_;
   std::array<shard, shards> shards_;
@@ -93,3 +67,7 @@ class token_bucket_limiter {
 static_assert(rate_limiter<token_bucket_limiter>);
 
 }  // namespace tessera::authz
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/authz/impl/rate_limit.ipp"
+#endif

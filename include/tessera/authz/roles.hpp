@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::authz {
@@ -30,29 +31,10 @@ class role_hierarchy {
   }
 
   // True when holding `held` grants `needed`.
-  bool grants(std::string_view held, std::string_view needed) const {
-    if (held == needed || all_.count(std::string(held))) return true;
-    std::vector<std::string_view> stack{held};
-    std::set<std::string_view> seen{held};
-    while (!stack.empty()) {
-      auto r = stack.back();
-      stack.pop_back();
-      auto it = edges_.find(std::string(r));
-      if (it == edges_.end()) continue;
-      for (auto& next : it->second) {
-        if (next == needed || all_.count(next)) return true;
-        if (seen.insert(next).second) stack.push_back(next);
-      }
-    }
-    return false;
-  }
+  bool grants(std::string_view held, std::string_view needed) const;
 
   // Succeeds when any held role grants the needed one; forbidden (403) otherwise.
-  result<void> require(std::span<const std::string> held, std::string_view needed) const {
-    for (auto& h : held)
-      if (grants(h, needed)) return core::ok();
-    return unexpected{errc::forbidden};
-  }
+  result<void> require(std::span<const std::string> held, std::string_view needed) const;
 
  private:
   std::map<std::string, std::set<std::string>, std::less<>> edges_;
@@ -60,3 +42,7 @@ class role_hierarchy {
 };
 
 }  // namespace tessera::authz
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/authz/impl/roles.ipp"
+#endif

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::authz {
@@ -35,33 +36,25 @@ struct store_grants {
 };
 
 namespace detail {
-inline bool granted(std::span<const std::string> grants, std::string_view id, std::string_view wildcard) noexcept {
-  if (id.empty()) return false;
-  return std::any_of(grants.begin(), grants.end(), [&](const std::string& g) { return g == id || g == wildcard; });
-}
+TESSERA_DECL bool granted(std::span<const std::string> grants, std::string_view id, std::string_view wildcard) noexcept;
 }  // namespace detail
 
 // Succeeds when the grants allow store s in market m: (s or AllStores among the store grants)
 // and (m or AllMarkets among the market grants). store_not_allowed (403) otherwise; an empty id
 // never matches. Grants compare exactly (case-sensitive).
-inline result<void> require_store(const store_grants& g, store_id s, market_id m) noexcept {
-  if (detail::granted(g.stores, s.value, all_stores) && detail::granted(g.markets, m.value, all_markets)) return core::ok();
-  return unexpected{errc::store_not_allowed};
-}
+TESSERA_DECL result<void> require_store(const store_grants& g, store_id s, market_id m) noexcept;
 
 // Succeeds when the grants allow store s on a route that names no market (the store's market is
 // not known): s or AllStores among the store grants. Use the two-dimension form whenever the
 // store's market is known.
-inline result<void> require_store(const store_grants& g, store_id s) noexcept {
-  if (detail::granted(g.stores, s.value, all_stores)) return core::ok();
-  return unexpected{errc::store_not_allowed};
-}
+TESSERA_DECL result<void> require_store(const store_grants& g, store_id s) noexcept;
 
 // Succeeds when the grants allow a market-level resource: m or AllMarkets among the market
 // grants (store grants, AllStores included, never grant a market). store_not_allowed otherwise.
-inline result<void> require_market(const store_grants& g, market_id m) noexcept {
-  if (detail::granted(g.markets, m.value, all_markets)) return core::ok();
-  return unexpected{errc::store_not_allowed};
-}
+TESSERA_DECL result<void> require_market(const store_grants& g, market_id m) noexcept;
 
 }  // namespace tessera::authz
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/authz/impl/store_scope.ipp"
+#endif

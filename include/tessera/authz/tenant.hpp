@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 
@@ -15,11 +16,7 @@ namespace tessera::authz {
 class path_params {
  public:
   // The value captured for {name}, or nullopt.
-  std::optional<std::string_view> get(std::string_view name) const noexcept {
-    for (std::size_t i = 0; i < n_; ++i)
-      if (names_[i] == name) return values_[i];
-    return std::nullopt;
-  }
+  std::optional<std::string_view> get(std::string_view name) const noexcept;
   // Number of captured parameters.
   std::size_t size() const noexcept { return n_; }
 
@@ -99,3 +96,7 @@ constexpr result<void> require_tenant(std::string_view requested, std::string_vi
 }
 
 }  // namespace tessera::authz
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/authz/impl/tenant.ipp"
+#endif

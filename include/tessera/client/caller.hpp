@@ -128,33 +128,12 @@ concept token_shape = requires(const S& s, http_request& r, std::string_view ten
 
 namespace detail {
 // Wipes a string's bytes (a request body that held a secret, a response that held a token).
-inline void wipe(std::string& s) noexcept {
-  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-}
+TESSERA_DECL void wipe(std::string& s) noexcept;
 // Wipes text a parser unescaped into its own writable buffer.
-inline void wipe_view(std::string_view s) noexcept {
-  if (!s.empty()) OPENSSL_cleanse(const_cast<char*>(s.data()), s.size());
-}
+TESSERA_DECL void wipe_view(std::string_view s) noexcept;
 
 // Appends s as a JSON string; out must have room (no reallocation leaves a copy of a secret behind).
-inline void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20 || u == 0x7f) {
-      out.append("\\u00");
-      out.push_back(hex[u >> 4]);
-      out.push_back(hex[u & 15]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
+TESSERA_DECL void append_json_string(std::string& out, std::string_view s);
 
 // The digits of s as a number, or nullopt (empty, a non-digit, or more than 12 digits).
 constexpr std::optional<std::int64_t> small_decimal(std::string_view s) noexcept {
@@ -170,13 +149,7 @@ constexpr std::optional<std::int64_t> small_decimal(std::string_view s) noexcept
 // Unix seconds of an RFC 3339 date-time with whole or millisecond seconds and an offset
 // ("2024-05-17T07:12:50Z", "2024-05-17T14:12:50.250+07:00"), or nullopt: the strict parser
 // request signatures use.
-inline std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
-  for (auto f : {request_signing::timestamp_format::iso8601, request_signing::timestamp_format::iso8601_millis}) {
-    if (auto t = request_signing::parse_timestamp(s, f))
-      return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
-  }
-  return std::nullopt;
-}
+TESSERA_DECL std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept;
 }  // namespace detail
 
 // A JSON login: {"<id_field>": id, "<secret_field>": secret} posted as application/json, answered
@@ -231,27 +204,14 @@ struct json_token_shape {
 };
 
 // The commerce model: {"clientId","clientSecret"} → {"access_token","expires_in"}.
-inline json_token_shape commerce_token_shape() { return json_token_shape{}; }
+TESSERA_DECL json_token_shape commerce_token_shape();
 
 // The signed partner orders model: {"client_id","client_secret"} → {"token","expired_at"}, the
 // expiry as Unix seconds or RFC 3339 text.
-inline json_token_shape login_token_shape() {
-  json_token_shape s;
-  s.id_field = "client_id";
-  s.secret_field = "client_secret";
-  s.token_field = "token";
-  s.expiry_field = "expired_at";
-  s.expiry = json_token_shape::expiry_kind::absolute_time;
-  return s;
-}
+TESSERA_DECL json_token_shape login_token_shape();
 
 // JSON with OAuth names: {"client_id","client_secret"} → {"access_token","expires_in"}.
-inline json_token_shape oauth_json_token_shape() {
-  json_token_shape s;
-  s.id_field = "client_id";
-  s.secret_field = "client_secret";
-  return s;
-}
+TESSERA_DECL json_token_shape oauth_json_token_shape();
 static_assert(token_shape<json_token_shape>);
 
 // ---- Waiting ----------------------------------------------------------------------------------
@@ -325,13 +285,7 @@ struct call_result {
 
 // True for a request a retry cannot apply twice: an idempotent method (GET, HEAD, PUT, DELETE,
 // OPTIONS; methods are case-sensitive) or a non-empty Idempotency-Key header.
-inline bool safe_to_repeat(const http_request& r) noexcept {
-  for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-    if (r.method == m) return true;
-  for (const auto& [name, value] : r.headers)
-    if (core::iequals(name, "Idempotency-Key") && !value.empty()) return true;
-  return false;
-}
+TESSERA_DECL bool safe_to_repeat(const http_request& r) noexcept;
 
 
 // The errc for a token endpoint's non-2xx status: 401 invalid_credentials, 403 forbidden, 429

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 
@@ -37,12 +38,7 @@ struct http_response {
   std::string body;
 
   // The first value of a header (name matched ASCII-case-insensitively).
-  std::optional<std::string_view> header(std::string_view name) const noexcept {
-    auto it = std::find_if(headers.begin(), headers.end(),
-                           [&](const auto& h) { return core::iequals(h.first, name); });
-    if (it == headers.end()) return std::nullopt;
-    return std::string_view(it->second);
-  }
+  std::optional<std::string_view> header(std::string_view name) const noexcept;
 };
 
 // The delay a Retry-After header asks for, when it is delta-seconds (RFC 9110 §10.2.3; spaces
@@ -74,3 +70,7 @@ concept http_client = requires(C& c, const http_request& r) {
 };
 
 }  // namespace tessera::client
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/client/impl/http_client.ipp"
+#endif

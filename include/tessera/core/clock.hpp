@@ -31,15 +31,7 @@ static_assert(clock<system_clock>);
 // default because they read the time on every request, and issuers and signers use it too, so
 // that a token issued and checked in one process never looks issued a tick in the future.
 struct coarse_clock {
-  std::chrono::system_clock::time_point now() const noexcept {
-#if defined(CLOCK_REALTIME_COARSE)
-    timespec ts;
-    if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == 0)
-      return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
-#endif
-    return std::chrono::system_clock::now();
-  }
+  std::chrono::system_clock::time_point now() const noexcept;
 };
 static_assert(clock<coarse_clock>);
 
@@ -85,3 +77,8 @@ std::int64_t unix_seconds(const C& c) noexcept {
 }
 
 }  // namespace tessera::core
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/config.hpp"
+#include "tessera/core/impl/clock.ipp"
+#endif

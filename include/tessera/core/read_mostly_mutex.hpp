@@ -31,15 +31,7 @@ class read_mostly_mutex {
   void lock() {
     for (auto& s : slots_) s.mu.lock();
   }
-  bool try_lock() {
-    for (std::size_t i = 0; i < slot_count; ++i) {
-      if (!slots_[i].mu.try_lock()) {
-        while (i-- > 0) slots_[i].mu.unlock();
-        return false;
-      }
-    }
-    return true;
-  }
+  bool try_lock();
   void unlock() {
     for (std::size_t i = slot_count; i-- > 0;) slots_[i].mu.unlock();
   }
@@ -55,13 +47,13 @@ class read_mostly_mutex {
   };
 
   // The calling thread's slot, fixed for the thread's lifetime (the same for every instance).
-  static std::size_t thread_slot() noexcept {
-    static std::atomic<std::size_t> next{0};
-    thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % slot_count;
-    return mine;
-  }
+  static std::size_t thread_slot() noexcept;
 
   std::array<slot, slot_count> slots_;
 };
 
 }  // namespace tessera::core
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/core/impl/read_mostly_mutex.ipp"
+#endif

@@ -47,54 +47,17 @@ class memory_replay_store {
  public:
   // capacity bounds the number of keys held at once, across all shards. Throws
   // std::runtime_error when no random hash key can be had.
-  explicit memory_replay_store(std::size_t capacity = 1'000'000) : per_shard_cap_(capacity / shard_count + 1) {
-    std::array<std::uint8_t, 16> k{};
-    if (!random_fill(k)) throw std::runtime_error("memory_replay_store: no random hash key");
-    key_.k0 = detail::load_le64(k.data());
-    key_.k1 = detail::load_le64(k.data() + 8);
-    cleanse(k.data(), k.size());
-  }
+  explicit memory_replay_store(std::size_t capacity = 1'000'000);
   memory_replay_store(const memory_replay_store&) = delete;
   memory_replay_store& operator=(const memory_replay_store&) = delete;
 
   // True when key was not seen within its time-to-live (and is now remembered); false on a replay.
   // The time-to-live is clamped to [0, core::max_duration], so that now + ttl cannot overflow.
   result<bool> remember(std::string_view key, std::chrono::system_clock::time_point now,
-                        std::chrono::seconds ttl) noexcept {
-    ttl = clamp_duration(ttl);
-    try {
-      const auto w = detail::siphash128(key_, key);
-      const digest d{w[0], w[1]};
-      shard& s = shards_[d.hi % shard_count];  // the table indexes by the other word
-      std::lock_guard lock(s.mu);
-      auto it = s.entries.find(d);
-      if (it != s.entries.end()) {
-        if (it->second > now) return false;
-        it->second = now + ttl;
-        return true;
-      }
-      // Sweep as the shard grows, and before refusing a key when full if some entry has expired
-      // (earliest is a lower bound of every expiry, so a full shard of live keys is not rescanned).
-      if (s.entries.size() >= s.next_sweep || (s.entries.size() >= per_shard_cap_ && s.earliest <= now))
-        sweep(s, now);
-      if (s.entries.size() >= per_shard_cap_) return unexpected{errc::store_unavailable};
-      s.entries.emplace(d, now + ttl);
-      s.earliest = std::min(s.earliest, now + ttl);
-      return true;
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+                        std::chrono::seconds ttl) noexcept;
 
   // Number of keys currently held (expired ones included until swept).
-  std::size_t size() const {
-    std::size_t n = 0;
-    for (auto& s : shards_) {
-      std::lock_guard lock(s.mu);
-      n += s.entries.size();
-    }
-    return n;
-  }
+  std::size_t size() const;
 
  private:
   static constexpr std::size_t shard_count = 16;
@@ -113,16 +76,7 @@ class memory_replay_store {
     std::chrono::system_clock::time_point earliest = std::chrono::system_clock::time_point::max();
   };
   // Drops expired entries; the next sweep happens when the shard has doubled from what is left.
-  void sweep(shard& s, std::chrono::system_clock::time_point now) {
-    auto earliest = std::chrono::system_clock::time_point::max();
-    std::erase_if(s.entries, [&](const auto& e) {
-      if (e.second <= now) return true;
-      earliest = std::min(earliest, e.second);
-      return false;
-    });
-    s.earliest = earliest;
-    s.next_sweep = std::max<std::size_t>(1024, s.entries.size() * 2);
-  }
+  void sweep(shard& s, std::chrono::system_clock::time_point now);
 
   std::size_t per_shard_cap_;
   detail::siphash_key key_;
@@ -131,3 +85,7 @@ class memory_replay_store {
 static_assert(replay_store<memory_replay_store>);
 
 }  // namespace tessera::core
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/core/impl/replay_store.ipp"
+#endif

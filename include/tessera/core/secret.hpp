@@ -10,6 +10,7 @@
 #include <memory>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/ct_equal.hpp"
 
@@ -62,11 +63,7 @@ class secret {
   friend std::basic_ostream<Ch, Tr>& operator<<(std::basic_ostream<Ch, Tr>&, const secret&) = delete;
 
  private:
-  void wipe() noexcept {
-    if (data_ && size_) OPENSSL_cleanse(data_.get(), size_);
-    data_.reset();
-    size_ = 0;
-  }
+  void wipe() noexcept;
   std::unique_ptr<std::uint8_t[]> data_;
   std::size_t size_ = 0;
 };
@@ -76,3 +73,7 @@ class secret {
 namespace tessera {
 using core::secret;
 }  // namespace tessera
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/core/impl/secret.ipp"
+#endif

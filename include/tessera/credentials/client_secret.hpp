@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "tessera/config.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
@@ -28,25 +29,11 @@ inline constexpr std::size_t default_secret_length = 44;
 inline constexpr std::size_t client_id_random_length = 22;
 
 // A new client secret of `length` random base62 characters (invalid_argument below 43 or above 256).
-inline result<core::secret> generate_client_secret(std::size_t length = default_secret_length) {
-  if (length < min_secret_length || length > 256) return unexpected{errc::invalid_argument};
-  auto text = core::random_base62(length);
-  if (!text) return unexpected{text.error()};
-  core::secret s{core::bytes_view(*text)};
-  OPENSSL_cleanse(text->data(), text->size());
-  return s;
-}
+TESSERA_DECL result<core::secret> generate_client_secret(std::size_t length = default_secret_length);
 
 // A new client id: the prefix (up to 32 visible ASCII characters, no spaces) then 22 random
 // base62 characters. Client ids are identifiers, not secrets.
-inline result<std::string> generate_client_id(std::string_view prefix = "") {
-  if (prefix.size() > 32) return unexpected{errc::invalid_argument};
-  for (char c : prefix)
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return unexpected{errc::invalid_argument};
-  auto random = core::random_base62(client_id_random_length);
-  if (!random) return unexpected{random.error()};
-  return std::string(prefix) + *random;
-}
+TESSERA_DECL result<std::string> generate_client_id(std::string_view prefix = "");
 
 // What a new client is registered with.
 struct client_spec {
@@ -69,32 +56,7 @@ struct issued_client {
 
 // Generates a client id (unless given) and a secret, and hashes the secret under the policy.
 // invalid_argument without a tenant; hash policy errors as hash_secret reports them.
-inline result<issued_client> generate_client(client_spec spec, sys_seconds now, const hash_policy& policy = {}) {
-  if (spec.tenant.empty()) return unexpected{errc::invalid_argument};
-  client_record r;
-  if (spec.client_id.empty()) {
-    auto id = generate_client_id(spec.id_prefix);
-    if (!id) return unexpected{id.error()};
-    r.client_id = std::move(*id);
-  } else {
-    r.client_id = std::move(spec.client_id);
-  }
-  auto secret = generate_client_secret();
-  if (!secret) return unexpected{secret.error()};
-  auto hash = hash_secret(secret->expose_secret(), policy);
-  if (!hash) return unexpected{hash.error()};
-  r.tenant = std::move(spec.tenant);
-  r.roles = std::move(spec.roles);
-  r.scopes = std::move(spec.scopes);
-  r.stores = std::move(spec.stores);
-  r.markets = std::move(spec.markets);
-  r.signing_keys = std::move(spec.signing_keys);
-  r.description = std::move(spec.description);
-  r.secret_hash = std::move(*hash);
-  r.active = true;
-  r.created_at = now;
-  return issued_client{std::move(*secret), std::move(r)};
-}
+TESSERA_DECL result<issued_client> generate_client(client_spec spec, sys_seconds now, const hash_policy& policy = {});
 
 // Generates a client and adds it to the registry; the secret is returned only if registered.
 template <managed_client_registry Registry>
@@ -119,3 +81,7 @@ result<core::secret> rotate_client_secret(Registry& registry, std::string_view c
 }
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/client_secret.ipp"
+#endif

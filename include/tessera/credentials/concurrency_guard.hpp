@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::credentials {
@@ -59,37 +60,11 @@ class concurrency_guard {
   concurrency_guard& operator=(const concurrency_guard&) = delete;
 
   // A permit if a slot is free now, else too_many_requests. Never blocks on other holders.
-  result<permit> try_acquire() noexcept {
-    try {
-      std::lock_guard lock(mu_);
-      if (in_use_ >= capacity_) return unexpected{errc::too_many_requests};
-      ++in_use_;
-      return permit(this);
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<permit> try_acquire() noexcept;
 
   // A permit if one frees up within `wait`; too_many_requests when the wait runs out or when
   // max_waiting callers are already waiting.
-  result<permit> acquire_for(std::chrono::milliseconds wait) noexcept {
-    try {
-      std::unique_lock lock(mu_);
-      if (in_use_ < capacity_) {
-        ++in_use_;
-        return permit(this);
-      }
-      if (wait.count() <= 0 || waiting_ >= max_waiting_) return unexpected{errc::too_many_requests};
-      ++waiting_;
-      const bool got = freed_.wait_for(lock, wait, [&] { return in_use_ < capacity_; });
-      --waiting_;
-      if (!got) return unexpected{errc::too_many_requests};
-      ++in_use_;
-      return permit(this);
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<permit> acquire_for(std::chrono::milliseconds wait) noexcept;
 
   // The number of permits held right now.
   std::size_t in_use() const noexcept {
@@ -105,13 +80,7 @@ class concurrency_guard {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  void give_back() noexcept {
-    {
-      std::lock_guard lock(mu_);
-      --in_use_;
-    }
-    freed_.notify_one();
-  }
+  void give_back() noexcept;
 
   const std::size_t capacity_;
   const std::size_t max_waiting_;
@@ -122,3 +91,7 @@ class concurrency_guard {
 };
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/concurrency_guard.ipp"
+#endif

@@ -57,56 +57,15 @@ class memory_login_throttle {
   memory_login_throttle& operator=(const memory_login_throttle&) = delete;
 
   // too_many_failed_logins while id is locked out.
-  result<void> admit(std::string_view id, std::chrono::system_clock::time_point now) noexcept {
-    try {
-      shard& s = shard_of(id);
-      std::lock_guard lock(s.mu);
-      auto it = s.runs.find(id);
-      if (it != s.runs.end() && it->second.locked_until > now) return unexpected{errc::too_many_failed_logins};
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> admit(std::string_view id, std::chrono::system_clock::time_point now) noexcept;
   // Counts a failure; the max_failures-th in a row locks id out for the lock-out time.
-  void failed(std::string_view id, std::chrono::system_clock::time_point now) noexcept {
-    try {
-      shard& s = shard_of(id);
-      std::lock_guard lock(s.mu);
-      auto it = s.runs.find(id);
-      if (it == s.runs.end()) {
-        if (s.runs.size() >= per_shard_cap_) make_room(s, now);
-        it = s.runs.emplace(std::string(id), run{}).first;
-      } else if (now - it->second.last > opts_.forget_after) {
-        it->second = run{};
-      }
-      run& r = it->second;
-      r.last = now;
-      if (++r.failures >= opts_.max_failures) {
-        r.locked_until = now + opts_.lockout;
-        r.failures = 0;  // after the lock-out, another full run is needed
-      }
-    } catch (...) {  // out of memory: this failure goes uncounted
-    }
-  }
+  void failed(std::string_view id, std::chrono::system_clock::time_point now) noexcept;
   // Ends id's run of failures.
-  void succeeded(std::string_view id) noexcept {
-    shard& s = shard_of(id);
-    std::lock_guard lock(s.mu);
-    auto it = s.runs.find(id);
-    if (it != s.runs.end()) s.runs.erase(it);
-  }
+  void succeeded(std::string_view id) noexcept;
   // Seconds a client should wait after a lock-out (for Retry-After).
   int retry_after_seconds() const noexcept { return static_cast<int>(opts_.lockout.count()); }
   // Number of ids tracked now.
-  std::size_t size() const {
-    std::size_t n = 0;
-    for (auto& s : shards_) {
-      std::lock_guard lock(s.mu);
-      n += s.runs.size();
-    }
-    return n;
-  }
+  std::size_t size() const;
 
  private:
   static constexpr std::size_t shard_count = 16;
@@ -145,3 +104,7 @@ struct no_login_throttle {
 static_assert(login_throttle<no_login_throttle>);
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/login_throttle.ipp"
+#endif

@@ -52,13 +52,7 @@ struct signing_key {
   // signatures, and the key parser's errors (invalid_key, key_too_small, weak_key...).
   static result<signing_key> from_pem(std::string key_id, std::string_view pem,
                                       crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
-                                      const crypto::key_policy& policy = {}) {
-    if (key_id.empty()) return unexpected{errc::invalid_argument};
-    auto k = crypto::public_key::from_pem(pem, policy);
-    if (!k) return unexpected{k.error()};
-    if (k->type() != crypto::required_key_type(alg)) return unexpected{errc::key_type_mismatch};
-    return signing_key{std::move(key_id), std::move(*k), alg};
-  }
+                                      const crypto::key_policy& policy = {});
 };
 
 // Most signing keys a client may hold at once (a rotation needs two): bounds the signature
@@ -85,11 +79,7 @@ struct client_record {
   // True when the client carries this scope (exact match).
   bool has_scope(std::string_view s) const noexcept { return contains(scopes, s); }
   // The registered signing key with this id, or nullptr.
-  const signing_key* find_signing_key(std::string_view id) const noexcept {
-    for (const auto& k : signing_keys)
-      if (k.key_id == id) return &k;
-    return nullptr;
-  }
+  const signing_key* find_signing_key(std::string_view id) const noexcept;
   // True when a token issued at `issued_at` may predate the last deactivation: issued before it or
   // in its second (iat has whole seconds, so a same-second token cannot prove it came after).
   bool issued_before_deactivation(sys_seconds issued_at) const noexcept {
@@ -152,106 +142,27 @@ class memory_client_registry {
   void on_deactivate(deactivation_listener l) { listener_ = std::move(l); }
 
   // The current record of a client (unknown_client when none). No allocation.
-  result<client_ptr> find(std::string_view client_id) const noexcept {
-    try {
-      const shard& s = shard_of(client_id);
-      std::shared_lock lock(s.mu);
-      auto it = s.clients.find(client_id);
-      if (it == s.clients.end()) return unexpected{errc::unknown_client};
-      return it->second;
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<client_ptr> find(std::string_view client_id) const noexcept;
 
   // Registers a client (invalid_argument without an id or for a taken one; invalid_scope when a
   // scope is not an RFC 6749 scope-token).
-  result<void> add(const client_record& c) noexcept {
-    if (c.client_id.empty() || c.signing_keys.size() > max_signing_keys) return unexpected{errc::invalid_argument};
-    if (auto v = authz::validate_scopes(c.scopes); !v) return v;
-    try {
-      auto rec = std::make_shared<const client_record>(c);
-      shard& s = shard_of(c.client_id);
-      std::unique_lock lock(s.mu);
-      if (s.clients.find(std::string_view(c.client_id)) != s.clients.end()) return unexpected{errc::invalid_argument};
-      s.clients.emplace(c.client_id, std::move(rec));
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> add(const client_record& c) noexcept;
 
   // Deactivates a client at time t: logins fail with client_deactivated from the next call on.
-  result<void> deactivate(std::string_view client_id, sys_seconds t) noexcept {
-    client_ptr changed;
-    auto r = modify_impl(client_id, [&](client_record& c) {
-      if (!c.active) return false;
-      c.active = false;
-      c.deactivated_at = t;
-      return true;
-    }, &changed);
-    if (!r) return r;
-    if (changed && listener_) {
-      try {
-        listener_(*changed);
-      } catch (...) {
-        return unexpected{errc::internal_error};  // the client stays deactivated
-      }
-    }
-    return core::ok();
-  }
+  result<void> deactivate(std::string_view client_id, sys_seconds t) noexcept;
   // Lets a deactivated client log in again (deactivated_at is kept).
-  result<void> reactivate(std::string_view client_id) noexcept {
-    return modify_impl(client_id, [](client_record& c) {
-      if (c.active) return false;
-      c.active = true;
-      return true;
-    });
-  }
+  result<void> reactivate(std::string_view client_id) noexcept;
   // Replaces the stored secret hash (secret rotation).
-  result<void> set_secret_hash(std::string_view client_id, std::string_view phc) noexcept {
-    return modify_impl(client_id, [&](client_record& c) {
-      c.secret_hash.assign(phc);
-      return true;
-    });
-  }
+  result<void> set_secret_hash(std::string_view client_id, std::string_view phc) noexcept;
   // Replaces the stored secret hash only while it still equals `expected` (rehash at login).
   result<void> update_secret_hash(std::string_view client_id, std::string_view expected,
-                                  std::string_view replacement) noexcept {
-    return modify_impl(client_id, [&](client_record& c) {
-      if (c.secret_hash != expected) return false;
-      c.secret_hash.assign(replacement);
-      return true;
-    });
-  }
+                                  std::string_view replacement) noexcept;
   // Registers a request-signing key: invalid_argument when the client has one with that id or
   // already holds max_signing_keys, key_type_mismatch when the key cannot make its algorithm's
   // signatures. Signatures by it verify from the next request on (signing_key_registry).
-  result<void> add_signing_key(std::string_view client_id, signing_key k) noexcept {
-    if (k.key_id.empty()) return unexpected{errc::invalid_argument};
-    if (k.key.type() != crypto::required_key_type(k.algorithm)) return unexpected{errc::key_type_mismatch};
-    bool duplicate = false;
-    auto r = modify_impl(client_id, [&](client_record& c) {
-      if (c.find_signing_key(k.key_id) || c.signing_keys.size() >= max_signing_keys) {
-        duplicate = true;
-        return false;
-      }
-      c.signing_keys.push_back(k);
-      return true;
-    });
-    if (r && duplicate) return unexpected{errc::invalid_argument};
-    return r;
-  }
+  result<void> add_signing_key(std::string_view client_id, signing_key k) noexcept;
   // Withdraws a request-signing key (key_not_found when the client has none with that id).
-  result<void> remove_signing_key(std::string_view client_id, std::string_view key_id) noexcept {
-    bool found = false;
-    auto r = modify_impl(client_id, [&](client_record& c) {
-      found = std::erase_if(c.signing_keys, [&](const signing_key& k) { return k.key_id == key_id; }) > 0;
-      return found;
-    });
-    if (r && !found) return unexpected{errc::key_not_found};
-    return r;
-  }
+  result<void> remove_signing_key(std::string_view client_id, std::string_view key_id) noexcept;
   // Edits a client's record (roles, scopes, stores, markets, description...) with
   // edit(client_record&); the client id cannot change (invalid_argument), scopes must stay
   // scope-tokens (invalid_scope), and a throwing edit changes nothing (internal_error). Use
@@ -272,39 +183,12 @@ class memory_client_registry {
     return r;
   }
   // Deletes a client outright (deactivation is usually what you want).
-  result<void> erase(std::string_view client_id) noexcept {
-    try {
-      shard& s = shard_of(client_id);
-      std::unique_lock lock(s.mu);
-      auto it = s.clients.find(client_id);
-      if (it == s.clients.end()) return unexpected{errc::unknown_client};
-      s.clients.erase(it);
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> erase(std::string_view client_id) noexcept;
 
   // Every client of a tenant, ordered by client id (admin screens).
-  std::vector<client_ptr> list(std::string_view tenant) const {
-    std::vector<client_ptr> out;
-    for (const shard& s : shards_) {
-      std::shared_lock lock(s.mu);
-      for (const auto& [id, c] : s.clients)
-        if (c->tenant == tenant) out.push_back(c);
-    }
-    std::sort(out.begin(), out.end(), [](const client_ptr& a, const client_ptr& b) { return a->client_id < b->client_id; });
-    return out;
-  }
+  std::vector<client_ptr> list(std::string_view tenant) const;
   // Number of clients registered.
-  std::size_t size() const {
-    std::size_t n = 0;
-    for (const shard& s : shards_) {
-      std::shared_lock lock(s.mu);
-      n += s.clients.size();
-    }
-    return n;
-  }
+  std::size_t size() const;
 
  private:
   static constexpr std::size_t shard_count = 16;
@@ -342,3 +226,7 @@ static_assert(client_registry<memory_client_registry>);
 static_assert(managed_client_registry<memory_client_registry>);
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/registry.ipp"
+#endif

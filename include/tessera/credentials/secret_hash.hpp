@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/ct_equal.hpp"
 #include "tessera/core/random.hpp"
@@ -51,22 +52,10 @@ struct hash_policy {
   }
 
   // The parameters of this policy as a PHC header (no salt or hash yet).
-  phc_hash parameters() const noexcept {
-    phc_hash h;
-    h.algorithm = algorithm;
-    h.scrypt = algorithm == hash_algorithm::scrypt ? scrypt : crypto::scrypt_params{0, 0, 0};
-    h.iterations = algorithm == hash_algorithm::pbkdf2_sha256 ? pbkdf2_iterations : 0;
-    h.salt_size = salt_size;
-    h.hash_size = hash_size;
-    return h;
-  }
+  phc_hash parameters() const noexcept;
   // Checks that hashes made under this policy would be accepted by verifiers with these limits
   // (invalid_kdf_parameters otherwise), and that salts are at least 16 bytes.
-  result<void> validate(const hash_limits& lim = {}) const noexcept {
-    if (salt_size < 16) return unexpected{errc::invalid_kdf_parameters};
-    if (!check_limits(parameters(), lim)) return unexpected{errc::invalid_kdf_parameters};
-    return core::ok();
-  }
+  result<void> validate(const hash_limits& lim = {}) const noexcept;
 };
 
 // Slow-hash work in units that do not depend on the machine: scrypt's N * r * p (its time grows
@@ -83,29 +72,15 @@ struct kdf_work {
 
 namespace detail {
 // This thread's running total of slow-hash work.
-inline kdf_work& work_meter() noexcept {
-  thread_local kdf_work w;
-  return w;
-}
+TESSERA_DECL kdf_work& work_meter() noexcept;
 // Derives the hash of a secret under the parameters and salt of h, into a cleansed buffer.
 // The parameters have passed check_limits already. Its work is added to this thread's meter once
 // the KDF has run.
-inline result<core::secret> derive(core::bytes_view secret, const phc_hash& h) {
-  const bool scrypt = h.algorithm == hash_algorithm::scrypt;
-  auto out = scrypt ? crypto::scrypt(secret, h.salt_bytes(), h.scrypt, h.hash_size, h.scrypt.memory_bytes())
-                    : crypto::pbkdf2(crypto::hash_alg::sha256, secret, h.salt_bytes(), h.iterations, h.hash_size);
-  if (out) {
-    kdf_work& w = work_meter();
-    ++w.runs;
-    if (scrypt) w.scrypt += h.scrypt.n * h.scrypt.r * h.scrypt.p;
-    else w.pbkdf2 += h.iterations;
-  }
-  return out;
-}
+TESSERA_DECL result<core::secret> derive(core::bytes_view secret, const phc_hash& h);
 }  // namespace detail
 
 // The slow-hash work this thread has done so far (for tests and metrics).
-inline kdf_work thread_kdf_work() noexcept { return detail::work_meter(); }
+TESSERA_DECL kdf_work thread_kdf_work() noexcept;
 
 // The slow-hash work of one hash made under a policy.
 constexpr kdf_work hash_work(const hash_policy& p) noexcept {
@@ -116,53 +91,22 @@ constexpr kdf_work hash_work(const hash_policy& p) noexcept {
 // Hashes a secret under the policy with a fresh random salt; returns the PHC string to store.
 // invalid_kdf_parameters for a policy whose hashes the limits would refuse, invalid_argument
 // for an empty or over-long secret.
-inline result<std::string> hash_secret(core::bytes_view secret, const hash_policy& policy = {},
-                                       const hash_limits& lim = {}) noexcept {
-  if (secret.empty() || secret.size() > max_secret_size) return unexpected{errc::invalid_argument};
-  if (auto v = policy.validate(lim); !v) return unexpected{v.error()};
-  try {
-    phc_hash h = policy.parameters();
-    if (auto r = core::random_fill({h.salt.data(), h.salt_size}); !r) return unexpected{r.error()};
-    auto derived = detail::derive(secret, h);
-    if (!derived) return unexpected{derived.error()};
-    const auto d = derived->expose_secret();
-    std::copy(d.begin(), d.end(), h.hash.begin());
-    return format_phc(h);
-  } catch (...) {
-    return unexpected{errc::internal_error};
-  }
-}
+TESSERA_DECL result<std::string> hash_secret(core::bytes_view secret, const hash_policy& policy = {},
+                                             const hash_limits& lim = {}) noexcept;
 
 // Checks a secret against a stored PHC string in constant time (in the secret and the hash).
 // invalid_credentials when it does not match (or is empty or over-long); invalid_hash_string
 // when the stored string is malformed or demands more than the limits allow (a server fault).
-inline result<void> verify_secret(core::bytes_view secret, std::string_view stored,
-                                  const hash_limits& lim = {}) noexcept {
-  auto h = parse_phc(stored, lim);
-  if (!h) return unexpected{h.error()};
-  if (secret.empty() || secret.size() > max_secret_size) return unexpected{errc::invalid_credentials};
-  try {
-    auto derived = detail::derive(secret, *h);
-    if (!derived)  // parameters the KDF refuses are a malformed stored string, not a crypto fault
-      return unexpected{derived.error() == errc::invalid_kdf_parameters ? errc::invalid_hash_string : derived.error()};
-    if (!core::ct_equal(derived->expose_secret(), h->hash_bytes())) return unexpected{errc::invalid_credentials};
-    return core::ok();
-  } catch (...) {
-    return unexpected{errc::internal_error};
-  }
-}
+TESSERA_DECL result<void> verify_secret(core::bytes_view secret, std::string_view stored,
+                                        const hash_limits& lim = {}) noexcept;
 
 // True when a stored hash should be replaced at the next successful login: another algorithm,
 // other cost parameters, another hash size, a salt shorter than the policy's, or a string that
 // does not parse at all.
-inline bool needs_rehash(std::string_view stored, const hash_policy& policy, const hash_limits& lim = {}) noexcept {
-  auto h = parse_phc(stored, lim);
-  if (!h) return true;
-  if (h->algorithm != policy.algorithm || h->hash_size != policy.hash_size || h->salt_size < policy.salt_size)
-    return true;
-  if (h->algorithm == hash_algorithm::scrypt)
-    return h->scrypt.n != policy.scrypt.n || h->scrypt.r != policy.scrypt.r || h->scrypt.p != policy.scrypt.p;
-  return h->iterations != policy.pbkdf2_iterations;
-}
+TESSERA_DECL bool needs_rehash(std::string_view stored, const hash_policy& policy, const hash_limits& lim = {}) noexcept;
 
 }  // namespace tessera::credentials
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/credentials/impl/secret_hash.ipp"
+#endif

@@ -40,9 +40,7 @@ struct exchange_result {
 };
 
 namespace detail {
-inline exchange_result from_issued(jwt::issued_token&& t) {
-  return {std::move(t.token), t.issued_at, t.expires_at, std::move(t.jwt_id)};
-}
+TESSERA_DECL exchange_result from_issued(jwt::issued_token&& t);
 template <class Range>
 std::string join(const Range& v) {
   std::string out;
@@ -68,22 +66,13 @@ struct token_response_shape {
 };
 
 // {"access_token", "expires_in", "token_type":"Bearer"} (RFC 6749 §5.1; the commerce model).
-inline token_response_shape oauth_response() { return {}; }
+TESSERA_DECL token_response_shape oauth_response();
 // {"token", "expired_at"} with expired_at in unix seconds (the signed partner orders model:
 // "expired_at": 1704067200).
-inline token_response_shape login_response() {
-  return {"token", "expired_at", token_response_shape::expiry::unix_seconds, ""};
-}
+TESSERA_DECL token_response_shape login_response();
 
 // The expiry as RFC 3339 UTC text, "2024-05-17T07:12:50Z".
-inline std::string rfc3339_utc(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+TESSERA_DECL std::string rfc3339_utc(std::int64_t unix_seconds);
 
 // The JSON answer for an exchange, in a shape.
 TESSERA_DECL nlohmann::json token_response(const exchange_result& r, const token_response_shape& shape = {});
@@ -171,19 +160,7 @@ struct client_exchange_options {
 
 // The claims a client's token carries: sub and client_id (the client id), tenant, roles,
 // scope (space-separated), stores and markets.
-inline jwt::claims client_claims(const client_record& c, const client_exchange_options& opts) {
-  jwt::claims claims;
-  claims.subject(c.client_id);
-  if (!opts.audience.empty()) claims.audience(opts.audience);
-  claims.set_string("client_id", c.client_id);
-  claims.set_string("tenant", c.tenant);
-  claims.set_strings("roles", c.roles);
-  claims.set_string("scope", detail::join(c.scopes));
-  claims.set_strings("stores", c.stores);
-  claims.set_strings("markets", c.markets);
-  claims.lifetime(opts.lifetime);
-  return claims;
-}
+TESSERA_DECL jwt::claims client_claims(const client_record& c, const client_exchange_options& opts);
 
 // Trades a client id and secret for a token (see client_authenticator for the refusals: 400
 // missing_field, 401 invalid_credentials / client_deactivated, 429 too_many_requests).

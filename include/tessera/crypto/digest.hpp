@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/crypto/detail/ossl.hpp"
@@ -73,17 +74,7 @@ class hasher {
     return *this;
   }
   // The digest of everything added; the hasher cannot be used afterwards.
-  result<digest_value> finish() noexcept {
-    digest_value d;
-    unsigned len = 0;
-    if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), d.bytes.data(), &len) != 1) {
-      ok_ = false;
-      return crypto::detail::ossl_fail(errc::crypto_failure);
-    }
-    ok_ = false;
-    d.size = len;
-    return d;
-  }
+  result<digest_value> finish() noexcept;
   hash_alg algorithm() const noexcept { return alg_; }
 
  private:
@@ -115,3 +106,7 @@ inline digest_value sha256(core::bytes_view b) noexcept {
 }
 
 }  // namespace tessera::crypto
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/crypto/impl/digest.ipp"
+#endif

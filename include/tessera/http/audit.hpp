@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/error.hpp"
 
 namespace tessera::http {
@@ -77,24 +78,11 @@ namespace detail {
 // at least the marker's length). A cut landing inside a UTF-8 sequence (on a continuation byte,
 // 10xxxxxx) moves back to the sequence's first byte; text that is not UTF-8 is cut where the
 // bound says.
-inline std::size_t kept_before_cut(std::string_view text, std::size_t max_field) noexcept {
-  const std::size_t bound = max_field - audit_truncated.size();
-  std::size_t keep = bound;
-  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80; ++i) --keep;
-  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = bound;
-  return keep;
-}
+TESSERA_DECL std::size_t kept_before_cut(std::string_view text, std::size_t max_field) noexcept;
 
 // The text, or its first bytes and audit_truncated when it is longer than max_field bytes
 // (max_field at least the marker's length). The cut never splits a UTF-8 sequence.
-inline std::string bounded_text(std::string_view text, std::size_t max_field) {
-  if (text.size() <= max_field) return std::string(text);
-  const std::size_t keep = kept_before_cut(text, max_field);
-  std::string out;
-  out.reserve(keep + audit_truncated.size());
-  out.append(text.substr(0, keep)).append(audit_truncated);
-  return out;
-}
+TESSERA_DECL std::string bounded_text(std::string_view text, std::size_t max_field);
 }  // namespace detail
 
 // An in-memory sink keeping the latest `capacity` events, oldest dropped first, each text cut
@@ -113,31 +101,7 @@ class memory_audit {
       : capacity_(capacity == 0 ? 1 : capacity), max_field_(std::max(max_field, audit_truncated.size())) {}
 
   // Keeps a bounded copy of the event (dropped if memory runs out).
-  void record(const audit_event& e) noexcept {
-    try {
-      audit_record r{e.at,
-                     bounded(e.action),
-                     e.allowed,
-                     e.cause,
-                     bounded(e.credential),
-                     bounded(e.actor),
-                     bounded(e.tenant),
-                     bounded(e.method),
-                     bounded(e.path),
-                     bounded(e.reason),
-                     bounded(e.target),
-                     bounded(e.request_id)};
-      std::lock_guard lock(mutex_);
-      if (events_.size() == capacity_) {
-        events_.pop_front();
-        ++dropped_;
-      }
-      events_.push_back(std::move(r));
-    } catch (...) {
-      std::lock_guard lock(mutex_);
-      ++dropped_;
-    }
-  }
+  void record(const audit_event& e) noexcept;
   // A copy of the kept events, oldest first.
   std::vector<audit_record> events() const {
     std::lock_guard lock(mutex_);
@@ -147,21 +111,9 @@ class memory_audit {
   // read of the trail. Events recorded without a tenant (refused before a credential was
   // verified) belong to none and are returned only for tenant "". A tenant too long to have been
   // kept whole matches nothing, since its cut text could equal another tenant's.
-  std::vector<audit_record> for_tenant(std::string_view tenant) const {
-    std::vector<audit_record> out;
-    if (tenant.size() > max_field_ || (tenant.size() == max_field_ && tenant.ends_with(audit_truncated))) return out;
-    std::lock_guard lock(mutex_);
-    for (const auto& r : events_)
-      if (r.tenant == tenant) out.push_back(r);
-    return out;
-  }
+  std::vector<audit_record> for_tenant(std::string_view tenant) const;
   // The kept events, oldest first; the sink is empty afterwards.
-  std::vector<audit_record> take() {
-    std::lock_guard lock(mutex_);
-    std::vector<audit_record> out(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
-    events_.clear();
-    return out;
-  }
+  std::vector<audit_record> take();
   // How many events were dropped (capacity reached, or no memory).
   std::size_t dropped() const {
     std::lock_guard lock(mutex_);
@@ -181,3 +133,7 @@ class memory_audit {
 static_assert(audit_sink<memory_audit>);
 
 }  // namespace tessera::http
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/http/impl/audit.ipp"
+#endif

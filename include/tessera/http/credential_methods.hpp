@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/http/headers.hpp"
 #include "tessera/http/principal.hpp"
@@ -81,38 +82,10 @@ struct claim_names {
 
 namespace detail {
 // An optional list claim: absent is an empty list; any other type is invalid_claim.
-inline result<std::vector<std::string>> optional_list(const jwt::verified_token& t, std::string_view claim) {
-  if (claim.empty()) return std::vector<std::string>{};
-  auto list = t.claim_strings(claim);
-  if (!list && list.error() == errc::missing_claim) return std::vector<std::string>{};
-  return list;
-}
+TESSERA_DECL result<std::vector<std::string>> optional_list(const jwt::verified_token& t, std::string_view claim);
 
 // The principal of a verified token (the authenticator binds it to the route's tenant).
-inline result<principal> token_principal(jwt::verified_token&& t, const claim_names& names, credential_kind kind) {
-  principal p;
-  p.kind = kind;
-  p.subject = std::string(t.subject());
-  if (!names.tenant.empty()) {
-    auto tenant = t.claim_string(names.tenant);
-    if (!tenant) return unexpected{tenant.error()};
-    p.tenant = std::string(*tenant);
-  }
-  auto scopes = optional_list(t, names.scopes);
-  if (!scopes) return unexpected{scopes.error()};
-  auto roles = optional_list(t, names.roles);
-  if (!roles) return unexpected{roles.error()};
-  auto stores = optional_list(t, names.stores);
-  if (!stores) return unexpected{stores.error()};
-  auto markets = optional_list(t, names.markets);
-  if (!markets) return unexpected{markets.error()};
-  p.scopes = std::move(*scopes);
-  p.roles = std::move(*roles);
-  p.stores = std::move(*stores);
-  p.markets = std::move(*markets);
-  p.token.emplace(std::move(t));
-  return p;
-}
+TESSERA_DECL result<principal> token_principal(jwt::verified_token&& t, const claim_names& names, credential_kind kind);
 
 // Runs fn, turning an exception (out of memory while building a principal) into internal_error.
 template <class Fn>
@@ -293,3 +266,7 @@ signed_bearer<const TV&, const SV&> signed_request_method(const TV& tokens, cons
 }
 
 }  // namespace tessera::http
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/http/impl/credential_methods.ipp"
+#endif

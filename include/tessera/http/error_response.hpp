@@ -13,6 +13,7 @@
 #include <vector>
 
 
+#include "tessera/config.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/headers.hpp"
 #include "tessera/http/detail/json_text.hpp"
@@ -63,27 +64,12 @@ constexpr bool is_token_error(errc e) noexcept {
 }
 
 // A legacy map giving every API-key failure (and a missing or malformed ApiKey header) one code.
-inline legacy_code_map api_key_legacy_code(int code = -23) {
-  return [code](errc e) -> std::optional<int> {
-    if (is_api_key_error(e) || e == errc::missing_credentials || e == errc::malformed_credentials) return code;
-    return std::nullopt;
-  };
-}
+TESSERA_DECL legacy_code_map api_key_legacy_code(int code = -23);
 
 namespace detail {
 // A challenge parameter value as an RFC 9110 quoted-string: '"' and '\' escaped, control
 // characters (CR and LF among them) dropped, so configuration can never split a header.
-inline std::string quoted(std::string_view v) {
-  std::string out = "\"";
-  for (char c : v) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) continue;
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
+TESSERA_DECL std::string quoted(std::string_view v);
 }  // namespace detail
 
 // Renders the answer for a cause. A 401 challenges each scheme (RFC 9110 §11.6.1); the Bearer
@@ -91,45 +77,10 @@ inline std::string quoted(std::string_view v) {
 // (is_token_error): not when nothing was presented, nor for an API key's failure, a request
 // signature's, or a credential the route does not take. Schemes that are not valid tokens are
 // left out.
-inline error_response make_error_response(errc e, const error_options& opts = {}) {
-  error_response r;
-  r.status = core::http_status(e);
-  // {"code":..,"error":..,"message":..,"status":..}: members in name order, as a JSON object
-  // type with sorted keys writes them; "code" only with a legacy code.
-  std::string& b = r.body;
-  b.reserve(128);
-  b.push_back('{');
-  if (opts.legacy_code) {
-    if (auto c = opts.legacy_code(e)) {
-      b += "\"code\":";
-      b += std::to_string(*c);
-      b.push_back(',');
-    }
-  }
-  b += "\"error\":\"";
-  detail::append_json_text(b, core::name(e));
-  b += "\",\"message\":\"";
-  detail::append_json_text(b, core::message(e));
-  b += "\",\"status\":";
-  b += std::to_string(r.status);
-  b.push_back('}');
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  if (r.status == 401 && !opts.realm.empty()) {
-    static const std::vector<std::string> bearer_only{"Bearer"};
-    const bool token_failed = is_token_error(e);
-    for (const auto& scheme : opts.schemes.empty() ? bearer_only : opts.schemes) {
-      if (!core::is_token(scheme)) continue;
-      std::string challenge = scheme + " realm=" + detail::quoted(opts.realm);
-      if (scheme == "Bearer" && token_failed) challenge += ", error=\"invalid_token\"";
-      r.headers.emplace_back("WWW-Authenticate", std::move(challenge));
-    }
-  }
-  if (r.status == 429 && opts.retry_after_seconds > 0)
-    r.headers.emplace_back("Retry-After", std::to_string(opts.retry_after_seconds));
-  if (r.status == 503 && opts.unavailable_retry_after_seconds > 0)
-    r.headers.emplace_back("Retry-After", std::to_string(opts.unavailable_retry_after_seconds));
-  return r;
-}
+TESSERA_DECL error_response make_error_response(errc e, const error_options& opts = {});
 
 }  // namespace tessera::http
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/http/impl/error_response.ipp"
+#endif

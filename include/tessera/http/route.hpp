@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/authz/scopes.hpp"
 #include "tessera/authz/tenant.hpp"
 #include "tessera/core/ascii.hpp"
@@ -67,24 +68,10 @@ struct route {
   // scope-token (a space would make one declared scope two), invalid_argument for a pattern that
   // does not start with '/' or a path source naming a capture the pattern lacks. The
   // authenticator refuses a request on a route that fails this with internal_error.
-  result<void> check() const noexcept {
-    if (auto v = authz::validate_scopes(scopes); !v) return v;
-    if (!pattern.empty() && pattern.front() != '/') return unexpected{errc::invalid_argument};
-    for (const value_source* src : {&tenant, &store, &market}) {
-      if (src->where != value_source::from::path) continue;
-      const std::string capture = "{" + src->name + "}";
-      if (pattern.find(capture) == std::string::npos) return unexpected{errc::invalid_argument};
-    }
-    return core::ok();
-  }
+  result<void> check() const noexcept;
 
   // True when the route takes this kind of credential.
-  bool accepts(credential_kind k) const noexcept {
-    if (credentials.empty()) return true;
-    for (auto c : credentials)
-      if (c == k) return true;
-    return false;
-  }
+  bool accepts(credential_kind k) const noexcept;
 };
 
 // Longest value read from a query parameter, header or host label.
@@ -183,3 +170,7 @@ result<std::string_view> read_value(const value_source& src, const R& req, const
 }
 
 }  // namespace tessera::http
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/http/impl/route.ipp"
+#endif

@@ -32,15 +32,7 @@ struct jwks_options {
 };
 
 namespace detail {
-inline bool alg_fits_kty(jwt::alg a, std::string_view kty, std::string_view crv) noexcept {
-  if (kty == "oct") return is_hmac(a);
-  if (kty == "RSA") return !is_hmac(a) && crypto::required_key_type(signature_scheme(a)) == crypto::key_type::rsa;
-  if (kty == "EC")
-    return (a == jwt::alg::es256 && crv == "P-256") || (a == jwt::alg::es384 && crv == "P-384") ||
-           (a == jwt::alg::es512 && crv == "P-521");
-  if (kty == "OKP") return a == jwt::alg::eddsa && crv == "Ed25519";
-  return false;
-}
+TESSERA_DECL bool alg_fits_kty(jwt::alg a, std::string_view kty, std::string_view crv) noexcept;
 
 }  // namespace detail
 
@@ -56,12 +48,7 @@ TESSERA_DECL result<verification_key> import_jwk(const nlohmann::json& jwk, cons
 TESSERA_DECL result<std::vector<verification_key>> import_jwks(std::string_view document, const jwks_options& opts = {});
 
 // Reads a JWKS document straight into a kid_key_set, replacing what it held (nothing on failure).
-inline result<void> load_jwks(kid_key_set& set, std::string_view document, const jwks_options& opts = {}) {
-  auto keys = import_jwks(document, opts);
-  if (!keys) return unexpected{keys.error()};
-  set.replace_all(std::move(*keys));
-  return core::ok();
-}
+TESSERA_DECL result<void> load_jwks(kid_key_set& set, std::string_view document, const jwks_options& opts = {});
 
 // The public JWK of a verification key with its kid, alg and "use":"sig"; nullopt for HMAC keys,
 // which are never published.

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
@@ -21,24 +22,14 @@ namespace tessera::jwt {
 class verification_key {
  public:
   // An HMAC key for HS256/384/512. Refuses keys shorter than the hash output (RFC 7518 §3.2).
-  static result<verification_key> hmac(alg a, core::bytes_view secret_bytes, std::string kid = {}) {
-    if (!is_hmac(a)) return unexpected{errc::key_type_mismatch};
-    if (secret_bytes.size() < crypto::digest_size(hmac_hash(a))) return unexpected{errc::key_too_small};
-    auto k = crypto::hmac_key::create(hmac_hash(a), secret_bytes);
-    if (!k) return unexpected{k.error()};
-    return verification_key(a, std::move(*k), std::move(kid));
-  }
+  static result<verification_key> hmac(alg a, core::bytes_view secret_bytes, std::string kid = {});
   // The same, with the algorithm named by its policy type: verification_key::hmac<hs256>(bytes).
   template <algorithm A>
   static result<verification_key> hmac(core::bytes_view secret_bytes, std::string kid = {}) {
     return hmac(A::id, secret_bytes, std::move(kid));
   }
   // A public key for an asymmetric algorithm; refuses a key of the wrong kind (key_type_mismatch).
-  static result<verification_key> asymmetric(alg a, crypto::public_key key, std::string kid = {}) {
-    if (is_hmac(a)) return unexpected{errc::key_type_mismatch};
-    if (key.type() != crypto::required_key_type(signature_scheme(a))) return unexpected{errc::key_type_mismatch};
-    return verification_key(a, std::move(key), std::move(kid));
-  }
+  static result<verification_key> asymmetric(alg a, crypto::public_key key, std::string kid = {});
   // The same, with the algorithm named by its policy type: verification_key::asymmetric<rs256>(pub).
   template <algorithm A>
   static result<verification_key> asymmetric(crypto::public_key key, std::string kid = {}) {
@@ -74,24 +65,14 @@ class verification_key {
 class signing_key {
  public:
   // An HMAC key for HS256/384/512; refuses keys shorter than the hash output.
-  static result<signing_key> hmac(alg a, core::bytes_view secret_bytes, std::string kid = {}) {
-    if (!is_hmac(a)) return unexpected{errc::key_type_mismatch};
-    if (secret_bytes.size() < crypto::digest_size(hmac_hash(a))) return unexpected{errc::key_too_small};
-    auto k = crypto::hmac_key::create(hmac_hash(a), secret_bytes);
-    if (!k) return unexpected{k.error()};
-    return signing_key(a, std::move(*k), std::move(kid));
-  }
+  static result<signing_key> hmac(alg a, core::bytes_view secret_bytes, std::string kid = {});
   // The same, with the algorithm named by its policy type.
   template <algorithm A>
   static result<signing_key> hmac(core::bytes_view secret_bytes, std::string kid = {}) {
     return hmac(A::id, secret_bytes, std::move(kid));
   }
   // A private key for an asymmetric algorithm; refuses a key of the wrong kind.
-  static result<signing_key> asymmetric(alg a, crypto::private_key key, std::string kid = {}) {
-    if (is_hmac(a)) return unexpected{errc::key_type_mismatch};
-    if (key.type() != crypto::required_key_type(signature_scheme(a))) return unexpected{errc::key_type_mismatch};
-    return signing_key(a, std::move(key), std::move(kid));
-  }
+  static result<signing_key> asymmetric(alg a, crypto::private_key key, std::string kid = {});
   // The same, with the algorithm named by its policy type.
   template <algorithm A>
   static result<signing_key> asymmetric(crypto::private_key key, std::string kid = {}) {
@@ -102,37 +83,14 @@ class signing_key {
   const std::string& kid() const noexcept { return kid_; }
 
   // The signature over the JWS signing input (raw r‖s for ECDSA).
-  result<core::bytes> sign(core::bytes_view signing_input) const {
-    if (auto* h = std::get_if<crypto::hmac_key>(&key_)) {
-      auto t = h->sign(signing_input);
-      if (!t) return unexpected{t.error()};
-      return core::bytes(t->bytes.begin(), t->bytes.begin() + static_cast<std::ptrdiff_t>(t->size));
-    }
-    return crypto::sign(std::get<crypto::private_key>(key_), signature_scheme(alg_), signing_input);
-  }
+  result<core::bytes> sign(core::bytes_view signing_input) const;
 
   // Appends base64url(signature over the signing input) to out; no allocation for HMAC keys
   // beyond out's growth. The input may view out's own bytes.
-  result<void> sign_append_base64url(std::string& out, core::bytes_view signing_input) const {
-    if (auto* h = std::get_if<crypto::hmac_key>(&key_)) {
-      auto t = h->sign(signing_input);
-      if (!t) return unexpected{t.error()};
-      core::base64url_append(out, core::bytes_view(t->bytes.data(), t->size));
-      return core::ok();
-    }
-    auto sig = crypto::sign(std::get<crypto::private_key>(key_), signature_scheme(alg_), signing_input);
-    if (!sig) return unexpected{sig.error()};
-    core::base64url_append(out, *sig);
-    return core::ok();
-  }
+  result<void> sign_append_base64url(std::string& out, core::bytes_view signing_input) const;
 
   // The matching verification key (same algorithm and kid); for HMAC it shares the keyed state.
-  result<verification_key> verification() const {
-    if (auto* h = std::get_if<crypto::hmac_key>(&key_)) return verification_key::from_shared_hmac(alg_, *h, kid_);
-    auto pub = std::get<crypto::private_key>(key_).public_key();
-    if (!pub) return unexpected{pub.error()};
-    return verification_key::asymmetric(alg_, std::move(*pub), kid_);
-  }
+  result<verification_key> verification() const;
 
  private:
   signing_key(jwt::alg a, std::variant<crypto::hmac_key, crypto::private_key> k, std::string kid)
@@ -143,3 +101,7 @@ class signing_key {
 };
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/key.ipp"
+#endif

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/string_hash.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
@@ -68,52 +69,16 @@ class kid_key_set {
 
   // Adds or replaces the key under its kid. A key with an empty kid becomes the (only) key for
   // tokens without a kid. Refuses nothing; use jwks import for documents from outside.
-  void put(verification_key k) {
-    auto key = std::make_shared<const verification_key>(std::move(k));
-    std::string kid(key->kid());
-    std::unique_lock lock(mu_);
-    if (kid.empty()) no_kid_ = std::move(key);
-    else by_kid_.insert_or_assign(std::move(kid), std::move(key));
-  }
+  void put(verification_key k);
   // Makes `k` the key for tokens that carry no kid (it also stays findable under its own kid).
-  void set_default(verification_key k) {
-    auto key = std::make_shared<const verification_key>(std::move(k));
-    std::string kid(key->kid());
-    std::unique_lock lock(mu_);
-    if (!kid.empty()) by_kid_.insert_or_assign(std::move(kid), key);
-    no_kid_ = std::move(key);
-  }
+  void set_default(verification_key k);
   // Removes the key with this kid (and the no-kid default if it is that key). True if it was present.
-  bool remove(std::string_view kid) {
-    std::shared_ptr<const verification_key> gone;  // released after the lock
-    std::unique_lock lock(mu_);
-    auto it = by_kid_.find(kid);
-    if (it == by_kid_.end()) return false;
-    if (no_kid_ == it->second) no_kid_.reset();
-    gone = std::move(it->second);
-    by_kid_.erase(it);
-    return true;
-  }
+  bool remove(std::string_view kid);
   // Replaces every key at once (e.g. after fetching a JWKS); the new index is built outside the lock.
-  void replace_all(std::vector<verification_key> keys) {
-    index next;
-    std::shared_ptr<const verification_key> next_default;
-    for (auto& k : keys) {
-      auto key = std::make_shared<const verification_key>(std::move(k));
-      if (key->kid().empty()) next_default = key;
-      else next.insert_or_assign(std::string(key->kid()), key);
-    }
-    std::unique_lock lock(mu_);
-    by_kid_.swap(next);
-    no_kid_.swap(next_default);
-  }
+  void replace_all(std::vector<verification_key> keys);
 
   // The key for the kid, or for tokens without one; null when none matches.
-  std::shared_ptr<const verification_key> find(std::optional<std::string_view> kid) const noexcept {
-    std::shared_lock lock(mu_);
-    const auto* k = lookup(kid);
-    return k ? *k : nullptr;
-  }
+  std::shared_ptr<const verification_key> find(std::optional<std::string_view> kid) const noexcept;
   // Calls fn(key) with the key for the kid (or for tokens without one) under the shared lock, and
   // returns true; false, without calling fn, when none matches. fn must not call into this set.
   template <class Fn>
@@ -131,23 +96,12 @@ class kid_key_set {
     return by_kid_.size();
   }
   // Every key, for export (the no-kid default last if it has no kid).
-  std::vector<std::shared_ptr<const verification_key>> keys() const {
-    std::shared_lock lock(mu_);
-    std::vector<std::shared_ptr<const verification_key>> out;
-    out.reserve(by_kid_.size() + 1);
-    for (auto& [_, k] : by_kid_) out.push_back(k);
-    if (no_kid_ && no_kid_->kid().empty()) out.push_back(no_kid_);
-    return out;
-  }
+  std::vector<std::shared_ptr<const verification_key>> keys() const;
 
  private:
   using index = std::unordered_map<std::string, std::shared_ptr<const verification_key>, core::string_hash, std::equal_to<>>;
   // The slot holding the key for the kid; null when there is none. Call with mu_ held.
-  const std::shared_ptr<const verification_key>* lookup(std::optional<std::string_view> kid) const noexcept {
-    if (!kid) return &no_kid_;
-    auto it = by_kid_.find(*kid);
-    return it == by_kid_.end() ? nullptr : &it->second;
-  }
+  const std::shared_ptr<const verification_key>* lookup(std::optional<std::string_view> kid) const noexcept;
 
   mutable core::read_mostly_mutex mu_;
   index by_kid_;
@@ -157,3 +111,7 @@ static_assert(key_set<kid_key_set>);
 static_assert(key_visitor<kid_key_set>);
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/key_set.ipp"
+#endif

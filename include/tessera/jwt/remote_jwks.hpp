@@ -74,50 +74,12 @@ concept jwks_fetcher = requires(F& f, const jwks_request& r) {
 // Checks a JWKS URL: https, or plain http only when the host is loopback (127.0.0.0/8, ::1 or a
 // "localhost" name); url_not_allowed for anything else or for a URL that is not strict
 // (userinfo, fragment, bad port, ...: see webhook::parse_url).
-inline result<void> check_jwks_url(std::string_view url) noexcept {
-  auto u = webhook::parse_url(url);
-  if (!u) return unexpected{u.error()};
-  if (u->tls()) return core::ok();
-  const bool loopback = u->host_ip ? webhook::classify(*u->host_ip) == webhook::address_class::loopback
-                                   : webhook::detail::is_localhost_name(u->host);
-  if (!loopback) return unexpected{errc::url_not_allowed};
-  return core::ok();
-}
+TESSERA_DECL result<void> check_jwks_url(std::string_view url) noexcept;
 
 // The freshness lifetime a Cache-Control value gives (RFC 9111 §5.2.2): 0 for no-store or
 // no-cache, else the first max-age (an invalid max-age counts as 0, values beyond
 // core::max_duration as core::max_duration); nullopt when it says nothing about freshness.
-inline std::optional<std::chrono::seconds> cache_max_age(std::string_view cache_control) noexcept {
-  std::optional<std::chrono::seconds> age;
-  bool uncacheable = false;
-  while (!cache_control.empty()) {
-    const std::size_t comma = cache_control.find(',');
-    std::string_view d = cache_control.substr(0, comma);
-    cache_control = comma == std::string_view::npos ? std::string_view{} : cache_control.substr(comma + 1);
-    while (!d.empty() && (d.front() == ' ' || d.front() == '\t')) d.remove_prefix(1);
-    while (!d.empty() && (d.back() == ' ' || d.back() == '\t')) d.remove_suffix(1);
-    const std::size_t eq = d.find('=');
-    const std::string_view name = d.substr(0, eq);
-    if (eq == std::string_view::npos && (core::iequals(name, "no-store") || core::iequals(name, "no-cache"))) {
-      uncacheable = true;
-    } else if (eq != std::string_view::npos && core::iequals(name, "max-age") && !age) {
-      std::string_view v = d.substr(eq + 1);
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-      std::int64_t n = 0;
-      bool valid = !v.empty();
-      for (char c : v) {
-        if (c < '0' || c > '9') {
-          valid = false;
-          break;
-        }
-        if (n < core::max_duration.count()) n = n * 10 + (c - '0');
-      }
-      age = std::chrono::seconds{valid ? std::min<std::int64_t>(n, core::max_duration.count()) : 0};
-    }
-  }
-  if (uncacheable) return std::chrono::seconds{0};
-  return age;
-}
+TESSERA_DECL std::optional<std::chrono::seconds> cache_max_age(std::string_view cache_control) noexcept;
 
 namespace detail {
 // Whether one JWK of a remote set is meant for verifying signatures: false ("skip it") when its

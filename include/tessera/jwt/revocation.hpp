@@ -73,21 +73,7 @@ class memory_revocation_list {
   // Withdraws a signing key: every token carrying this kid fails with key_withdrawn.
   void withdraw_key(std::string_view kid) { put(keys_, kid, 0); }
 
-  result<void> check(const token_facts& f) const noexcept {
-    try {
-      if (!f.kid.empty() && contains(keys_, f.kid)) return unexpected{errc::key_withdrawn};
-      if (!f.principal.empty() && contains(deactivated_, f.principal)) return unexpected{errc::principal_deactivated};
-      if (!f.jwt_id.empty() && contains(tokens_, f.jwt_id)) return unexpected{errc::token_revoked};
-      if (!f.principal.empty()) {
-        if (auto t = lookup(before_, f.principal)) {
-          if (!f.issued_at || *f.issued_at <= *t) return unexpected{errc::token_revoked};
-        }
-      }
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<void> check(const token_facts& f) const noexcept;
 
  private:
   using hash = core::string_hash;
@@ -117,23 +103,8 @@ class memory_revocation_list {
       it->second = v;
     }
   }
-  static void erase(table& t, std::string_view k) {
-    auto& sh = t.at(k);
-    std::unique_lock lock(sh.mu);
-    auto it = sh.map.find(k);
-    if (it != sh.map.end()) {
-      sh.map.erase(it);
-      t.count.fetch_sub(1, std::memory_order_release);
-    }
-  }
-  static std::optional<std::int64_t> lookup(const table& t, std::string_view k) {
-    if (t.count.load(std::memory_order_acquire) == 0) return std::nullopt;
-    auto& sh = t.at(k);
-    std::shared_lock lock(sh.mu);
-    auto it = sh.map.find(k);
-    if (it == sh.map.end()) return std::nullopt;
-    return it->second;
-  }
+  static void erase(table& t, std::string_view k);
+  static std::optional<std::int64_t> lookup(const table& t, std::string_view k);
   static bool contains(const table& t, std::string_view k) { return lookup(t, k).has_value(); }
 
   table tokens_, before_, deactivated_, keys_;
@@ -141,3 +112,7 @@ class memory_revocation_list {
 static_assert(revocation_check<memory_revocation_list>);
 
 }  // namespace tessera::jwt
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/jwt/impl/revocation.ipp"
+#endif

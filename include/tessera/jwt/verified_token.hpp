@@ -48,83 +48,26 @@ class verified_token {
   std::optional<std::int64_t> issued_at() const noexcept { return iat_; }
 
   // True when the aud claim (string or array) contains a.
-  bool has_audience(std::string_view a) const noexcept {
-    if (!(present_ & aud_is_list)) return (present_ & has_aud) && slice(aud_) == a;
-    bool found = false;
-    for_each("aud", [&](value_kind k, std::string_view v) {
-      if ((k == value_kind::string || k == value_kind::string_element) && v == a) found = true;
-    });
-    return found;
-  }
+  bool has_audience(std::string_view a) const noexcept;
   // Every audience (one for a string aud).
-  std::vector<std::string_view> audiences() const {
-    std::vector<std::string_view> out;
-    for_each("aud", [&](value_kind k, std::string_view v) {
-      if (k == value_kind::string || k == value_kind::string_element) out.push_back(v);
-    });
-    return out;
-  }
+  std::vector<std::string_view> audiences() const;
 
   // True when the claims hold this top-level name.
-  bool has_claim(std::string_view name) const noexcept {
-    // The registered names a verifier's rules ask for are answered from presence bits.
-    if (name == "iss") return (present_ & has_iss) != 0;
-    if (name == "aud") return (present_ & has_aud) != 0;
-    if (name == "sub") return (present_ & has_sub) != 0;
-    bool found = false;
-    for_each(name, [&](value_kind, std::string_view) { found = true; });
-    return found;
-  }
+  bool has_claim(std::string_view name) const noexcept;
   // A string claim. missing_claim when absent, invalid_claim when not a string.
   result<std::string_view> claim_string(std::string_view name) const noexcept {
     return typed(name, value_kind::string, [](std::string_view v) { return v; });
   }
   // An integer claim (JSON integer within int64). missing_claim / invalid_claim.
-  result<std::int64_t> claim_int(std::string_view name) const noexcept {
-    return typed(name, value_kind::integer, [](std::string_view v) {
-      std::int64_t x;
-      std::memcpy(&x, v.data(), sizeof x);
-      return x;
-    });
-  }
+  result<std::int64_t> claim_int(std::string_view name) const noexcept;
   // A boolean claim. missing_claim / invalid_claim.
   result<bool> claim_bool(std::string_view name) const noexcept {
     return typed(name, value_kind::boolean, [](std::string_view v) { return v[0] != 0; });
   }
   // A list of strings: a space-separated string (as OAuth "scope") or an array of strings.
-  result<std::vector<std::string>> claim_strings(std::string_view name) const {
-    // Counted first, so that the list is allocated once whatever its length.
-    std::size_t count = 0;
-    for_each(name, [&](value_kind k, std::string_view v) {
-      if (k == value_kind::string) split_spaces(v, [&](std::string_view) { ++count; });
-      else if (k == value_kind::string_element) ++count;
-    });
-    std::vector<std::string> out;
-    out.reserve(count);
-    bool present = false, bad = false;
-    for_each(name, [&](value_kind k, std::string_view v) {
-      present = true;
-      if (k == value_kind::string) {
-        split_spaces(v, [&](std::string_view w) { out.emplace_back(w); });
-      } else if (k == value_kind::string_element) {
-        out.emplace_back(v);
-      } else if (k != value_kind::empty_list) {
-        bad = true;
-      }
-    });
-    if (!present) return unexpected{errc::missing_claim};
-    if (bad) return unexpected{errc::invalid_claim};
-    return out;
-  }
+  result<std::vector<std::string>> claim_strings(std::string_view name) const;
   // True when the list claim (space-separated string or array; "scope" by default) holds `item`.
-  bool has_in_list(std::string_view item, std::string_view claim = "scope") const noexcept {
-    bool found = false;
-    for_each(claim, [&](value_kind k, std::string_view v) {
-      if (k == value_kind::string) split_spaces(v, [&](std::string_view w) { found = found || w == item; });
-      else if (k == value_kind::string_element) found = found || v == item;
-    });
-    return found;
-  }
+  bool has_in_list(std::string_view item, std::string_view claim = "scope") const noexcept;
   // True when the "scope" claim grants the scope.
   bool has_scope(std::string_view scope) const noexcept { return has_in_list(scope, "scope"); }
 
@@ -149,11 +92,7 @@ class verified_token {
   std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
 
   // Inline byte comparison: claim names are short, and a library memcmp call costs more than them.
-  static bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i)
-      if (a[i] != b[i]) return false;
-    return true;
-  }
+  static bool same_bytes(const char* a, const char* b, std::size_t n) noexcept;
 
   template <class Fn>
   static void split_spaces(std::string_view v, Fn&& fn) noexcept {
@@ -174,22 +113,7 @@ class verified_token {
   // a boolean's value (1), then a string's offset (4) and length (4) or an integer's 8 bytes.
   // Writes one record at `at` (the builder's side of the layout for_each reads): an integer's or
   // boolean's value is `number`, any other kind's is `text`.
-  static void write_record(char* at, span name, value_kind kind, std::int64_t number, span text) noexcept {
-    unsigned char rec[record_size] = {};
-    const auto name_len = static_cast<std::uint16_t>(name.len);
-    std::memcpy(rec, &name.off, 4);
-    std::memcpy(rec + 4, &name_len, 2);
-    rec[6] = static_cast<unsigned char>(kind);
-    if (kind == value_kind::integer) {
-      std::memcpy(rec + 8, &number, 8);
-    } else if (kind == value_kind::boolean) {
-      rec[7] = number != 0 ? 1 : 0;
-    } else {
-      std::memcpy(rec + 8, &text.off, 4);
-      std::memcpy(rec + 12, &text.len, 4);
-    }
-    std::memcpy(at, rec, sizeof rec);
-  }
+  static void write_record(char* at, span name, value_kind kind, std::int64_t number, span text) noexcept;
 
   template <class Fn>
   void for_each(std::string_view name, Fn&& fn) const noexcept {

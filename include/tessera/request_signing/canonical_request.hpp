@@ -98,6 +98,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/hex.hpp"
 #include "tessera/core/result.hpp"
@@ -136,33 +137,9 @@ constexpr int hex_value(char c) noexcept {
   return -1;
 }
 // Writes byte c under the encoding rule (unreserved as is, anything else %XX upper case).
-inline void append_encoded(std::string& out, unsigned char c) {
-  if (is_unreserved(c)) {
-    out.push_back(static_cast<char>(c));
-  } else {
-    constexpr char digits[] = "0123456789ABCDEF";
-    const char e[3] = {'%', digits[c >> 4], digits[c & 15]};
-    out.append(e, 3);
-  }
-}
+TESSERA_DECL void append_encoded(std::string& out, unsigned char c);
 // Normalises one raw component (spec sections 3 and 4c); false on a broken percent-escape.
-inline bool append_normalized(std::string& out, std::string_view raw, bool keep_slash) {
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const auto c = static_cast<unsigned char>(raw[i]);
-    if (c == '%') {
-      if (raw.size() - i < 3) return false;
-      const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      append_encoded(out, static_cast<unsigned char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      append_encoded(out, c);
-    }
-  }
-  return true;
-}
+TESSERA_DECL bool append_normalized(std::string& out, std::string_view raw, bool keep_slash);
 // True for an RFC 9110 token character.
 constexpr bool is_tchar(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -170,10 +147,7 @@ constexpr bool is_tchar(char c) noexcept {
 }
 
 // Appends the canonical path (spec section 3); false when the path cannot be canonicalised.
-inline bool append_canonical_path(std::string& out, std::string_view raw) {
-  if (raw.empty() || raw[0] != '/' || raw.find_first_of("?#") != std::string_view::npos) return false;
-  return append_normalized(out, raw, true);
-}
+TESSERA_DECL bool append_canonical_path(std::string& out, std::string_view raw);
 
 // One normalised query parameter: offsets into the scratch text.
 struct query_param {
@@ -184,68 +158,13 @@ struct query_scratch {
   std::string norm;  // every normalised name and value, back to back
   std::vector<query_param> params;
 };
-inline query_scratch& thread_query_scratch() noexcept {
-  thread_local query_scratch s;
-  if (s.norm.capacity() > 64 * 1024) std::string().swap(s.norm);  // do not keep a huge one forever
-  if (s.params.capacity() > 4096) std::vector<query_param>().swap(s.params);
-  s.norm.clear();
-  s.params.clear();
-  return s;
-}
+TESSERA_DECL query_scratch& thread_query_scratch() noexcept;
 
 // Appends the canonical query (spec section 4); false on a broken percent-escape.
-inline bool append_canonical_query(std::string& out, std::string_view raw) {
-  if (raw.empty()) return true;
-  using param = query_param;
-  query_scratch& scratch = thread_query_scratch();
-  std::string& norm = scratch.norm;
-  std::vector<param>& params = scratch.params;
-  std::size_t start = 0;
-  while (start <= raw.size()) {
-    std::size_t amp = raw.find('&', start);
-    if (amp == std::string_view::npos) amp = raw.size();
-    const std::string_view piece = raw.substr(start, amp - start);
-    start = amp + 1;
-    if (piece.empty()) continue;
-    const std::size_t eq = piece.find('=');
-    const std::string_view name = piece.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
-    param p{};
-    p.name_at = norm.size();
-    if (!append_normalized(norm, name, false)) return false;
-    p.name_len = norm.size() - p.name_at;
-    p.value_at = norm.size();
-    if (!append_normalized(norm, value, false)) return false;
-    p.value_len = norm.size() - p.value_at;
-    params.push_back(p);
-  }
-  const std::string_view n(norm);
-  std::stable_sort(params.begin(), params.end(), [&](const param& a, const param& b) {
-    return n.substr(a.name_at, a.name_len) < n.substr(b.name_at, b.name_len);
-  });
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    if (i) out.push_back('&');
-    out.append(n.substr(params[i].name_at, params[i].name_len));
-    out.push_back('=');
-    out.append(n.substr(params[i].value_at, params[i].value_len));
-  }
-  return true;
-}
+TESSERA_DECL bool append_canonical_query(std::string& out, std::string_view raw);
 
 // Appends the body digest (spec section 5); false when hashing failed.
-inline bool append_body_digest(std::string& out, core::bytes_view body, body_digest_form form) {
-  const auto d = crypto::sha256(body);
-  if (d.size != 32) return false;
-  if (form == body_digest_form::hex) {
-    char hex[64];
-    out.append(hex, core::hex_encode_into(d.view(), hex));
-  } else {
-    out.append("sha-256=:");
-    out.append(core::base64_encode(d.view()));
-    out.push_back(':');
-  }
-  return true;
-}
+TESSERA_DECL bool append_body_digest(std::string& out, core::bytes_view body, body_digest_form form);
 
 // The token of an "Authorization: Bearer <token>" value (scheme case-insensitive), or empty.
 constexpr std::string_view bearer_token(std::string_view authorization) noexcept {
@@ -259,26 +178,14 @@ constexpr std::string_view bearer_token(std::string_view authorization) noexcept
 
 // The canonical path of a raw request path (spec section 3); malformed_request when it does not
 // start with '/', holds '?' or '#', or has a broken percent-escape.
-inline result<std::string> canonical_path(std::string_view raw_path) {
-  std::string out;
-  if (!detail::append_canonical_path(out, raw_path)) return unexpected{errc::malformed_request};
-  return out;
-}
+TESSERA_DECL result<std::string> canonical_path(std::string_view raw_path);
 
 // The canonical query of a raw query string (spec section 4); malformed_request on a broken
 // percent-escape.
-inline result<std::string> canonical_query(std::string_view raw_query) {
-  std::string out;
-  if (!detail::append_canonical_query(out, raw_query)) return unexpected{errc::malformed_request};
-  return out;
-}
+TESSERA_DECL result<std::string> canonical_query(std::string_view raw_query);
 
 // The body digest line of a body (spec section 5).
-inline result<std::string> body_digest(core::bytes_view body, body_digest_form form = body_digest_form::hex) {
-  std::string out;
-  if (!detail::append_body_digest(out, body, form)) return unexpected{errc::crypto_failure};
-  return out;
-}
+TESSERA_DECL result<std::string> body_digest(core::bytes_view body, body_digest_form form = body_digest_form::hex);
 
 // The canonical-request profile specified above.
 class canonical_request {
@@ -303,53 +210,10 @@ class canonical_request {
   // Appends the nine-line string of the specification. Errors: malformed_request (method, path
   // or query), missing_header / malformed_header (Authorization, when the token is bound),
   // malformed_header (a client id or nonce the spec does not allow), crypto_failure.
-  result<void> append_string_to_sign(std::string& out, const request_parts& r, const signed_fields& f) const noexcept {
-    try {
-      if (!valid_client_id(f.client_id) || !valid_nonce(f.nonce)) return unexpected{errc::malformed_header};
-      if (r.method.empty() || r.method.size() > 32 ||
-          !std::all_of(r.method.begin(), r.method.end(), [](char c) { return detail::is_tchar(c); }))
-        return unexpected{errc::malformed_request};
-      std::string_view token;
-      if (opts_.bind_bearer_token) {
-        if (!r.authorization) return unexpected{errc::missing_header};
-        token = detail::bearer_token(*r.authorization);
-        if (token.empty()) return unexpected{errc::malformed_header};
-      }
-      out.reserve(out.size() + 256 + r.path.size() + r.query.size());
-      out.append(canonical_request_label);
-      out.push_back('\n');
-      out.append(f.client_id);
-      out.push_back('\n');
-      out.append(f.timestamp);
-      out.push_back('\n');
-      out.append(f.nonce);
-      out.push_back('\n');
-      out.append(r.method);
-      out.push_back('\n');
-      if (!detail::append_canonical_path(out, r.path)) return unexpected{errc::malformed_request};
-      out.push_back('\n');
-      if (!detail::append_canonical_query(out, r.query)) return unexpected{errc::malformed_request};
-      out.push_back('\n');
-      if (!detail::append_body_digest(out, r.body, opts_.body_digest)) return unexpected{errc::crypto_failure};
-      out.push_back('\n');
-      if (opts_.bind_bearer_token) {
-        const auto td = crypto::sha256(token);
-        if (td.size != 32) return unexpected{errc::crypto_failure};
-        char hex[64];
-        out.append(hex, core::hex_encode_into(td.view(), hex));
-      }
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<void> append_string_to_sign(std::string& out, const request_parts& r, const signed_fields& f) const noexcept;
 
   // Adds the Content-Digest header the signer sends with the content_digest form.
-  void add_signer_headers(const request_parts& r, signed_headers& out) const {
-    if (opts_.body_digest != body_digest_form::content_digest) return;
-    std::string v;
-    if (detail::append_body_digest(v, r.body, body_digest_form::content_digest)) out.add("Content-Digest", std::move(v));
-  }
+  void add_signer_headers(const request_parts& r, signed_headers& out) const;
 
  private:
   canonical_request_options opts_{};
@@ -357,3 +221,7 @@ class canonical_request {
 static_assert(signing_profile<canonical_request>);
 
 }  // namespace tessera::request_signing
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/canonical_request.ipp"
+#endif

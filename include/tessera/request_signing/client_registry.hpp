@@ -77,96 +77,26 @@ class memory_client_registry {
   // invalid_key, unsupported_key_type, key_too_small, key_type_mismatch (key vs algorithm).
   result<std::string> add_key(std::string_view client_id, std::string_view public_key_pem,
                               crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
-                              std::string key_id = {}) {
-    auto key = crypto::public_key::from_pem(public_key_pem, policy_);
-    if (!key) return unexpected{key.error()};
-    return add_key(client_id, *key, alg, std::move(key_id));
-  }
+                              std::string key_id = {});
 
   // Registers a parsed key for a client (checked against this registry's policy); returns the
   // key id. Adding a key the client already has under the same algorithm returns its id again.
   result<std::string> add_key(std::string_view client_id, const crypto::public_key& key,
                               crypto::signature_alg alg = crypto::signature_alg::rsa_pkcs1_sha256,
-                              std::string key_id = {}) {
-    if (!valid_client_id(client_id) || key_id.size() > 128) return unexpected{errc::invalid_argument};
-    if (key.type() != crypto::required_key_type(alg)) return unexpected{errc::key_type_mismatch};
-    if (key.type() == crypto::key_type::rsa) {
-      const auto bits = static_cast<unsigned>(key.bits());
-      if (bits < policy_.min_rsa_bits) return unexpected{errc::key_too_small};
-      if (bits > policy_.max_rsa_bits) return unexpected{errc::unsupported_key_type};
-    }
-    const std::string thumb = key.thumbprint();
-    const bool id_given = !key_id.empty();
-    if (!id_given) key_id = thumb;
-    shard& s = shard_for(client_id);
-    std::unique_lock lock(s.mu);
-    auto it = s.clients.find(client_id);
-    auto next = std::make_shared<client_record>();
-    if (it != s.clients.end()) *next = *it->second;
-    else next->id = std::string(client_id);
-    for (const auto& k : next->keys) {
-      if (k.key.thumbprint() == thumb) {
-        // The same key again: idempotent when nothing differs; one key never gets two algorithms.
-        if (k.algorithm == alg && (!id_given || k.id == key_id)) return k.id;
-        return unexpected{errc::invalid_argument};
-      }
-      if (k.id == key_id) return unexpected{errc::invalid_argument};  // id taken by another key
-    }
-    if (next->keys.size() >= max_keys_per_client) return unexpected{errc::invalid_argument};
-    next->keys.push_back(client_key{key_id, key, alg});
-    if (it != s.clients.end()) it->second = std::move(next);
-    else s.clients.emplace(std::string(client_id), std::move(next));
-    return key_id;
-  }
+                              std::string key_id = {});
 
   // Withdraws one key of a client (the end of a rotation); false when there was no such key.
   // A client whose last key is removed becomes unknown.
-  bool remove_key(std::string_view client_id, std::string_view key_id) {
-    shard& s = shard_for(client_id);
-    std::unique_lock lock(s.mu);
-    auto it = s.clients.find(client_id);
-    if (it == s.clients.end()) return false;
-    auto next = std::make_shared<client_record>(*it->second);
-    const auto before = next->keys.size();
-    std::erase_if(next->keys, [&](const client_key& k) { return k.id == key_id; });
-    if (next->keys.size() == before) return false;
-    if (next->keys.empty()) s.clients.erase(it);
-    else it->second = std::move(next);
-    return true;
-  }
+  bool remove_key(std::string_view client_id, std::string_view key_id);
 
   // Removes a client and all its keys; false when it was not registered.
-  bool remove_client(std::string_view client_id) {
-    shard& s = shard_for(client_id);
-    std::unique_lock lock(s.mu);
-    auto it = s.clients.find(client_id);
-    if (it == s.clients.end()) return false;
-    s.clients.erase(it);
-    return true;
-  }
+  bool remove_client(std::string_view client_id);
 
   // The client's current keys, or unknown_client.
-  result<client_handle> find(std::string_view client_id) const noexcept {
-    try {
-      const shard& s = shard_for(client_id);
-      std::shared_lock lock(s.mu);
-      auto it = s.clients.find(client_id);
-      if (it == s.clients.end()) return unexpected{errc::unknown_client};
-      return client_handle(it->second);
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<client_handle> find(std::string_view client_id) const noexcept;
 
   // Number of registered clients.
-  std::size_t size() const {
-    std::size_t n = 0;
-    for (const auto& s : shards_) {
-      std::shared_lock lock(s.mu);
-      n += s.clients.size();
-    }
-    return n;
-  }
+  std::size_t size() const;
 
   // The key policy applied at registration.
   const crypto::key_policy& policy() const noexcept { return policy_; }
@@ -189,3 +119,7 @@ class memory_client_registry {
 static_assert(client_key_registry<memory_client_registry>);
 
 }  // namespace tessera::request_signing
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/client_registry.ipp"
+#endif

@@ -23,6 +23,7 @@
 
 #include <string>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/request_signing/profile.hpp"
 #include "tessera/request_signing/timestamp.hpp"
@@ -56,17 +57,7 @@ class client_timestamp {
   const header_names& headers() const noexcept { return names_; }
 
   // Appends client_id + "|" + timestamp.
-  result<void> append_string_to_sign(std::string& out, const request_parts&, const signed_fields& f) const noexcept {
-    try {
-      out.reserve(out.size() + f.client_id.size() + 1 + f.timestamp.size());
-      out.append(f.client_id);
-      out.push_back('|');
-      out.append(f.timestamp);
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<void> append_string_to_sign(std::string& out, const request_parts&, const signed_fields& f) const noexcept;
 
  private:
   timestamp_format format_ = timestamp_format::unix_seconds;
@@ -76,3 +67,7 @@ class client_timestamp {
 static_assert(signing_profile<client_timestamp>);
 
 }  // namespace tessera::request_signing
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/client_timestamp.ipp"
+#endif

@@ -59,6 +59,7 @@
 #include <variant>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/random.hpp"
@@ -125,12 +126,7 @@ namespace detail {
 struct verified_signature_access;
 
 // The per-thread buffer a signature base is built in, so a warm thread does not allocate for it.
-inline std::string& base_buffer() noexcept {
-  thread_local std::string buf;
-  if (buf.capacity() > 256 * 1024) std::string().swap(buf);  // do not keep a huge one forever
-  buf.clear();
-  return buf;
-}
+TESSERA_DECL std::string& base_buffer() noexcept;
 
 // The parameters of one signature, typed (§2.3).
 struct signature_params {
@@ -143,32 +139,7 @@ struct signature_params {
 
 // Reads the parameters: only the six of §2.3, each of its type. httpsig_bad_signature_parameter
 // otherwise.
-inline result<signature_params> read_params(const sf::parameters& ps) noexcept {
-  signature_params out;
-  for (const auto& [key, value] : ps) {
-    if (key == "created" || key == "expires") {
-      const auto* n = std::get_if<std::int64_t>(&value);
-      if (!n || *n < 0) return unexpected{errc::httpsig_bad_signature_parameter};
-      (key == "created" ? out.created : out.expires) = *n;
-      continue;
-    }
-    const auto* s = std::get_if<std::string>(&value);
-    if (!s) return unexpected{errc::httpsig_bad_signature_parameter};
-    if (key == "nonce") {
-      if (s->empty() || s->size() > max_nonce_bytes) return unexpected{errc::httpsig_bad_signature_parameter};
-      out.nonce = s;
-    } else if (key == "alg") {
-      out.alg = s;
-    } else if (key == "keyid") {
-      out.keyid = s;
-    } else if (key == "tag") {
-      out.tag = s;
-    } else {
-      return unexpected{errc::httpsig_bad_signature_parameter};
-    }
-  }
-  return out;
-}
+TESSERA_DECL result<signature_params> read_params(const sf::parameters& ps) noexcept;
 
 // The errc of a failed parse of Signature-Input or Signature: a bound exceeded, or `malformed`.
 constexpr errc field_parse_error(errc e, errc malformed) noexcept {
@@ -204,6 +175,16 @@ constexpr std::size_t member_count(std::string_view field) noexcept {
   }
   return n;
 }
+
+// Signature-Input and Signature, parsed, each label once, matched label for label.
+struct signature_fields {
+  sf::dictionary inputs, sigs;
+};
+
+// Parses Signature-Input and Signature under the policy's bounds into out, with the errcs of
+// verification step 1 (the list at the top of this header).
+TESSERA_DECL result<void> read_signature_fields(std::string_view input_text, std::string_view sig_text,
+                                                const verifier_options& o, signature_fields& out) noexcept;
 
 // True when a registry's lookup error means "no such key" (the signature is untrusted) rather
 // than a failure to answer.
@@ -256,20 +237,7 @@ struct verified_signature_access {
   static verified_signature make() { return verified_signature(); }
   // Fills v; the covered components are moved out of il (already checked by the signature base).
   static verified_signature& fill(verified_signature& v, std::string_view label, const signature_params& p,
-                                  std::string_view owner, std::string_view key_id, algorithm alg, sf::inner_list& il) {
-    v.label_ = std::string(label);
-    v.keyid_ = *p.keyid;
-    v.owner_ = std::string(owner);
-    v.key_id_ = std::string(key_id);
-    v.alg_ = alg;
-    v.components_.reserve(il.items.size());
-    for (auto& it : il.items) v.components_.push_back(*component::from_item(std::move(it)));
-    v.created_ = p.created;
-    v.expires_ = p.expires;
-    if (p.nonce) v.nonce_ = *p.nonce;
-    if (p.tag) v.tag_ = *p.tag;
-    return v;
-  }
+                                  std::string_view owner, std::string_view key_id, algorithm alg, sf::inner_list& il);
 };
 }  // namespace detail
 
@@ -324,29 +292,10 @@ class verifier {
     const auto input_text = detail::raw_field(msg, {}, "signature-input", input_buf);
     const auto sig_text = detail::raw_field(msg, {}, "signature", sig_buf);
     if (!input_text || !sig_text) return unexpected{errc::missing_signature};
-    if (input_text->size() > options_.max_field_bytes || sig_text->size() > options_.max_field_bytes)
-      return unexpected{errc::httpsig_input_too_large};
-    sf::parse_options po;
-    po.max_input_bytes = options_.max_field_bytes;
-    po.max_members = options_.max_signatures;
-    po.max_inner_list_items = options_.max_components;
-    po.max_byte_sequence_length = max_signature_bytes;
-    auto inputs = sf::parse_dictionary(*input_text, po);
-    if (!inputs) return unexpected{detail::field_parse_error(inputs.error(), errc::httpsig_malformed_signature_input)};
-    auto sigs = sf::parse_dictionary(*sig_text, po);
-    if (!sigs) return unexpected{detail::field_parse_error(sigs.error(), errc::httpsig_malformed_signature)};
-    if (inputs->empty() || sigs->empty()) return unexpected{errc::missing_signature};
-    // Labels are unique across all field lines (§4.1, §4.2); RFC 8941 parsing would merge repeats.
-    if (detail::member_count(*input_text) != inputs->size()) return unexpected{errc::httpsig_malformed_signature_input};
-    if (detail::member_count(*sig_text) != sigs->size()) return unexpected{errc::httpsig_malformed_signature};
-    for (const auto& [label, m] : *inputs)
-      if (!std::holds_alternative<sf::inner_list>(m)) return unexpected{errc::httpsig_malformed_signature_input};
-    for (const auto& [label, m] : *sigs) {
-      const auto* it = std::get_if<sf::item>(&m);
-      if (!it || !std::holds_alternative<sf::byte_sequence>(it->value)) return unexpected{errc::httpsig_malformed_signature};
-      if (!inputs->contains(label)) return unexpected{errc::httpsig_label_mismatch};
-    }
-    if (inputs->size() != sigs->size()) return unexpected{errc::httpsig_label_mismatch};
+    detail::signature_fields fields;
+    if (auto r = detail::read_signature_fields(*input_text, *sig_text, options_, fields); !r) return unexpected{r.error()};
+    sf::dictionary* inputs = &fields.inputs;
+    sf::dictionary* sigs = &fields.sigs;
 
     // The candidates, in order; the first whose key is known decides.
     bool any_keyid = false;
@@ -545,6 +494,28 @@ struct sign_options {
   context message_context{};
 };
 
+namespace detail {
+// The components a signer covers: o.components, or the default set of a request or a response,
+// with content-digest appended when o adds a Content-Digest the list does not cover.
+TESSERA_DECL std::vector<component> covered_components(const sign_options& o, bool response);
+
+// The parameters a signer sends under o (created, keyid, alg, expires, nonce, tag, in that
+// order); random_failure when a fresh nonce cannot be drawn.
+TESSERA_DECL result<sf::parameters> signature_parameters(const sign_options& o, std::int64_t now, std::string_view keyid,
+                                                          algorithm alg);
+
+// The text of a Dictionary with one member, the inner list `input` under `label`;
+// invalid_argument when the label or the list cannot be written.
+TESSERA_DECL result<std::string> dictionary_member(std::string_view label, const sf::inner_list& input) noexcept;
+
+// Signature-Input and Signature for one new signature (its Signature-Input member text and its
+// signature bytes), each appended to the field's current value (nullopt: absent); invalid_argument
+// when a current value is malformed or already carries the label.
+TESSERA_DECL result<signed_headers> signature_headers(std::string_view label, std::string_view input_member,
+                                                      core::bytes sig, std::optional<std::string_view> old_input,
+                                                      std::optional<std::string_view> old_sig);
+}  // namespace detail
+
 // Signs messages with one key under one keyid: writes Signature-Input and Signature (appended to
 // any signatures the message already has) and, on request, Content-Digest. The clock may be a
 // reference type to share a clock owned elsewhere. Thread-safe.
@@ -588,13 +559,8 @@ class signer {
   // component errcs of message_components.hpp, random_failure, crypto_failure.
   template <message_view M>
   result<signed_headers> sign(const M& msg, const sign_options& o = {}) const {
-    std::vector<component> components = o.components;
-    if (components.empty()) {
-      if constexpr (requires { { msg.status() } -> std::convertible_to<int>; }) components = {"@status"};
-      else components = {"@method", "@authority", "@path", "@query"};
-    }
-    if (o.add_content_digest && std::find(components.begin(), components.end(), component("content-digest")) == components.end())
-      components.emplace_back("content-digest");
+    constexpr bool response = requires { { msg.status() } -> std::convertible_to<int>; };
+    std::vector<component> components = detail::covered_components(o, response);
     std::string digest;
     if (o.add_content_digest) {
       if constexpr (requires { core::bytes_view(msg.body()); }) {
@@ -605,24 +571,10 @@ class signer {
         return unexpected{errc::invalid_argument};
       }
     }
-    sf::parameters ps;
-    const std::int64_t now = core::unix_seconds(clock_.now());
-    if (o.add_created) ps.set("created", now);
-    ps.set("keyid", keyid_);
-    if (o.add_alg) ps.set("alg", std::string(name(alg_)));
-    if (o.expires_in.count() > 0) ps.set("expires", now + core::clamp_duration(o.expires_in).count());
-    if (o.add_nonce) {
-      std::string nonce = o.nonce;
-      if (nonce.empty()) {
-        auto fresh = core::random_base64url(16);
-        if (!fresh) return unexpected{fresh.error()};
-        nonce = std::move(*fresh);
-      }
-      ps.set("nonce", std::move(nonce));
-    }
-    if (!o.tag.empty()) ps.set("tag", o.tag);
+    auto ps = detail::signature_parameters(o, core::unix_seconds(clock_.now()), keyid_, alg_);
+    if (!ps) return unexpected{ps.error()};
     const field_line over[] = {{"content-digest", digest}};
-    auto input = signature_input(components, std::move(ps));
+    auto input = signature_input(components, std::move(*ps));
     auto out = sign_input(msg, o.label, input, o.message_context,
                           o.add_content_digest ? std::span<const field_line>(over) : std::span<const field_line>());
     if (!out) return out;
@@ -640,9 +592,8 @@ class signer {
   template <message_view M>
   result<signed_headers> sign_input(const M& msg, std::string_view label, const sf::inner_list& input,
                                     const context& ctx = {}, std::span<const field_line> over = {}) const {
-    std::string member;
-    if (!sf::append_dictionary(member, sf::dictionary{{std::string(label), sf::member{input}}}))
-      return unexpected{errc::invalid_argument};
+    auto member = detail::dictionary_member(label, input);
+    if (!member) return unexpected{errc::invalid_argument};
     std::string base;
     if (auto r = append_signature_base(base, msg, input, ctx, over); !r) return unexpected{r.error()};
     core::bytes sig;
@@ -655,23 +606,10 @@ class signer {
       if (!s) return unexpected{s.error()};
       sig = std::move(*s);
     }
-    std::string sig_member;
-    if (!sf::append_dictionary(sig_member, sf::dictionary{{std::string(label), sf::member{sf::item{sf::byte_sequence{std::move(sig)}, {}}}}}))
-      return unexpected{errc::internal_error};
-
     std::string in_buf, sig_buf;
     const auto old_input = detail::raw_field(msg, over, "signature-input", in_buf);
     const auto old_sig = detail::raw_field(msg, over, "signature", sig_buf);
-    for (const auto& old : {old_input, old_sig}) {
-      if (!old) continue;
-      auto d = sf::parse_dictionary(*old);
-      if (!d) return unexpected{errc::invalid_argument};  // cannot append to a malformed field
-      if (d->contains(label)) return unexpected{errc::invalid_argument};
-    }
-    signed_headers out;
-    out.add("Signature-Input", old_input && !old_input->empty() ? std::string(*old_input) + ", " + member : member);
-    out.add("Signature", old_sig && !old_sig->empty() ? std::string(*old_sig) + ", " + sig_member : sig_member);
-    return out;
+    return detail::signature_headers(label, *member, std::move(sig), old_input, old_sig);
   }
 
   // The key id the signer sends.
@@ -690,3 +628,7 @@ class signer {
 };
 
 }  // namespace tessera::request_signing::httpsig
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/http_message_signatures.ipp"
+#endif

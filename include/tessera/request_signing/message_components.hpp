@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/result.hpp"
@@ -86,46 +87,18 @@ class component {
   // The component a serialized identifier names (an RFC 8941 String item with parameters, e.g.
   // `"@query-param";name="id"`), checked as a covered component is. Errors: the sf_* causes, and
   // those of check().
-  static result<component> parse(std::string_view text) noexcept {
-    auto it = sf::parse_item(text);
-    if (!it) return unexpected{it.error()};
-    return from_item(std::move(*it));
-  }
+  static result<component> parse(std::string_view text) noexcept;
   // The component an RFC 8941 item names, checked (see check()).
-  static result<component> from_item(sf::item it) noexcept {
-    try {
-      component c(std::move(it), 0);
-      if (auto r = c.check(); !r) return unexpected{r.error()};
-      return c;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  static result<component> from_item(sf::item it) noexcept;
   // `"@query-param";name="<encoded name>"` (§2.2.8); the name as it appears once encoded
   // ("a b" is "a%20b").
-  static component query_param(std::string_view encoded_name) {
-    component c("@query-param");
-    c.item_.params.set("name", std::string(encoded_name));
-    return c;
-  }
+  static component query_param(std::string_view encoded_name);
   // `"<field>";key="<key>"`: one member of a Dictionary field (§2.1.2).
-  static component dictionary_member(std::string_view field, std::string_view key) {
-    component c(field);
-    c.item_.params.set("key", std::string(key));
-    return c;
-  }
+  static component dictionary_member(std::string_view field, std::string_view key);
   // `"<field>";sf`: a structured field, strictly re-serialized (§2.1.1).
-  static component structured(std::string_view field) {
-    component c(field);
-    c.item_.params.set("sf", true);
-    return c;
-  }
+  static component structured(std::string_view field);
   // `"<field>";bs`: each field line wrapped as a Byte Sequence (§2.1.3).
-  static component byte_sequences(std::string_view field) {
-    component c(field);
-    c.item_.params.set("bs", true);
-    return c;
-  }
+  static component byte_sequences(std::string_view field);
 
   // The component name ("@method", "content-type").
   std::string_view name() const noexcept { return std::get<std::string>(item_.value); }
@@ -137,17 +110,9 @@ class component {
   bool derived() const noexcept { return !name().empty() && name().front() == '@'; }
   // Checks the identifier as a covered component (§2.5 step 2.4). Errors:
   // httpsig_unknown_component, httpsig_bad_component_parameter.
-  result<void> check() const noexcept {
-    auto d = detail::check_identifier(item_);
-    if (!d) return unexpected{d.error()};
-    return core::ok();
-  }
+  result<void> check() const noexcept;
   // The serialized identifier (`"@query-param";name="id"`), as the signature base writes it.
-  std::string to_string() const {
-    std::string out;
-    (void)sf::append_item(out, item_);
-    return out;
-  }
+  std::string to_string() const;
 
   // The same component: the same name and parameters, whatever the parameters' order (§2).
   friend bool operator==(const component& a, const component& b) noexcept {
@@ -194,11 +159,7 @@ class response {
   // The content bytes.
   core::bytes_view body() const noexcept { return core::bytes_view(std::string_view(body_)); }
   // The first field line of this name (ASCII case-insensitive), or nullopt.
-  std::optional<std::string_view> header(std::string_view name) const noexcept {
-    for (const auto& h : headers_)
-      if (core::iequals(h.name, name)) return std::string_view(h.value);
-    return std::nullopt;
-  }
+  std::optional<std::string_view> header(std::string_view name) const noexcept;
   // Every field line, in order.
   const std::vector<request::header_field>& headers() const noexcept { return headers_; }
 
@@ -367,11 +328,7 @@ result<void> append_message_authority(std::string& out, const M& m, std::span<co
 }
 
 // The type of a field for `sf` and `key`: the context's, else known_field_type()'s.
-inline std::optional<field_type> type_of(std::string_view name, const context& ctx) noexcept {
-  for (const auto& [n, t] : ctx.structured_fields)
-    if (n == name) return t;
-  return known_field_type(name);
-}
+TESSERA_DECL std::optional<field_type> type_of(std::string_view name, const context& ctx) noexcept;
 
 // Appends the value of a header field component (§2.1, §2.1.1-§2.1.3).
 template <message_view M>
@@ -554,13 +511,7 @@ result<std::string> component_value(const M& msg, const component& c, const cont
 // The Signature-Input member of a signature (§2.3, §4.1): the covered components as an Inner
 // List of Strings, in order, with the signature parameters (created, expires, nonce, alg, keyid,
 // tag) in the order given.
-inline sf::inner_list signature_input(std::span<const component> components, sf::parameters params = {}) {
-  sf::inner_list il;
-  il.items.reserve(components.size());
-  for (const auto& c : components) il.items.push_back(c.item());
-  il.params = std::move(params);
-  return il;
-}
+TESSERA_DECL sf::inner_list signature_input(std::span<const component> components, sf::parameters params = {});
 
 // Appends the signature base (§2.5) of a message for one signature: for each covered component
 // in order, its identifier, ": ", its value and LF, then the line
@@ -634,3 +585,7 @@ result<std::string> signature_base(const M& msg, const sf::inner_list& input, co
 }
 
 }  // namespace tessera::request_signing::httpsig
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/message_components.ipp"
+#endif

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/read_mostly_mutex.hpp"
 #include "tessera/core/result.hpp"
@@ -108,26 +109,10 @@ class verification_key {
   // A public key for an asymmetric algorithm. Errors: invalid_argument (key id, or hmac-sha256),
   // key_type_mismatch (the key does not fit the algorithm).
   static result<verification_key> asymmetric(std::string keyid, crypto::public_key key, algorithm alg,
-                                             std::string owner = {}) {
-    if (!valid_keyid(keyid) || owner.size() > max_keyid_size) return unexpected{errc::invalid_argument};
-    const auto s = signature_alg_of(alg);
-    if (!s) return unexpected{errc::invalid_argument};
-    if (key.type() != crypto::required_key_type(*s)) return unexpected{errc::key_type_mismatch};
-    verification_key k(std::move(keyid), std::move(owner), alg);
-    k.public_.emplace(std::move(key));
-    return k;
-  }
+                                             std::string owner = {});
   // An HMAC-SHA256 shared secret of at least min_hmac_secret_size bytes. Errors:
   // invalid_argument (key id), secret_too_short, crypto_failure.
-  static result<verification_key> hmac_sha256(std::string keyid, core::bytes_view secret, std::string owner = {}) {
-    if (!valid_keyid(keyid) || owner.size() > max_keyid_size) return unexpected{errc::invalid_argument};
-    if (secret.size() < min_hmac_secret_size) return unexpected{errc::secret_too_short};
-    auto mac = crypto::hmac_key::create(crypto::hash_alg::sha256, secret);
-    if (!mac) return unexpected{mac.error()};
-    verification_key k(std::move(keyid), std::move(owner), algorithm::hmac_sha256);
-    k.mac_.emplace(*mac);
-    return k;
-  }
+  static result<verification_key> hmac_sha256(std::string keyid, core::bytes_view secret, std::string owner = {});
 
   // The key id signatures name it by.
   std::string_view keyid() const noexcept { return keyid_; }
@@ -181,49 +166,17 @@ class memory_key_registry {
   // under a key id, for one algorithm. Errors: invalid_argument (key id taken or malformed,
   // hmac-sha256), the key parsing causes, key_type_mismatch.
   result<void> add_public_key(std::string_view keyid, std::string_view public_key_pem, algorithm alg,
-                              std::string_view owner = {}) {
-    auto key = crypto::public_key::from_pem(public_key_pem, policy_);
-    if (!key) return unexpected{key.error()};
-    return add_public_key(keyid, *key, alg, owner);
-  }
+                              std::string_view owner = {});
   // Registers a parsed public key (checked against this registry's policy).
   result<void> add_public_key(std::string_view keyid, const crypto::public_key& key, algorithm alg,
-                              std::string_view owner = {}) {
-    if (key.type() == crypto::key_type::rsa) {
-      const auto bits = static_cast<unsigned>(key.bits());
-      if (bits < policy_.min_rsa_bits) return unexpected{errc::key_too_small};
-      if (bits > policy_.max_rsa_bits) return unexpected{errc::unsupported_key_type};
-    }
-    auto k = verification_key::asymmetric(std::string(keyid), key, alg, std::string(owner));
-    if (!k) return unexpected{k.error()};
-    return insert(std::move(*k));
-  }
+                              std::string_view owner = {});
   // Registers an HMAC-SHA256 shared secret under a key id. Errors: invalid_argument,
   // secret_too_short.
-  result<void> add_hmac_secret(std::string_view keyid, core::bytes_view secret, std::string_view owner = {}) {
-    auto k = verification_key::hmac_sha256(std::string(keyid), secret, std::string(owner));
-    if (!k) return unexpected{k.error()};
-    return insert(std::move(*k));
-  }
+  result<void> add_hmac_secret(std::string_view keyid, core::bytes_view secret, std::string_view owner = {});
   // Withdraws a key; false when there was none with this id.
-  bool remove(std::string_view keyid) {
-    std::unique_lock lock(mu_);
-    auto it = keys_.find(keyid);
-    if (it == keys_.end()) return false;
-    keys_.erase(it);
-    return true;
-  }
+  bool remove(std::string_view keyid);
   // The key with this id, or httpsig_unknown_key.
-  result<key_handle> find(std::string_view keyid) const noexcept {
-    try {
-      std::shared_lock lock(mu_);
-      auto it = keys_.find(keyid);
-      if (it == keys_.end()) return unexpected{errc::httpsig_unknown_key};
-      return it->second;
-    } catch (...) {
-      return unexpected{errc::store_unavailable};
-    }
-  }
+  result<key_handle> find(std::string_view keyid) const noexcept;
   // Number of registered keys.
   std::size_t size() const {
     std::shared_lock lock(mu_);
@@ -231,13 +184,7 @@ class memory_key_registry {
   }
 
  private:
-  result<void> insert(verification_key k) {
-    auto handle = std::make_shared<const verification_key>(std::move(k));
-    std::unique_lock lock(mu_);
-    if (keys_.contains(handle->keyid())) return unexpected{errc::invalid_argument};
-    keys_.emplace(std::string(handle->keyid()), std::move(handle));
-    return core::ok();
-  }
+  result<void> insert(verification_key k);
 
   crypto::key_policy policy_;
   mutable core::read_mostly_mutex mu_;
@@ -246,3 +193,7 @@ class memory_key_registry {
 static_assert(key_registry<memory_key_registry>);
 
 }  // namespace tessera::request_signing::httpsig
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/message_signature_keys.ipp"
+#endif

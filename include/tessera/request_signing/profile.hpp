@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/request_signing/request.hpp"
 #include "tessera/request_signing/timestamp.hpp"
@@ -69,11 +70,7 @@ class signed_headers {
   // Appends a header.
   void add(std::string name, std::string value) { headers_.push_back({std::move(name), std::move(value)}); }
   // The value of the header with this name (ASCII case-insensitive), or nullopt.
-  std::optional<std::string_view> find(std::string_view name) const noexcept {
-    for (const auto& h : headers_)
-      if (detail::iequals(h.name, name)) return std::string_view(h.value);
-    return std::nullopt;
-  }
+  std::optional<std::string_view> find(std::string_view name) const noexcept;
   // Sets every header on a request, replacing headers of the same names.
   void apply_to(request& r) const {
     for (const auto& h : headers_) r.set_header(h.name, h.value);
@@ -139,3 +136,7 @@ result<std::string> string_to_sign(const P& profile, const R& req, const signed_
 }
 
 }  // namespace tessera::request_signing
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/profile.ipp"
+#endif

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/bytes.hpp"
 
@@ -63,12 +64,7 @@ class request {
   request(std::string method, std::string path, std::string query = {}, std::string body = {})
       : method_(std::move(method)), path_(std::move(path)), query_(std::move(query)), body_(std::move(body)) {}
   // A request from an origin-form target ("/a/b?x=1"), split at its first '?'.
-  static request from_target(std::string method, std::string_view target, std::string body = {}) {
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return request(std::move(method), std::string(target), {}, std::move(body));
-    return request(std::move(method), std::string(target.substr(0, q)), std::string(target.substr(q + 1)),
-                   std::move(body));
-  }
+  static request from_target(std::string method, std::string_view target, std::string body = {});
 
   // The method.
   std::string_view method() const noexcept { return method_; }
@@ -81,11 +77,7 @@ class request {
   // The body as text.
   std::string_view body_text() const noexcept { return body_; }
   // The first header with this name (ASCII case-insensitive), or nullopt.
-  std::optional<std::string_view> header(std::string_view name) const noexcept {
-    for (const auto& h : headers_)
-      if (detail::iequals(h.name, name)) return std::string_view(h.value);
-    return std::nullopt;
-  }
+  std::optional<std::string_view> header(std::string_view name) const noexcept;
   // Every header, in the order set.
   const std::vector<header_field>& headers() const noexcept { return headers_; }
 
@@ -98,11 +90,7 @@ class request {
   // Replaces the body.
   request& set_body(std::string b) { body_ = std::move(b); return *this; }
   // Sets a header, replacing every header of the same name.
-  request& set_header(std::string_view name, std::string_view value) {
-    remove_header(name);
-    headers_.push_back({std::string(name), std::string(value)});
-    return *this;
-  }
+  request& set_header(std::string_view name, std::string_view value);
   // Removes every header of this name.
   request& remove_header(std::string_view name) {
     std::erase_if(headers_, [&](const header_field& h) { return detail::iequals(h.name, name); });
@@ -133,3 +121,7 @@ request_parts parts_of(const R& r, std::string_view authorization) noexcept {
 }  // namespace detail
 
 }  // namespace tessera::request_signing
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/request_signing/impl/request.ipp"
+#endif

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/digest.hpp"
@@ -49,53 +50,16 @@ class body_only_scheme {
   result<core::secret> generate_secret() const { return generate_prefixed_secret(secret_prefix_); }
 
   // Reads the signature header (and the id header, when configured).
-  result<delivery_fields> read(const header_lookup& headers) const noexcept {
-    delivery_fields f;
-    if (!id_header_.empty()) {
-      auto id = detail::required_header(headers, id_header_);
-      if (!id) return unexpected{id.error()};
-      if (!detail::valid_id(*id, false)) return unexpected{errc::malformed_header};
-      f.id = *id;
-    }
-    auto value = detail::required_header(headers, signature_header_);
-    if (!value) return unexpected{value.error()};
-    if (!detail::check_list(*value, ',', max_signatures)) return unexpected{errc::malformed_header};
-    f.signatures = *value;
-    return f;
-  }
+  result<delivery_fields> read(const header_lookup& headers) const noexcept;
 
   // The next "sha256=<64 hex digits>" entry; every other entry is skipped.
-  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept {
-    std::string_view item;
-    bool done = cursor.empty();
-    while (detail::next_item(cursor, ',', item, done)) {
-      if (item.size() <= label.size() || !item.starts_with(label) || item[label.size()] != '=') continue;
-      if (detail::decode_hex_tag(item.substr(label.size() + 1), crypto::digest_size(hash()), sig)) return true;
-    }
-    cursor = {};
-    return false;
-  }
+  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept;
 
   // The body, and nothing else.
   message_parts signed_parts(const delivery_fields&, core::bytes_view body) const noexcept { return {{body}}; }
 
   // The signature header "sha256=<hex>[,sha256=<hex>...]" (one entry per tag), and the id header when configured.
-  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const {
-    if (!detail::is_token(signature_header_) || tags.empty() || tags.size() > max_signatures)
-      return unexpected{errc::invalid_argument};
-    if (!id_header_.empty() && (!detail::is_token(id_header_) || !detail::valid_id(f.id, false)))
-      return unexpected{errc::invalid_argument};
-    std::string value;
-    for (const auto& t : tags) {
-      if (!value.empty()) value.push_back(',');
-      value.append(label);
-      value.push_back('=');
-      detail::append_hex(value, t);
-    }
-    if (!id_header_.empty()) out.add(id_header_, std::string(f.id));
-    out.add(signature_header_, std::move(value));
-    return core::ok();
-  }
+  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const;
 
  private:
   std::string signature_header_;
@@ -105,3 +69,7 @@ class body_only_scheme {
 static_assert(scheme<body_only_scheme>);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/body_only_scheme.ipp"
+#endif

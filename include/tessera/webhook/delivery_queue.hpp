@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 
 namespace tessera::webhook {
@@ -73,50 +74,13 @@ concept delivery_queue =
 class memory_delivery_queue {
  public:
   // Queues the whole batch or nothing (queue_full).
-  result<void> push(std::vector<pending_delivery> batch, std::size_t capacity) noexcept {
-    try {
-      std::lock_guard lk(mu_);
-      if (queue_.size() + in_flight_ + batch.size() > capacity) return unexpected{errc::queue_full};
-      for (auto& d : batch) {
-        d.ticket.clear();
-        const auto due = d.next_attempt_at;
-        queue_.emplace(due, std::move(d));
-      }
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<void> push(std::vector<pending_delivery> batch, std::size_t capacity) noexcept;
 
   // Takes the delivery due earliest when it is due by now.
-  result<taken_delivery> take_due(std::chrono::system_clock::time_point now) noexcept {
-    try {
-      std::lock_guard lk(mu_);
-      taken_delivery t;
-      if (!queue_.empty() && queue_.begin()->first <= now) {
-        t.delivery = std::move(queue_.begin()->second);
-        queue_.erase(queue_.begin());
-        ++in_flight_;
-      }
-      if (!queue_.empty()) t.next_due = queue_.begin()->first;
-      return t;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<taken_delivery> take_due(std::chrono::system_clock::time_point now) noexcept;
 
   // Puts an in-flight delivery back, due at its next_attempt_at.
-  result<void> requeue(pending_delivery d) noexcept {
-    std::lock_guard lk(mu_);
-    if (in_flight_ > 0) --in_flight_;
-    try {
-      const auto due = d.next_attempt_at;
-      queue_.emplace(due, std::move(d));
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};  // out of memory: the retry is lost
-    }
-  }
+  result<void> requeue(pending_delivery d) noexcept;
 
   // Forgets an in-flight delivery.
   void finish(const pending_delivery&) noexcept {
@@ -125,37 +89,10 @@ class memory_delivery_queue {
   }
 
   // Removes and returns the queued deliveries of one subscription.
-  result<std::vector<pending_delivery>> drop_subscription(std::string_view subscription_id) noexcept {
-    try {
-      std::vector<pending_delivery> out;
-      std::lock_guard lk(mu_);
-      for (auto it = queue_.begin(); it != queue_.end();) {
-        if (it->second.subscription_id == subscription_id) {
-          out.push_back(std::move(it->second));
-          it = queue_.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      return out;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<std::vector<pending_delivery>> drop_subscription(std::string_view subscription_id) noexcept;
 
   // Removes and returns every queued delivery, earliest due first.
-  std::vector<pending_delivery> take_all() noexcept {
-    std::vector<pending_delivery> out;
-    std::lock_guard lk(mu_);
-    try {
-      out.reserve(queue_.size());
-      for (auto& [due, d] : queue_) out.push_back(std::move(d));
-    } catch (...) {
-      // out of memory while handing back: what could not be moved is dropped
-    }
-    queue_.clear();
-    return out;
-  }
+  std::vector<pending_delivery> take_all() noexcept;
 
   // Deliveries queued or in flight.
   std::size_t size() const noexcept {
@@ -177,3 +114,7 @@ class memory_delivery_queue {
 static_assert(delivery_queue<memory_delivery_queue>);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/delivery_queue.ipp"
+#endif

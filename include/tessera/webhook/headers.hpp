@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/ascii.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/headers.hpp"
@@ -59,17 +60,9 @@ class header_list {
   // Appends a header.
   void add(std::string name, std::string value) { items_.push_back({std::move(name), std::move(value)}); }
   // The value of the first header with this name (case-insensitive), if any.
-  std::optional<std::string_view> find(std::string_view name) const noexcept {
-    for (const auto& h : items_)
-      if (detail::iequals(h.name, name)) return std::string_view(h.value);
-    return std::nullopt;
-  }
+  std::optional<std::string_view> find(std::string_view name) const noexcept;
   // The headers as a name → value map, for HTTP clients that take one.
-  std::map<std::string, std::string> to_map() const {
-    std::map<std::string, std::string> m;
-    for (const auto& h : items_) m.insert_or_assign(h.name, h.value);
-    return m;
-  }
+  std::map<std::string, std::string> to_map() const;
   // Number of headers.
   std::size_t size() const noexcept { return items_.size(); }
   // True when there is no header.
@@ -108,13 +101,7 @@ class header_lookup {
   using hit = core::header_hit;
 
   // The value of the header with this name; nullopt when absent; malformed_header when repeated.
-  result<std::optional<std::string_view>> find(std::string_view name) const noexcept {
-    hit h;
-    if (auto r = each_(source_, std::span<const std::string_view>(&name, 1), std::span<hit>(&h, 1)); !r)
-      return unexpected{r.error()};
-    if (h.repeated) return unexpected{errc::malformed_header};
-    return h.value;
-  }
+  result<std::optional<std::string_view>> find(std::string_view name) const noexcept;
 
   // Looks several names up in one pass over a header_range (a header_function is asked once per
   // name); out[i] answers names[i]. internal_error when an accessor throws.
@@ -135,3 +122,7 @@ class header_lookup {
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/headers.ipp"
+#endif

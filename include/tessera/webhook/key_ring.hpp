@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/hmac_key.hpp"
@@ -48,16 +49,7 @@ class key_ring {
     return add(std::move(*k));
   }
   // Adds a key made elsewhere; it must be at least min_secret_bytes long.
-  result<void> add(crypto::hmac_key key) noexcept {
-    if (keys_.size() >= max_keys) return unexpected{errc::invalid_argument};
-    if (key.key_size() < min_secret_bytes) return unexpected{errc::secret_too_short};
-    try {
-      keys_.push_back(std::move(key));
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-    return core::ok();
-  }
+  result<void> add(crypto::hmac_key key) noexcept;
 
   // Number of keys.
   std::size_t size() const noexcept { return keys_.size(); }
@@ -88,3 +80,7 @@ class key_ring {
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/key_ring.ipp"
+#endif

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/clock.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/webhook/delivery_record.hpp"
@@ -28,27 +29,10 @@ concept jitter_source = requires(const J& j, std::uint64_t n) {
 // the full delay, which is always safe.
 struct random_jitter {
   // A uniform value in [0, n].
-  std::uint64_t uniform(std::uint64_t n) const noexcept {
-    if (n == 0) return 0;
-    if (n == UINT64_MAX) return draw().value_or(n);
-    const std::uint64_t range = n + 1;
-    const std::uint64_t limit = UINT64_MAX - (UINT64_MAX % range);  // draws at or above are rejected
-    for (int i = 0; i < 64; ++i) {
-      auto v = draw();
-      if (!v) return n;
-      if (*v < limit) return *v % range;
-    }
-    return n;
-  }
+  std::uint64_t uniform(std::uint64_t n) const noexcept;
 
  private:
-  static std::optional<std::uint64_t> draw() noexcept {
-    std::uint8_t b[8];
-    if (!core::random_fill(b)) return std::nullopt;
-    std::uint64_t v = 0;
-    for (auto x : b) v = (v << 8) | x;
-    return v;
-  }
+  static std::optional<std::uint64_t> draw() noexcept;
 };
 static_assert(jitter_source<random_jitter>);
 
@@ -136,3 +120,7 @@ class retry_schedule {
 };
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/retry.ipp"
+#endif

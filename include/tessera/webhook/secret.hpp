@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/random.hpp"
@@ -29,14 +30,7 @@ inline constexpr std::size_t default_secret_bytes = 32;
 
 namespace detail {
 // Builds prefix + encoded into a new secret, wiping the temporary text.
-inline result<core::secret> prefixed_text(std::string_view prefix, std::string& encoded) {
-  core::secret out(prefix.size() + encoded.size());
-  auto* w = out.writable_bytes();
-  for (char c : prefix) *w++ = static_cast<std::uint8_t>(c);
-  for (char c : encoded) *w++ = static_cast<std::uint8_t>(c);
-  OPENSSL_cleanse(encoded.data(), encoded.size());
-  return out;
-}
+TESSERA_DECL result<core::secret> prefixed_text(std::string_view prefix, std::string& encoded);
 
 constexpr bool is_prefix_char(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
@@ -44,53 +38,24 @@ constexpr bool is_prefix_char(char c) noexcept {
 }  // namespace detail
 
 // Keys an HMAC with raw secret bytes, refusing fewer than min_secret_bytes (secret_too_short).
-inline result<crypto::hmac_key> make_key(crypto::hash_alg h, core::bytes_view raw) noexcept {
-  if (raw.size() < min_secret_bytes) return unexpected{errc::secret_too_short};
-  return crypto::hmac_key::create(h, raw);
-}
+TESSERA_DECL result<crypto::hmac_key> make_key(crypto::hash_alg h, core::bytes_view raw) noexcept;
 
 // Decodes a Standard Webhooks secret: "whsec_" followed by strict padded base64 of 24..64 bytes.
 // A missing prefix or bad base64 is invalid_secret; under 24 bytes is secret_too_short; over 64 is invalid_secret.
-inline result<core::secret> decode_standard_secret(std::string_view text) noexcept {
-  if (!text.starts_with(standard_secret_prefix)) return unexpected{errc::invalid_secret};
-  const std::string_view b64 = text.substr(standard_secret_prefix.size());
-  auto size = core::base64_decoded_size(b64);
-  if (!size) return unexpected{errc::invalid_secret};
-  if (*size > max_standard_secret_bytes) return unexpected{errc::invalid_secret};
-  try {
-    core::secret key(*size);
-    auto n = core::base64_decode_into(b64, {key.writable_bytes(), key.size()});
-    if (!n) return unexpected{errc::invalid_secret};
-    if (*n < min_secret_bytes) return unexpected{errc::secret_too_short};
-    return key;
-  } catch (...) {
-    return unexpected{errc::internal_error};
-  }
-}
+TESSERA_DECL result<core::secret> decode_standard_secret(std::string_view text) noexcept;
 
 // Generates a Standard Webhooks secret, "whsec_" + base64 of nbytes random bytes (24..64).
 // It is returned once, as a core::secret: show it to the subscriber, store it, never log it.
-inline result<core::secret> generate_standard_secret(std::size_t nbytes = default_secret_bytes) {
-  if (nbytes < min_secret_bytes || nbytes > max_standard_secret_bytes) return unexpected{errc::invalid_argument};
-  auto raw = core::random_secret(nbytes);
-  if (!raw) return unexpected{raw.error()};
-  std::string encoded = core::base64_encode(raw->expose_secret());
-  return detail::prefixed_text(standard_secret_prefix, encoded);
-}
+TESSERA_DECL result<core::secret> generate_standard_secret(std::size_t nbytes = default_secret_bytes);
 
 // Generates a text secret for schemes that key the HMAC with the secret's text as is:
 // prefix (1..32 of [A-Za-z0-9_-]) + base64url of nbytes (at least 24) random bytes.
 // It is returned once, as a core::secret.
-inline result<core::secret> generate_prefixed_secret(std::string_view prefix,
-                                                     std::size_t nbytes = default_secret_bytes) {
-  if (prefix.empty() || prefix.size() > 32 || nbytes < min_secret_bytes || nbytes > 1024)
-    return unexpected{errc::invalid_argument};
-  for (char c : prefix)
-    if (!detail::is_prefix_char(c)) return unexpected{errc::invalid_argument};
-  auto raw = core::random_secret(nbytes);
-  if (!raw) return unexpected{raw.error()};
-  std::string encoded = core::base64url_encode(raw->expose_secret());
-  return detail::prefixed_text(prefix, encoded);
-}
+TESSERA_DECL result<core::secret> generate_prefixed_secret(std::string_view prefix,
+                                                           std::size_t nbytes = default_secret_bytes);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/secret.ipp"
+#endif

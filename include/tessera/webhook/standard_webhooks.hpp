@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/config.hpp"
 #include "tessera/core/base64.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
@@ -38,43 +39,16 @@ class standard_webhooks {
   crypto::hash_alg hash() const noexcept { return crypto::hash_alg::sha256; }
 
   // Keys an HMAC from a "whsec_..." secret (decoded strictly; see decode_standard_secret).
-  result<crypto::hmac_key> key_from_secret(std::string_view text) const noexcept {
-    auto raw = decode_standard_secret(text);
-    if (!raw) return unexpected{raw.error()};
-    return make_key(hash(), raw->expose_secret());
-  }
+  result<crypto::hmac_key> key_from_secret(std::string_view text) const noexcept;
 
   // A fresh "whsec_" secret of 32 random bytes, returned once.
   result<core::secret> generate_secret() const { return generate_standard_secret(); }
 
   // Reads webhook-id, webhook-timestamp and webhook-signature.
-  result<delivery_fields> read(const header_lookup& headers) const noexcept {
-    std::array<std::string_view, 3> v;
-    if (auto r = detail::required_headers<3>(headers, {id_header, timestamp_header, signature_header}, v); !r)
-      return unexpected{r.error()};
-    const std::string_view id = v[0], ts = v[1], sigs = v[2];  // not a structured binding: lambdas capture these
-    if (!detail::valid_id(id, true)) return unexpected{errc::malformed_header};
-    auto t = parse_timestamp(ts);
-    if (!t) return unexpected{t.error()};
-    if (!detail::check_list(sigs, ' ', max_signatures)) return unexpected{errc::malformed_header};
-    return result<delivery_fields>(core::from_call, [&] { return delivery_fields{id, true, ts, *t, sigs}; });
-  }
+  result<delivery_fields> read(const header_lookup& headers) const noexcept;
 
   // The next "v1,<base64 of 32 bytes>" entry; other versions and malformed entries are skipped.
-  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept {
-    std::string_view entry;
-    bool done = cursor.empty();
-    while (detail::next_item(cursor, ' ', entry, done)) {
-      if (entry.size() <= version.size() || !entry.starts_with(version) || entry[version.size()] != ',') continue;
-      const std::string_view b64 = entry.substr(version.size() + 1);
-      auto n = core::base64_decode_into(b64, sig.bytes);
-      if (!n || *n != crypto::digest_size(hash())) continue;
-      sig.size = *n;
-      return true;
-    }
-    cursor = {};
-    return false;
-  }
+  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept;
 
   // "{id}.{timestamp}.{body}".
   message_parts signed_parts(const delivery_fields& f, core::bytes_view body) const noexcept {
@@ -83,22 +57,12 @@ class standard_webhooks {
   }
 
   // webhook-id, webhook-timestamp, and webhook-signature with one "v1,<base64>" entry per tag.
-  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const {
-    if (!detail::valid_id(f.id, true) || f.timestamp_text.empty() || tags.empty() || tags.size() > max_signatures)
-      return unexpected{errc::invalid_argument};
-    std::string sig;
-    for (const auto& t : tags) {
-      if (!sig.empty()) sig.push_back(' ');
-      sig.append(version);
-      sig.push_back(',');
-      sig.append(core::base64_encode(t.view()));
-    }
-    out.add(std::string(id_header), std::string(f.id));
-    out.add(std::string(timestamp_header), std::string(f.timestamp_text));
-    out.add(std::string(signature_header), std::move(sig));
-    return core::ok();
-  }
+  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const;
 };
 static_assert(scheme<standard_webhooks>);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/standard_webhooks.ipp"
+#endif

@@ -71,33 +71,11 @@ using any_scheme = std::variant<standard_webhooks, timestamped_scheme, body_only
 namespace detail {
 // A header name a subscription may configure: an RFC 9110 token of at most 64 characters that is
 // not one the HTTP layer owns.
-inline bool configurable_header(std::string_view h) noexcept {
-  return !h.empty() && h.size() <= 64 && is_token(h) && !iequals(h, "Host") && !iequals(h, "Content-Length") &&
-         !iequals(h, "Content-Type") && !iequals(h, "Transfer-Encoding") && !iequals(h, "Connection") &&
-         !iequals(h, "User-Agent");
-}
+TESSERA_DECL bool configurable_header(std::string_view h) noexcept;
 }  // namespace detail
 
 // The scheme a config describes; invalid_argument for a header name that is not allowed.
-inline result<any_scheme> make_scheme(const scheme_config& c) noexcept {
-  try {
-    if (c.kind == scheme_kind::standard_webhooks) return any_scheme(standard_webhooks{});
-    if (!c.signature_header.empty() && !detail::configurable_header(c.signature_header))
-      return unexpected{errc::invalid_argument};
-    if (!c.id_header.empty() &&
-        (!detail::configurable_header(c.id_header) || detail::iequals(c.id_header, c.signature_header)))
-      return unexpected{errc::invalid_argument};
-    if (c.kind == scheme_kind::timestamped)
-      return any_scheme(timestamped_scheme(c.signature_header.empty() ? "X-Signature" : c.signature_header,
-                                           c.id_header));
-    if (c.kind == scheme_kind::body_only)
-      return any_scheme(body_only_scheme(c.signature_header.empty() ? "X-Hub-Signature-256" : c.signature_header,
-                                         c.id_header));
-    return unexpected{errc::invalid_argument};
-  } catch (...) {
-    return unexpected{errc::internal_error};
-  }
-}
+TESSERA_DECL result<any_scheme> make_scheme(const scheme_config& c) noexcept;
 
 // The longest event type name.
 inline constexpr std::size_t max_event_type_size = 128;
@@ -171,26 +149,9 @@ concept subscription_store =
 class memory_subscription_store {
  public:
   // Adds a record; invalid_argument when the id exists.
-  result<void> insert(const subscription& sub) noexcept {
-    try {
-      std::unique_lock lk(mu_);
-      if (!by_id_.try_emplace(sub.id, sub).second) return unexpected{errc::invalid_argument};
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<void> insert(const subscription& sub) noexcept;
   // A copy of the record; unknown_subscription when absent.
-  result<subscription> find(std::string_view id) const noexcept {
-    try {
-      std::shared_lock lk(mu_);
-      auto it = by_id_.find(id);
-      if (it == by_id_.end()) return unexpected{errc::unknown_subscription};
-      return it->second;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<subscription> find(std::string_view id) const noexcept;
   // Copies of a tenant's records, by id.
   result<std::vector<subscription>> list_tenant(std::string_view tenant) const noexcept {
     return collect([&](const subscription& s) { return s.tenant == tenant; });
@@ -200,40 +161,12 @@ class memory_subscription_store {
     return collect([](const subscription&) { return true; });
   }
   // Sets the active flag and the reason.
-  result<void> set_active(std::string_view id, bool active, const std::string& reason) noexcept {
-    try {
-      std::unique_lock lk(mu_);
-      auto it = by_id_.find(id);
-      if (it == by_id_.end()) return unexpected{errc::unknown_subscription};
-      it->second.active = active;
-      it->second.deactivation_reason = active ? std::string() : reason;
-      return core::ok();
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+  result<void> set_active(std::string_view id, bool active, const std::string& reason) noexcept;
   // Replaces the sealed secret while it still equals `expected`.
   result<bool> replace_sealed_secret(std::string_view id, const std::string& expected,
-                                     const std::string& next) noexcept {
-    try {
-      std::unique_lock lk(mu_);
-      auto it = by_id_.find(id);
-      if (it == by_id_.end()) return unexpected{errc::unknown_subscription};
-      if (it->second.sealed_secret != expected) return false;
-      it->second.sealed_secret = next;
-      return true;
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
+                                     const std::string& next) noexcept;
   // Removes a record.
-  result<void> erase(std::string_view id) noexcept {
-    std::unique_lock lk(mu_);
-    auto it = by_id_.find(id);
-    if (it == by_id_.end()) return unexpected{errc::unknown_subscription};
-    by_id_.erase(it);
-    return core::ok();
-  }
+  result<void> erase(std::string_view id) noexcept;
 
  private:
   template <class Pred>

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/crypto/digest.hpp"
@@ -51,44 +52,10 @@ class timestamped_scheme {
   result<core::secret> generate_secret() const { return generate_prefixed_secret(secret_prefix_); }
 
   // Reads the signature header (and the id header, when configured).
-  result<delivery_fields> read(const header_lookup& headers) const noexcept {
-    delivery_fields f;
-    if (!id_header_.empty()) {
-      auto id = detail::required_header(headers, id_header_);
-      if (!id) return unexpected{id.error()};
-      if (!detail::valid_id(*id, false)) return unexpected{errc::malformed_header};
-      f.id = *id;
-    }
-    auto value = detail::required_header(headers, signature_header_);
-    if (!value) return unexpected{value.error()};
-    if (!detail::check_list(*value, ',', max_signatures + 1)) return unexpected{errc::malformed_header};
-    std::string_view rest = *value, item;
-    bool done = false, have_t = false;
-    while (detail::next_item(rest, ',', item, done)) {
-      if (!item.starts_with("t=")) continue;
-      if (have_t) return unexpected{errc::malformed_header};
-      have_t = true;
-      f.timestamp_text = item.substr(2);
-    }
-    if (!have_t) return unexpected{errc::malformed_header};
-    auto t = parse_timestamp(f.timestamp_text);
-    if (!t) return unexpected{t.error()};
-    f.timestamp = *t;
-    f.signatures = *value;
-    return f;
-  }
+  result<delivery_fields> read(const header_lookup& headers) const noexcept;
 
   // The next "v1=<64 hex digits>" item; every other item is skipped.
-  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept {
-    std::string_view item;
-    bool done = cursor.empty();
-    while (detail::next_item(cursor, ',', item, done)) {
-      if (item.size() <= version.size() || !item.starts_with(version) || item[version.size()] != '=') continue;
-      if (detail::decode_hex_tag(item.substr(version.size() + 1), crypto::digest_size(hash()), sig)) return true;
-    }
-    cursor = {};
-    return false;
-  }
+  bool next_signature(std::string_view& cursor, signature_bytes& sig) const noexcept;
 
   // "{timestamp}.{body}".
   message_parts signed_parts(const delivery_fields& f, core::bytes_view body) const noexcept {
@@ -96,24 +63,7 @@ class timestamped_scheme {
   }
 
   // The signature header "t=<unix>,v1=<hex>,..." (one v1 per tag), and the id header when configured.
-  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const {
-    if (!detail::is_token(signature_header_) || f.timestamp_text.empty() || tags.empty() ||
-        tags.size() > max_signatures)
-      return unexpected{errc::invalid_argument};
-    if (!id_header_.empty() && (!detail::is_token(id_header_) || !detail::valid_id(f.id, false)))
-      return unexpected{errc::invalid_argument};
-    std::string value = "t=";
-    value.append(f.timestamp_text);
-    for (const auto& t : tags) {
-      value.push_back(',');
-      value.append(version);
-      value.push_back('=');
-      detail::append_hex(value, t);
-    }
-    if (!id_header_.empty()) out.add(id_header_, std::string(f.id));
-    out.add(signature_header_, std::move(value));
-    return core::ok();
-  }
+  result<void> write_headers(const delivery_fields& f, std::span<const signature_bytes> tags, header_list& out) const;
 
  private:
   std::string signature_header_;
@@ -123,3 +73,7 @@ class timestamped_scheme {
 static_assert(scheme<timestamped_scheme>);
 
 }  // namespace tessera::webhook
+
+#if !defined(TESSERA_SEPARATE_COMPILATION)
+#include "tessera/webhook/impl/timestamped_scheme.ipp"
+#endif

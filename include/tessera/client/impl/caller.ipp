@@ -65,3 +65,73 @@ TESSERA_DECL result<fetched_token> json_token_shape::read(std::string_view body,
 }
 
 }  // namespace tessera::client
+
+namespace tessera::client::detail {
+
+TESSERA_DECL void wipe(std::string& s) noexcept {
+  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+}
+
+TESSERA_DECL void wipe_view(std::string_view s) noexcept {
+  if (!s.empty()) OPENSSL_cleanse(const_cast<char*>(s.data()), s.size());
+}
+
+TESSERA_DECL void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20 || u == 0x7f) {
+      out.append("\\u00");
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 15]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+TESSERA_DECL std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
+  for (auto f : {request_signing::timestamp_format::iso8601, request_signing::timestamp_format::iso8601_millis}) {
+    if (auto t = request_signing::parse_timestamp(s, f))
+      return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+  }
+  return std::nullopt;
+}
+
+}  // namespace tessera::client::detail
+
+namespace tessera::client {
+
+TESSERA_DECL json_token_shape commerce_token_shape() { return json_token_shape{}; }
+
+TESSERA_DECL json_token_shape login_token_shape() {
+  json_token_shape s;
+  s.id_field = "client_id";
+  s.secret_field = "client_secret";
+  s.token_field = "token";
+  s.expiry_field = "expired_at";
+  s.expiry = json_token_shape::expiry_kind::absolute_time;
+  return s;
+}
+
+TESSERA_DECL json_token_shape oauth_json_token_shape() {
+  json_token_shape s;
+  s.id_field = "client_id";
+  s.secret_field = "client_secret";
+  return s;
+}
+
+TESSERA_DECL bool safe_to_repeat(const http_request& r) noexcept {
+  for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+    if (r.method == m) return true;
+  for (const auto& [name, value] : r.headers)
+    if (core::iequals(name, "Idempotency-Key") && !value.empty()) return true;
+  return false;
+}
+
+}  // namespace tessera::client

@@ -108,3 +108,28 @@ TESSERA_DECL nlohmann::json export_jwks(const kid_key_set& set) {
 }
 
 }  // namespace tessera::jwt
+
+namespace tessera::jwt::detail {
+
+TESSERA_DECL bool alg_fits_kty(jwt::alg a, std::string_view kty, std::string_view crv) noexcept {
+  if (kty == "oct") return is_hmac(a);
+  if (kty == "RSA") return !is_hmac(a) && crypto::required_key_type(signature_scheme(a)) == crypto::key_type::rsa;
+  if (kty == "EC")
+    return (a == jwt::alg::es256 && crv == "P-256") || (a == jwt::alg::es384 && crv == "P-384") ||
+           (a == jwt::alg::es512 && crv == "P-521");
+  if (kty == "OKP") return a == jwt::alg::eddsa && crv == "Ed25519";
+  return false;
+}
+
+}  // namespace tessera::jwt::detail
+
+namespace tessera::jwt {
+
+TESSERA_DECL result<void> load_jwks(kid_key_set& set, std::string_view document, const jwks_options& opts) {
+  auto keys = import_jwks(document, opts);
+  if (!keys) return unexpected{keys.error()};
+  set.replace_all(std::move(*keys));
+  return core::ok();
+}
+
+}  // namespace tessera::jwt
