@@ -1,6 +1,6 @@
 #pragma once
 // Shared pieces of tessera's benchmark suite: the allocation counters, the reference token of
-// issue 7 (227-byte claims, times relative to now) signed with every algorithm, and the keys,
+// the benchmarks (227-byte claims, times relative to now) signed with every algorithm, and the keys,
 // all built once per process.
 //
 // Allocation counting: main.bench.cpp (and only it) replaces the global operator new/delete and
@@ -76,7 +76,7 @@ inline std::int64_t now_seconds() { return tessera::core::unix_seconds(tessera::
 inline constexpr std::string_view ref_issuer = "https://auth.example.com";
 inline constexpr std::string_view ref_audience = "orders-api";
 
-// The reference claims of issue 7, with iat = nbf = now and exp = now + 1 hour. With ten-digit
+// The reference claims, with iat = nbf = now and exp = now + 1 hour. With ten-digit
 // Unix times the text is exactly 227 bytes.
 inline std::string reference_claims(std::int64_t now) {
   std::string s = R"({"iss":"https://auth.example.com","sub":"client-7fb118fb","aud":"orders-api","org_id":"org_123",)"

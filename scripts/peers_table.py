@@ -6,7 +6,7 @@ One row per library, and per algorithm (HS256, RS256, ES256, EdDSA) its verifica
 ratio to it (tessera's ops/s divided by the library's: above 1 means tessera is faster). A library
 that failed its pre-checks on an algorithm shows FAILED there, with the reason under the table; one
 that lacks the algorithm shows n/a (one left out by a --benchmark_filter, not run). Then what each
-library checks, from the run's context, and the issue 25 target: tessera ahead of every peer on
+library checks, from the run's context, and the target: tessera ahead of every peer on
 every algorithm that peer supports.
 Standard library only.
 
@@ -145,7 +145,7 @@ def main(argv):
     ahead = len(verdicts) - len(behind)
     status = "MISSED" if behind else "met" if verdicts else "not run"
     failed = f"; {len(failures)} failed pairs not judged" if failures else ""
-    print(f"Target (issue 25), tessera ahead of every peer on every algorithm it supports: {status} "
+    print(f"Target: tessera ahead of every peer on every algorithm it supports: {status} "
           f"({ahead} of {len(verdicts)} timed pairs ahead{failed})")
     for lib, a, r in behind:
         print(f"  not ahead: {lib} {a} (tessera × {r:.2f})" if r is not None else f"  not ahead: {lib} {a} (no tessera figure)")

@@ -12,6 +12,12 @@
 
 namespace tessera::authz {
 
+class path_params;
+namespace detail {
+// match_path's work, captures written into `out` (which starts empty): errc::none_ on a match.
+constexpr errc match_path_into(std::string_view pattern, std::string_view path, path_params& out) noexcept;
+}  // namespace detail
+
 // Up to eight named parameters captured from a path.
 class path_params {
  public:
@@ -21,7 +27,7 @@ class path_params {
   std::size_t size() const noexcept { return n_; }
 
  private:
-  friend result<path_params> match_path(std::string_view, std::string_view) noexcept;
+  friend constexpr errc detail::match_path_into(std::string_view, std::string_view, path_params&) noexcept;
   std::array<std::string_view, 8> names_{}, values_{};
   std::size_t n_ = 0;
 };
@@ -32,6 +38,14 @@ class path_params {
 // (lead bytes of their overlong UTF-8 forms). A router that normalises paths, or decodes them before
 // routing, would send any other path elsewhere than the segments it spells.
 constexpr bool normal_path(std::string_view path) noexcept {
+  // Most paths hold none of '%', '\\', '.', ';' nor an empty segment ("//"): then every segment
+  // is a plain name and the path is normal, which one pass without calls tells.
+  bool plain = true;
+  for (std::size_t i = 0; i < path.size() && plain; ++i) {
+    const char c = path[i];
+    plain = c != '%' && c != '\\' && c != '.' && c != ';' && !(c == '/' && i + 1 < path.size() && path[i + 1] == '/');
+  }
+  if (plain) return true;
   std::size_t start = 0;  // where the current segment begins
   for (std::size_t i = 0; i <= path.size(); ++i) {
     const char c = i < path.size() ? path[i] : '/';  // a '/' past the end closes the last segment
@@ -51,14 +65,8 @@ constexpr bool normal_path(std::string_view path) noexcept {
   return true;
 }
 
-// Matches a path against a pattern of literal segments, {name} captures and an optional final
-// "*" (any rest). The whole path, the rest a "*" takes included, must be in normal form
-// (normal_path). Captures must be non-empty and may not contain '%' (an encoded character is never
-// a tenant id). A trailing slash is matched literally: "/a/" fits "/a/*" but not "/a". Errors:
-// malformed_path (400) for a path not in normal form; forbidden when the path does not fit the
-// pattern (the route is not this one); invalid_argument for a pattern with more than eight captures.
-inline result<path_params> match_path(std::string_view pattern, std::string_view path) noexcept {
-  path_params out;
+namespace detail {
+constexpr errc match_path_into(std::string_view pattern, std::string_view path, path_params& out) noexcept {
   std::size_t pi = 0, si = 0;
   auto next = [](std::string_view s, std::size_t& i) {
     if (i < s.size() && s[i] == '/') ++i;
@@ -68,23 +76,36 @@ inline result<path_params> match_path(std::string_view pattern, std::string_view
     i = j;
     return seg;
   };
-  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return unexpected{errc::forbidden};
-  if (!normal_path(path)) return unexpected{errc::malformed_path};
+  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return errc::forbidden;
+  if (!normal_path(path)) return errc::malformed_path;
   while (pi < pattern.size()) {
     auto p = next(pattern, pi);
-    if (p == "*" && pi == pattern.size()) return out;
-    if (si >= path.size()) return unexpected{errc::forbidden};
+    if (p == "*" && pi == pattern.size()) return errc::none_;
+    if (si >= path.size()) return errc::forbidden;
     auto s = next(path, si);
     if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
-      if (s.empty() || s.find('%') != std::string_view::npos) return unexpected{errc::forbidden};
-      if (out.n_ == out.names_.size()) return unexpected{errc::invalid_argument};
+      if (s.empty() || s.find('%') != std::string_view::npos) return errc::forbidden;
+      if (out.n_ == out.names_.size()) return errc::invalid_argument;
       out.names_[out.n_] = p.substr(1, p.size() - 2);
       out.values_[out.n_++] = s;
     } else if (p != s) {
-      return unexpected{errc::forbidden};
+      return errc::forbidden;
     }
   }
-  if (si != path.size()) return unexpected{errc::forbidden};
+  if (si != path.size()) return errc::forbidden;
+  return errc::none_;
+}
+}  // namespace detail
+
+// Matches a path against a pattern of literal segments, {name} captures and an optional final
+// "*" (any rest). The whole path, the rest a "*" takes included, must be in normal form
+// (normal_path). Captures must be non-empty and may not contain '%' (an encoded character is never
+// a tenant id). A trailing slash is matched literally: "/a/" fits "/a/*" but not "/a". Errors:
+// malformed_path (400) for a path not in normal form; forbidden when the path does not fit the
+// pattern (the route is not this one); invalid_argument for a pattern with more than eight captures.
+inline result<path_params> match_path(std::string_view pattern, std::string_view path) noexcept {
+  path_params out;
+  if (const errc e = detail::match_path_into(pattern, path, out); e != errc::none_) return unexpected{e};
   return out;
 }
 

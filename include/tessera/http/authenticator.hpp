@@ -122,12 +122,10 @@ class authenticator {
     decision d{clock_.now(), req.method(), req.path(), {}, {}, {}};
     authz::path_params params;
     if (!rt.pattern.empty()) {
-      auto matched = authz::match_path(rt.pattern, req.path());
-      if (!matched) {
-        if (matched.error() == errc::malformed_path) return refuse(d, errc::malformed_path);
-        return refuse(d, matched.error() == errc::forbidden ? errc::route_not_found : errc::internal_error);
+      if (const errc e = authz::detail::match_path_into(rt.pattern, req.path(), params); e != errc::none_) {
+        if (e == errc::malformed_path) return refuse(d, errc::malformed_path);
+        return refuse(d, e == errc::forbidden ? errc::route_not_found : errc::internal_error);
       }
-      params = *matched;
     }
     std::string host_label;  // a tenant read from the host, lowercased
     std::optional<std::string_view> tenant;
@@ -136,28 +134,7 @@ class authenticator {
       if (!t) return refuse(d, t.error());
       tenant = *t;
     }
-
-    auto who = run_offered(req, rt, tenant, d, std::index_sequence_for<Methods...>{});
-    if (!who) {
-      const bool api_key = d.credential == name(credential_kind::api_key);
-      return refuse(d, who.error() == errc::wrong_tenant && api_key ? mismatch(true) : who.error());
-    }
-    d.actor = who->subject;
-    d.tenant = who->tenant;
-    if (tenant && !authz::require_tenant(*tenant, who->tenant))
-      return refuse(d, mismatch(who->kind == credential_kind::api_key));
-
-    if (auto admitted = limit(*who, d.at); !admitted) return refuse(d, admitted.error());
-    if (!rt.role.empty() && !holds_role(*who, rt.role)) return refuse(d, errc::forbidden);
-    for (const auto& s : rt.scopes) {
-      if (!authz::valid_scope(s)) return refuse(d, errc::internal_error);  // a route declared with a bad scope
-      if (!who->has_scope(s)) return refuse(d, errc::missing_scope);
-    }
-    if (!rt.store.empty() || !rt.market.empty())
-      if (auto allowed = check_store(req, rt, params, *who); !allowed) return refuse(d, allowed.error());
-
-    audit_.get().record(d.event(true, errc{}));
-    return who;
+    return admit(req, rt, params, tenant, d);
   }
 
   // The HTTP answer for a refusal (status, JSON body, headers), as the options render it.
@@ -211,9 +188,49 @@ class authenticator {
     return unexpected{e};
   }
 
+  // Runs the offered credential's method, then binds the principal to the route (tenant, rate
+  // limit, role, scopes, store) and records the decision. One result, returned by name, holds
+  // the principal from the method's return to the caller's: it is never moved.
+  template <class R>
+  result<principal> admit(const R& req, const route& rt, const authz::path_params& params,
+                          std::optional<std::string_view> tenant, decision& d) const noexcept {
+    result<principal> who = run_offered(req, rt, tenant, d, std::index_sequence_for<Methods...>{});
+    errc cause = errc::none_;
+    if (!who) {
+      const bool api_key = d.credential == name(credential_kind::api_key);
+      cause = who.error() == errc::wrong_tenant && api_key ? mismatch(true) : who.error();
+    } else {
+      d.actor = who->subject;
+      d.tenant = who->tenant;
+      cause = bind(req, rt, params, tenant, *who, d);
+    }
+    if (cause != errc::none_) {
+      audit_.get().record(d.event(false, cause));
+      who = unexpected{cause};
+    } else {
+      audit_.get().record(d.event(true, errc{}));
+    }
+    return who;
+  }
+
+  // The route's demands on an authenticated principal: errc::none_ when it meets them all.
+  template <class R>
+  errc bind(const R& req, const route& rt, const authz::path_params& params, std::optional<std::string_view> tenant,
+            const principal& who, const decision& d) const noexcept {
+    if (tenant && !authz::require_tenant(*tenant, who.tenant)) return mismatch(who.kind == credential_kind::api_key);
+    if (auto admitted = limit(who, d.at); !admitted) return admitted.error();
+    if (!rt.role.empty() && !holds_role(who, rt.role)) return errc::forbidden;
+    for (const auto& s : rt.scopes) {
+      if (!authz::valid_scope(s)) return errc::internal_error;  // a route declared with a bad scope
+      if (!who.has_scope(s)) return errc::missing_scope;
+    }
+    if (!rt.store.empty() || !rt.market.empty())
+      if (auto allowed = check_store(req, rt, params, who); !allowed) return allowed.error();
+    return errc::none_;
+  }
+
   // Runs the one method the request offers: missing_credentials when it offers none,
   // malformed_credentials when it offers more than one (each method is asked once).
-  // A credential of a kind the route does not take is refused before it is verified.
   template <class R, std::size_t... I>
   result<principal> run_offered(const R& req, const route& rt, std::optional<std::string_view> tenant, decision& d,
                                 std::index_sequence<I...>) const noexcept {
@@ -221,15 +238,22 @@ class authenticator {
     ((std::get<I>(methods_).offered(req) ? (void)(++offered, which = I) : void()), ...);
     if (offered == 0) return unexpected{errc::missing_credentials};
     if (offered > 1) return unexpected{errc::malformed_credentials};
-    result<principal> out = unexpected{errc::missing_credentials};
-    auto run = [&](const auto& m) noexcept {
-      constexpr credential_kind kind = std::remove_cvref_t<decltype(m)>::kind;
-      d.credential = name(kind);
-      if (!rt.accepts(kind)) out = unexpected{errc::credential_not_accepted};
-      else out = m.authenticate(req, tenant);
-    };
-    ((I == which ? run(std::get<I>(methods_)) : void()), ...);
-    return out;
+    return run_method<0>(req, rt, tenant, d, which);
+  }
+
+  // Runs method `which` (I counts up to it). A credential of a kind the route does not take is
+  // refused before it is verified.
+  template <std::size_t I, class R>
+  result<principal> run_method(const R& req, const route& rt, std::optional<std::string_view> tenant, decision& d,
+                               std::size_t which) const noexcept {
+    if constexpr (I + 1 < sizeof...(Methods)) {
+      if (I != which) return run_method<I + 1>(req, rt, tenant, d, which);
+    }
+    const auto& m = std::get<I>(methods_);
+    constexpr credential_kind kind = std::remove_cvref_t<decltype(m)>::kind;
+    d.credential = name(kind);
+    if (!rt.accepts(kind)) return unexpected{errc::credential_not_accepted};
+    return m.authenticate(req, tenant);
   }
 
   // Rate-limits a principal by credential kind, tenant and subject.

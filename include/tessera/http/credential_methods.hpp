@@ -154,15 +154,18 @@ class api_key_header {
     if (!key) return unexpected{key.error()};
     auto verified = route_tenant ? verifier_.verify(*key, *route_tenant) : verifier_.verify_any_tenant(*key);
     if (!verified) return unexpected{verified.error()};
-    return detail::guarded([&]() -> result<principal> {
-      principal p;
-      p.kind = kind;
-      p.subject = std::string(verified->key_id());
-      p.tenant = std::string(verified->tenant());
-      p.scopes.reserve(verified->scopes().size());  // one allocation for the list, whatever its length
-      for (auto s : verified->scopes()) p.scopes.emplace_back(s);
-      p.key.emplace(std::move(*verified));
-      return p;
+    return detail::guarded([&] {
+      // Built in place: the principal is never moved.
+      return result<principal>(core::from_call, [&] {
+        principal p;
+        p.kind = kind;
+        p.subject = std::string(verified->key_id());
+        p.tenant = std::string(verified->tenant());
+        p.scopes.reserve(verified->scopes().size());  // one allocation for the list, whatever its length
+        for (auto s : verified->scopes()) p.scopes.emplace_back(s);
+        p.key.emplace(std::move(*verified));
+        return p;
+      });
     });
   }
 

@@ -58,27 +58,25 @@ TESSERA_DECL auto verified_token::claim_int(std::string_view name) const noexcep
 }
 
 TESSERA_DECL auto verified_token::claim_strings(std::string_view name) const -> result<std::vector<std::string>> {
-  // Counted first, so that the list is allocated once whatever its length.
+  // Counted and checked first, so that the list is allocated once whatever its length, and a
+  // missing or malformed claim costs one pass over the table.
   std::size_t count = 0;
-  for_each(name, [&](value_kind k, std::string_view v) {
-    if (k == value_kind::string) split_spaces(v, [&](std::string_view) { ++count; });
-    else if (k == value_kind::string_element) ++count;
-  });
-  std::vector<std::string> out;
-  out.reserve(count);
   bool present = false, bad = false;
   for_each(name, [&](value_kind k, std::string_view v) {
     present = true;
-    if (k == value_kind::string) {
-      split_spaces(v, [&](std::string_view w) { out.emplace_back(w); });
-    } else if (k == value_kind::string_element) {
-      out.emplace_back(v);
-    } else if (k != value_kind::empty_list) {
-      bad = true;
-    }
+    if (k == value_kind::string) split_spaces(v, [&](std::string_view) { ++count; });
+    else if (k == value_kind::string_element) ++count;
+    else if (k != value_kind::empty_list) bad = true;
   });
   if (!present) return unexpected{errc::missing_claim};
   if (bad) return unexpected{errc::invalid_claim};
+  std::vector<std::string> out;
+  if (count == 0) return out;
+  out.reserve(count);
+  for_each(name, [&](value_kind k, std::string_view v) {
+    if (k == value_kind::string) split_spaces(v, [&](std::string_view w) { out.emplace_back(w); });
+    else if (k == value_kind::string_element) out.emplace_back(v);
+  });
   return out;
 }
 

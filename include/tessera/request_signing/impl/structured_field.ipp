@@ -415,12 +415,19 @@ inline errc append_decimal(std::string& out, decimal d) {
 
 // §4.1.6
 inline errc append_string(std::string& out, std::string_view s) {
-  for (char c : s)
-    if (c < 0x20 || c > 0x7e) return errc::sf_bad_string;
-  out += '"';
+  std::size_t escapes = 0;
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    if (c < 0x20 || c > 0x7e) return errc::sf_bad_string;
+    escapes += c == '"' || c == '\\';
+  }
+  out += '"';
+  if (escapes == 0) {
+    out += s;  // the common case: one copy
+  } else {
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
   }
   out += '"';
   return errc::none_;
