@@ -353,6 +353,33 @@ TEST_CASE("the token endpoint's statuses map to errcs", "[client][caller]") {
   }
 }
 
+TEST_CASE("login credentials that are not UTF-8 are refused before anything is sent", "[client][caller]") {
+  // JSON text is Unicode: such a secret has no JSON form, and a body carrying its raw bytes is
+  // not JSON. The login fails with invalid_argument and no request leaves.
+  core::manual_clock clock{t0};
+  fake_partner partner;
+  std::vector<std::chrono::milliseconds> sleeps;
+  client::tenant_clients clients;
+  clients.add("store-oslo", "client-oslo", core::secret(core::bytes_view(std::string_view("s3cret-\xC0\xAF-oslo"))));
+  clients.add("market-nor", "client-\xFF", core::secret(core::bytes_view(std::string_view("s3cret-nor"))));
+  caller_t<max_jitter> s(partner, std::move(clients), options(), client::commerce_token_shape(), recording_sleeper{&sleeps},
+                         max_jitter{}, clock);
+  for (const char* tenant : {"store-oslo", "market-nor"}) {
+    INFO(tenant);
+    auto r = s.call(tenant, get());
+    CHECK(r.error == errc::invalid_argument);
+    CHECK(r.attempts == 0);
+  }
+  CHECK(partner.login_requests.empty());
+  CHECK(partner.api_requests.empty());
+
+  // The shape itself refuses, leaving no part of the secret in the request it was filling.
+  client::http_request req;
+  const client::client_credentials bad{"id-1", core::secret(core::bytes_view(std::string_view("se\xED\xA0\x80" "cret")))};
+  CHECK_THROWS_AS(client::commerce_token_shape().write_request(req, "t", bad), std::invalid_argument);
+  CHECK(req.body.find("se") == std::string::npos);
+}
+
 TEST_CASE("login shapes: requests written and answers read", "[client][caller]") {
   const auto sent = std::chrono::system_clock::time_point(std::chrono::seconds(t0));
   auto at = [](std::int64_t s) { return std::chrono::system_clock::time_point(std::chrono::seconds(s)); };

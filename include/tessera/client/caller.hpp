@@ -25,6 +25,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -40,6 +41,7 @@
 #include "tessera/core/result.hpp"
 #include "tessera/core/secret.hpp"
 #include "tessera/core/string_hash.hpp"
+#include "tessera/detail/json_text.hpp"
 #include "tessera/request_signing/timestamp.hpp"
 #include "tessera/webhook/retry.hpp"
 
@@ -116,7 +118,8 @@ static_assert(credentials_provider<tenant_clients>);
 // How a login request is written and its answer read.
 // Rules: write_request() fills the body (and its Content-Type, and any header it needs) of a
 // request the caller has already given method POST, the token URL and its timeout; it may throw
-// (out of memory). read_response() is noexcept; it reads a 2xx answer's body, with `sent_at` the
+// std::invalid_argument for credentials it cannot write (the login then fails with
+// invalid_argument), or anything when out of memory. read_response() is noexcept; it reads a 2xx answer's body, with `sent_at` the
 // time the request left (relative lifetimes count from it), and returns the token or
 // token_unavailable; neither puts the secret, the token or the body into an error or a log.
 template <class S>
@@ -131,9 +134,6 @@ namespace detail {
 TESSERA_DECL void wipe(std::string& s) noexcept;
 // Wipes text a parser unescaped into its own writable buffer.
 TESSERA_DECL void wipe_view(std::string_view s) noexcept;
-
-// Appends s as a JSON string; out must have room (no reallocation leaves a copy of a secret behind).
-TESSERA_DECL void append_json_string(std::string& out, std::string_view s);
 
 // The digits of s as a number, or nullopt (empty, a non-digit, or more than 12 digits).
 constexpr std::optional<std::int64_t> small_decimal(std::string_view s) noexcept {
@@ -176,14 +176,18 @@ struct json_token_shape {
     std::string body;
     body.reserve(16 + 6 * (id_field.size() + secret_field.size() + c.client_id.size() + secret.size()));
     body.push_back('{');
-    detail::append_json_string(body, id_field);
+    bool utf8 = tessera::detail::append_json_string(body, id_field);
     body.push_back(':');
-    detail::append_json_string(body, c.client_id);
+    utf8 = utf8 && tessera::detail::append_json_string(body, c.client_id);
     body.push_back(',');
-    detail::append_json_string(body, secret_field);
+    utf8 = utf8 && tessera::detail::append_json_string(body, secret_field);
     body.push_back(':');
-    detail::append_json_string(body, secret);
+    utf8 = utf8 && tessera::detail::append_json_string(body, secret);
     body.push_back('}');
+    if (!utf8) {
+      detail::wipe(body);
+      throw std::invalid_argument("login credentials that are not UTF-8 have no JSON form");
+    }
     detail::wipe(r.body);
     r.body = std::move(body);
     r.headers.emplace_back("Content-Type", "application/json");
@@ -390,6 +394,8 @@ class caller {
       req.timeout = opts_.token_timeout;
       req.headers.emplace_back("Accept", "application/json");
       shape_.write_request(req, tenant, *creds);
+    } catch (const std::invalid_argument&) {
+      return unexpected{errc::invalid_argument};  // credentials the shape cannot write
     } catch (...) {
       return unexpected{errc::internal_error};
     }

@@ -59,7 +59,7 @@
 #include "tessera/config.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/http/audit.hpp"
-#include "tessera/http/detail/json_text.hpp"
+#include "tessera/detail/json_text.hpp"
 
 namespace tessera::http {
 

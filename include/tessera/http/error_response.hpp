@@ -16,7 +16,7 @@
 #include "tessera/config.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/headers.hpp"
-#include "tessera/http/detail/json_text.hpp"
+#include "tessera/detail/json_text.hpp"
 
 namespace tessera::http {
 

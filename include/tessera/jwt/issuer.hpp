@@ -16,6 +16,7 @@
 #include "tessera/core/clock.hpp"
 #include "tessera/core/random.hpp"
 #include "tessera/core/result.hpp"
+#include "tessera/detail/json_text.hpp"
 #include "tessera/jwt/key.hpp"
 
 namespace tessera::jwt {
@@ -81,8 +82,6 @@ struct issuer_parts {
   bool valid = true;
 };
 TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signing_key& key);
-// Appends s as a JSON string; false (out unchanged) when s is not UTF-8.
-TESSERA_DECL bool append_json_string(std::string& out, std::string_view s);
 }  // namespace detail
 
 // A token just issued: the compact form and the facts a login response needs.
@@ -143,7 +142,7 @@ class issuer {
     member("jti");
     if (c.jti_) {
       out.jwt_id = *c.jti_;
-      if (!detail::append_json_string(payload, out.jwt_id)) return unexpected{errc::invalid_argument};
+      if (!tessera::detail::append_json_string(payload, out.jwt_id)) return unexpected{errc::invalid_argument};
     } else {
       std::array<std::uint8_t, 16> id{};
       if (auto r = core::random_fill_public(id); !r) return unexpected{r.error()};  // public once issued

@@ -76,25 +76,6 @@ TESSERA_DECL void wipe_view(std::string_view s) noexcept {
   if (!s.empty()) OPENSSL_cleanse(const_cast<char*>(s.data()), s.size());
 }
 
-TESSERA_DECL void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20 || u == 0x7f) {
-      out.append("\\u00");
-      out.push_back(hex[u >> 4]);
-      out.push_back(hex[u & 15]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 TESSERA_DECL std::optional<std::int64_t> parse_rfc3339(std::string_view s) noexcept {
   for (auto f : {request_signing::timestamp_format::iso8601, request_signing::timestamp_format::iso8601_millis}) {
     if (auto t = request_signing::parse_timestamp(s, f))

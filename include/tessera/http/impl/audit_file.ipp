@@ -201,10 +201,10 @@ namespace tessera::http::detail {
 TESSERA_DECL void append_json_field(std::string& out, std::string_view text, std::size_t max_field) {
   out.push_back('"');
   if (text.size() <= max_field) {
-    append_json_text(out, text);
+    tessera::detail::append_json_text(out, text);
   } else {
-    append_json_text(out, text.substr(0, kept_before_cut(text, max_field)));
-    append_json_text(out, audit_truncated);
+    tessera::detail::append_json_text(out, text.substr(0, kept_before_cut(text, max_field)));
+    tessera::detail::append_json_text(out, audit_truncated);
   }
   out.push_back('"');
 }
@@ -243,7 +243,7 @@ TESSERA_DECL std::string audit_json_line(const audit_event& e, std::size_t max_f
     line += "null";
   } else {
     line.push_back('"');
-    detail::append_json_text(line, core::name(e.cause));
+    tessera::detail::append_json_text(line, core::name(e.cause));
     line.push_back('"');
   }
   field("credential", e.credential);

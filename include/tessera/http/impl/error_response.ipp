@@ -28,9 +28,9 @@ TESSERA_DECL error_response make_error_response(errc e, const error_options& opt
     }
   }
   b += "\"error\":\"";
-  detail::append_json_text(b, core::name(e));
+  tessera::detail::append_json_text(b, core::name(e));
   b += "\",\"message\":\"";
-  detail::append_json_text(b, core::message(e));
+  tessera::detail::append_json_text(b, core::message(e));
   b += "\",\"status\":";
   b += std::to_string(r.status);
   b.push_back('}');

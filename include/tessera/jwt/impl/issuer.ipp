@@ -68,15 +68,6 @@ TESSERA_DECL void claims::put(std::string_view name, const nlohmann::json& value
 
 namespace detail {
 
-TESSERA_DECL bool append_json_string(std::string& out, std::string_view s) {
-  try {
-    out += nlohmann::json(std::string(s)).dump();
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
-
 TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signing_key& key) {
   issuer_parts p;
   nlohmann::json header = nlohmann::json::object();
@@ -96,7 +87,7 @@ TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signi
     p.header_json = "{}";
   }
   p.header_b64 = core::base64url_encode(p.header_json);
-  if (!o.issuer.empty() && !append_json_string(p.iss_json, o.issuer)) {
+  if (!o.issuer.empty() && !tessera::detail::append_json_string(p.iss_json, o.issuer)) {
     p.valid = false;
     p.iss_json.clear();
   }
