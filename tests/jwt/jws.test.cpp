@@ -4,6 +4,7 @@
 // The RFC examples are in jws_rfc_vectors.test.cpp.
 #include "tessera/jwt/jws.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,26 @@ TEST_CASE("jws: unencoded payloads (RFC 7797) only for a caller that understands
   auto flat = s.sign_flattened(payload, {.unencoded = true});
   REQUIRE(flat);
   CHECK(text_of(v.verify_json(*flat)->payload) == "$.02");
+  // Unencoded in JSON, the payload is a JSON string: escaped where it must be, and refused when
+  // it is not UTF-8 (JSON cannot carry it), unless it is detached.
+  const core::bytes text = bytes_of("caf\xC3\xA9 \"quoted\" \\ tab\t nul\x01");
+  for (bool general : {false, true}) {
+    INFO(general);
+    const std::vector<jwt::jws_signer> one{s};
+    auto sign = [&](const core::bytes& p, bool detached) {
+      return general ? jwt::jws_signer::sign_general(one, p, {.unencoded = true}, detached)
+                     : s.sign_flattened(p, {.unencoded = true}, detached);
+    };
+    auto escaped = sign(text, false);
+    REQUIRE(escaped);
+    CHECK(nlohmann::json::parse(*escaped)["payload"] == "caf\xC3\xA9 \"quoted\" \\ tab\t nul\x01");
+    CHECK(v.verify_json(*escaped)->payload == text);
+    const core::bytes not_utf8 = bytes_of("ok \xC0\xAF");
+    CHECK(sign(not_utf8, false).error() == errc::invalid_argument);
+    auto detached = sign(not_utf8, true);
+    REQUIRE(detached);
+    CHECK(v.verify_json_detached(*detached, not_utf8));
+  }
 }
 
 TEST_CASE("jws: a JWT verifier still refuses b64:false, whatever it understands", "[jwt][jws]") {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "tessera/detail/json_text.hpp"
 #include "tessera/jwt/jws.hpp"
 
 namespace tessera::jwt {
@@ -183,21 +184,17 @@ TESSERA_DECL result<std::string> jws_signer::sign_compact(core::bytes_view paylo
 }
 
 namespace detail {
-// A JSON serialization's text: the entries and, unless detached, the payload ("payload" holds it
-// base64url, or as it is when unencoded: then JSON-escaped, and a payload that is not UTF-8 is
-// invalid_argument).
-inline result<std::string> jws_json_text(nlohmann::json j, core::bytes_view payload, bool unencoded, bool detached) {
-  if (!detached) {
-    std::string text;
-    if (unencoded) text.assign(reinterpret_cast<const char*>(payload.data()), payload.size());
-    else core::base64url_append(text, payload);
-    j["payload"] = std::move(text);
-  }
-  try {
-    return j.dump();
-  } catch (const nlohmann::json::exception&) {
-    return unexpected{errc::invalid_argument};
-  }
+// Appends the JSON serialization's "payload" member: the payload base64url, or as it is when
+// unencoded, then JSON-escaped; false when an unencoded payload is not UTF-8 (JSON cannot carry it).
+inline bool append_payload_member(std::string& out, core::bytes_view payload, bool unencoded) {
+  out += ",\"payload\":";
+  if (unencoded)
+    return tessera::detail::append_json_string(
+        out, std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+  out.push_back('"');
+  core::base64url_append(out, payload);
+  out.push_back('"');
+  return true;
 }
 }  // namespace detail
 
@@ -205,19 +202,28 @@ TESSERA_DECL result<std::string> jws_signer::sign_flattened(core::bytes_view pay
                                                             bool detached) const {
   auto entry = entry_members(payload, o);
   if (!entry) return unexpected{entry.error()};
-  return detail::jws_json_text(nlohmann::json::parse("{" + *entry + "}"), payload, o.unencoded, detached);
+  std::string out = "{";
+  out += *entry;
+  if (!detached && !detail::append_payload_member(out, payload, o.unencoded)) return unexpected{errc::invalid_argument};
+  out.push_back('}');
+  return out;
 }
 
 TESSERA_DECL result<std::string> jws_signer::sign_general(std::span<const jws_signer> signers, core::bytes_view payload,
                                                           const jws_sign_options& o, bool detached) {
   if (signers.empty()) return unexpected{errc::invalid_argument};
-  nlohmann::json sigs = nlohmann::json::array();
-  for (const auto& s : signers) {
-    auto e = s.entry_members(payload, o);
+  std::string out = "{\"signatures\":[";
+  for (std::size_t i = 0; i < signers.size(); ++i) {
+    auto e = signers[i].entry_members(payload, o);
     if (!e) return unexpected{e.error()};
-    sigs.push_back(nlohmann::json::parse("{" + *e + "}"));
+    out += i == 0 ? "{" : ",{";
+    out += *e;
+    out.push_back('}');
   }
-  return detail::jws_json_text(nlohmann::json{{"signatures", std::move(sigs)}}, payload, o.unencoded, detached);
+  out.push_back(']');
+  if (!detached && !detail::append_payload_member(out, payload, o.unencoded)) return unexpected{errc::invalid_argument};
+  out.push_back('}');
+  return out;
 }
 
 TESSERA_DECL result<std::string> jws_signer::protected_header(const jws_sign_options& o) const {
