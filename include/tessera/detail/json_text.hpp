@@ -71,10 +71,11 @@ constexpr std::size_t json_plain_run(std::string_view s, std::size_t i) noexcept
   return j - i;
 }
 
-// Appends `s` as the inside of a JSON string (no quotes), well-formed UTF-8 kept as it is and
-// each maximal ill-formed subpart replaced by U+FFFD: for text that must be written whatever it
-// holds (audit lines, error bodies).
-inline void append_json_text(std::string& out, std::string_view s) {
+// Appends the JSON form of s inside a string (no quotes), well-formed UTF-8 as it is. At each
+// maximal ill-formed subpart it calls ill_formed(out), and stops when that returns false; true
+// when all of s was written.
+template <class IllFormed>
+bool append_json_chars(std::string& out, std::string_view s, IllFormed&& ill_formed) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t i = 0;
   while (i < s.size()) {
@@ -92,10 +93,20 @@ inline void append_json_text(std::string& out, std::string_view s) {
       out.append(s.data() + i, len);
       i += len;
     } else {
-      out += "\xEF\xBF\xBD";
+      if (!ill_formed(out)) return false;
       i += bad;
     }
   }
+  return true;
+}
+
+// Appends `s` as the inside of a JSON string (no quotes), each maximal ill-formed UTF-8 subpart
+// replaced by U+FFFD: for text that must be written whatever it holds (audit lines, error bodies).
+inline void append_json_text(std::string& out, std::string_view s) {
+  append_json_chars(out, s, [](std::string& o) {
+    o += "\xEF\xBF\xBD";
+    return true;
+  });
 }
 
 // Appends `s` as a JSON string, quotes included; false, with out unchanged, when s is not
@@ -104,28 +115,11 @@ inline void append_json_text(std::string& out, std::string_view s) {
 // reallocation leaves a copy behind.
 inline bool append_json_string(std::string& out, std::string_view s) {
   const std::size_t size = out.size();
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   out.push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (const std::size_t run = json_plain_run(s, i)) {
-      out.append(s.data() + i, run);
-      i += run;
-      continue;
-    }
-    if (p[i] < 0x80) {
-      append_json_ascii(out, p[i++]);
-      continue;
-    }
-    std::size_t bad = 0;
-    const std::size_t len = utf8_sequence(p + i, s.size() - i, bad);
-    if (len == 0) {
-      core::cleanse(out.data() + size, out.size() - size);
-      out.resize(size);
-      return false;
-    }
-    out.append(s.data() + i, len);
-    i += len;
+  if (!append_json_chars(out, s, [](std::string&) { return false; })) {
+    core::cleanse(out.data() + size, out.size() - size);
+    out.resize(size);
+    return false;
   }
   out.push_back('"');
   return true;
