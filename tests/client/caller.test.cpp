@@ -362,8 +362,8 @@ TEST_CASE("login credentials that are not UTF-8 are refused before anything is s
   client::tenant_clients clients;
   clients.add("store-oslo", "client-oslo", core::secret(core::bytes_view(std::string_view("s3cret-\xC0\xAF-oslo"))));
   clients.add("market-nor", "client-\xFF", core::secret(core::bytes_view(std::string_view("s3cret-nor"))));
-  caller_t<max_jitter> s(partner, std::move(clients), options(), client::commerce_token_shape(), recording_sleeper{&sleeps},
-                         max_jitter{}, clock);
+  caller_t<max_jitter> s(partner, std::move(clients), options(), client::commerce_token_shape(),
+                         recording_sleeper{&sleeps}, max_jitter{}, clock);
   for (const char* tenant : {"store-oslo", "market-nor"}) {
     INFO(tenant);
     auto r = s.call(tenant, get());
@@ -375,7 +375,8 @@ TEST_CASE("login credentials that are not UTF-8 are refused before anything is s
 
   // The shape itself refuses, leaving no part of the secret in the request it was filling.
   client::http_request req;
-  const client::client_credentials bad{"id-1", core::secret(core::bytes_view(std::string_view("se\xED\xA0\x80" "cret")))};
+  const std::string_view surrogate("se\xED\xA0\x80" "cret");  // an encoded UTF-16 surrogate
+  const client::client_credentials bad{"id-1", core::secret(core::bytes_view(surrogate))};
   CHECK_THROWS_AS(client::commerce_token_shape().write_request(req, "t", bad), std::invalid_argument);
   CHECK(req.body.find("se") == std::string::npos);
 }

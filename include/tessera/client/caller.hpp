@@ -119,9 +119,10 @@ static_assert(credentials_provider<tenant_clients>);
 // Rules: write_request() fills the body (and its Content-Type, and any header it needs) of a
 // request the caller has already given method POST, the token URL and its timeout; it may throw
 // std::invalid_argument for credentials it cannot write (the login then fails with
-// invalid_argument), or anything when out of memory. read_response() is noexcept; it reads a 2xx answer's body, with `sent_at` the
-// time the request left (relative lifetimes count from it), and returns the token or
-// token_unavailable; neither puts the secret, the token or the body into an error or a log.
+// invalid_argument), or anything when out of memory. read_response() is noexcept; it reads a 2xx
+// answer's body, with `sent_at` the time the request left (relative lifetimes count from it), and
+// returns the token or token_unavailable; neither puts the secret, the token or the body into an
+// error or a log.
 template <class S>
 concept token_shape = requires(const S& s, http_request& r, std::string_view tenant, const client_credentials& c,
                                std::string_view body, std::chrono::system_clock::time_point sent_at) {
