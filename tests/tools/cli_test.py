@@ -590,11 +590,22 @@ def test_no_secret_in_output():
     s(["jwt", "sign", b64url(hmac_raw)], expect=2)
     # Secrets that start with '-' (base64url ones do, one time in 64) look like options; the
     # usage error names only arguments shaped like options ("-x", "--name"), so none is echoed.
+    # A body that starts with 'h' is the short help flag followed by more flags ("-hXYZ", as in
+    # "ls -la"): help is printed with exit 0, so that case is drawn apart and checked on its own.
+    def secret_body(first_not="h"):
+        while True:
+            body = b64url(os.urandom(32))
+            if body[0] not in first_not:
+                return body
     for lead in ("-", "--", "--zz="):
-        dash_secret = lead + b64url(os.urandom(32))
+        dash_secret = lead + secret_body()
         remember_secret("dash-led secret", text=dash_secret[len(lead):])
         s(["jwt", "sign", dash_secret], expect=2)
         s(["jwt", "sign", "--iss", "i", dash_secret], expect=2)
+    help_led = "-h" + secret_body(first_not="")
+    remember_secret("help-led secret", text=help_led[2:])
+    out, _ = run(["jwt", "sign", "--iss", "i", help_led], expect=0, secret=True)
+    check("Usage: tessera jwt sign" in out, "a '-h'-led secret prints the help of jwt sign")
     s(["jwt", "sign", "--key", b64url(hmac_raw)], expect=3)
     s(["jwt", "sign", "--key-env", b64url(hmac_raw)], expect=3)
     s(["jwt", "inspect", tok])
