@@ -205,8 +205,7 @@ class authenticator {
       cause = bind(req, rt, params, tenant, *who, d);
     }
     if (cause != errc::none_) {
-      audit_.get().record(d.event(false, cause));
-      who = unexpected{cause};
+      who = refuse(d, cause);
     } else {
       audit_.get().record(d.event(true, errc{}));
     }
