@@ -230,3 +230,21 @@ TEST_CASE("a claim set twice keeps its last value; a given jti is escaped; non-U
   jwt::issuer<fixed_clock> bad_iss(signer(jwt::alg::hs256, "k"), {.issuer = "\xC0\xAF"}, fixed_clock{t0});
   CHECK(bad_iss.issue(jwt::claims{}).error() == errc::invalid_argument);
 }
+
+TEST_CASE("an issued token holds room for its own signature only", "[jwt][issuer]") {
+  // The token's buffer is sized once from the key's signature length: an HMAC token does not
+  // carry the room an RSA-8192 signature would need.
+  for (auto a : all_algs) {
+    CAPTURE(jwt::alg_name(a));
+    jwt::issuer<fixed_clock> iss(signer(a), {.issuer = "https://auth.example"}, fixed_clock{t0});
+    jwt::claims c;
+    c.subject("alice");
+    auto out = iss.issue(c);
+    REQUIRE(out);
+    CHECK(out->token.capacity() < out->token.size() + 32);
+    const std::string_view tok = out->token;
+    const auto sig = core::base64url_decode(tok.substr(tok.rfind('.') + 1));
+    REQUIRE(sig);
+    CHECK(verifier_key(a).verify(core::bytes_view(tok.substr(0, tok.rfind('.'))), *sig));
+  }
+}

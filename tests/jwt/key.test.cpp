@@ -228,3 +228,13 @@ TEST_CASE("RFC 8037 A.4/A.5: Ed25519 reproduces and verifies the published signa
   CHECK(v.verify(input, core::base64url_decode(a4_signature_b64).value()));
   CHECK(v.verify(input + ".", core::base64url_decode(a4_signature_b64).value()).error() == errc::bad_signature);
 }
+
+TEST_CASE("a signing key knows the length of its signatures", "[jwt][key]") {
+  for (auto a : all_algs) {
+    CAPTURE(jwt::alg_name(a));
+    const auto k = signer(a);
+    const auto sig = k.sign(core::bytes_view("header.payload"));
+    REQUIRE(sig);
+    CHECK(k.signature_size() == sig->size());
+  }
+}

@@ -207,11 +207,23 @@ inline result<core::bytes> sign(const private_key& key, signature_alg a, core::b
   return sig;
 }
 
-// Expected signature length for a key under a scheme (RSA: modulus bytes; ECDSA: 2 × field; Ed25519: 64).
-inline std::size_t signature_size(const public_key& key, signature_alg a) noexcept {
-  if (required_key_type(a) == key_type::rsa) return static_cast<std::size_t>(EVP_PKEY_get_size(key.native_handle()));
+namespace detail {
+// Signature length of an OpenSSL key under a scheme (RSA: modulus bytes; ECDSA: 2 × field; Ed25519: 64).
+inline std::size_t signature_size_of(EVP_PKEY* key, signature_alg a) noexcept {
+  if (required_key_type(a) == key_type::rsa) return static_cast<std::size_t>(EVP_PKEY_get_size(key));
   if (a == signature_alg::ed25519) return 64;
   return 2 * crypto::detail::ec_field_size(required_key_type(a));
+}
+}  // namespace detail
+
+// Expected signature length for a key under a scheme (RSA: modulus bytes; ECDSA: 2 × field; Ed25519: 64).
+inline std::size_t signature_size(const public_key& key, signature_alg a) noexcept {
+  return detail::signature_size_of(key.native_handle(), a);
+}
+
+// Length of the signatures a private key makes under a scheme (raw r‖s for ECDSA).
+inline std::size_t signature_size(const private_key& key, signature_alg a) noexcept {
+  return detail::signature_size_of(key.native_handle(), a);
 }
 
 // Verifies sig over msg. Errors: key_type_mismatch (key does not fit the scheme),

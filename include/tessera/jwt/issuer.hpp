@@ -79,6 +79,7 @@ namespace detail {
 // object or the issuer is not UTF-8.
 struct issuer_parts {
   std::string header_json, header_b64, iss_json;
+  std::size_t signature_chars = 0;  // the key's signature, base64url-encoded
   bool valid = true;
 };
 TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signing_key& key);
@@ -154,7 +155,7 @@ class issuer {
     payload.push_back('}');
 
     std::string& tok = out.token;
-    tok.reserve(parts_.header_b64.size() + core::base64url_encoded_size(payload.size()) + 2 + max_signature_chars);
+    tok.reserve(parts_.header_b64.size() + core::base64url_encoded_size(payload.size()) + 2 + parts_.signature_chars);
     tok = parts_.header_b64;
     tok.push_back('.');
     core::base64url_append(tok, core::bytes_view(payload));
@@ -177,8 +178,6 @@ class issuer {
   signing_key key_;
   issuer_options opts_;
   C clock_;
-  // Room for the longest signature, base64url-encoded (RSA 8192: 1024 bytes).
-  static constexpr std::size_t max_signature_chars = 1366;
 
   detail::issuer_parts parts_;
 };

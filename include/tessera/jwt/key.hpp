@@ -92,6 +92,9 @@ class signing_key {
   // The matching verification key (same algorithm and kid); for HMAC it shares the keyed state.
   result<verification_key> verification() const;
 
+  // The length of its signatures in bytes (HMAC: the tag; RSA: the modulus; ECDSA: r‖s).
+  std::size_t signature_size() const noexcept;
+
  private:
   signing_key(jwt::alg a, std::variant<crypto::hmac_key, crypto::private_key> k, std::string kid)
       : alg_(a), key_(std::move(k)), kid_(std::move(kid)) {}

@@ -87,6 +87,7 @@ TESSERA_DECL issuer_parts make_issuer_parts(const issuer_options& o, const signi
     p.header_json = "{}";
   }
   p.header_b64 = core::base64url_encode(p.header_json);
+  p.signature_chars = core::base64url_encoded_size(key.signature_size());
   if (!o.issuer.empty() && !tessera::detail::append_json_string(p.iss_json, o.issuer)) {
     p.valid = false;
     p.iss_json.clear();

@@ -58,6 +58,11 @@ TESSERA_DECL auto signing_key::sign_append_base64url(std::string& out, core::byt
   return core::ok();
 }
 
+TESSERA_DECL std::size_t signing_key::signature_size() const noexcept {
+  if (auto* h = std::get_if<crypto::hmac_key>(&key_)) return h->tag_size();
+  return crypto::signature_size(std::get<crypto::private_key>(key_), signature_scheme(alg_));
+}
+
 TESSERA_DECL auto signing_key::verification() const -> result<verification_key> {
   if (auto* h = std::get_if<crypto::hmac_key>(&key_)) return verification_key::from_shared_hmac(alg_, *h, kid_);
   auto pub = std::get<crypto::private_key>(key_).public_key();
