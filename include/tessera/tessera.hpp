@@ -8,6 +8,7 @@
 #include "tessera/api_key.hpp"
 #include "tessera/credentials.hpp"
 #include "tessera/webhook.hpp"
+#include "tessera/webhook/json_event_id.hpp"  // outside webhook.hpp: it brings simdjson
 #include "tessera/request_signing.hpp"
 #include "tessera/authz.hpp"
 #include "tessera/http.hpp"

@@ -1,6 +1,8 @@
 #pragma once
 // Everything in tessera::webhook: schemes (Standard Webhooks, t=/v1= and sha256= layouts), secrets,
 // key rings, the signer and verifier, receiver header credentials, and retry bookkeeping.
+// webhook::json_event_id, which reads JSON bodies with simdjson, has its own header:
+// <tessera/webhook/json_event_id.hpp>.
 #include "tessera/webhook/body_only_scheme.hpp"
 #include "tessera/webhook/delivery.hpp"
 #include "tessera/webhook/delivery_log.hpp"

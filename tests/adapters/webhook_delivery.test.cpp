@@ -473,6 +473,10 @@ TEST_CASE("send_test_event makes one signed attempt at once and logs it", "[adap
   auto body = nlohmann::json::parse(got[0].body);
   CHECK(body["type"] == "webhook.test");
   CHECK(body["data"]["subscription_id"] == sub.id);
+  CHECK(body["data"]["message"] == "test event");
+  CHECK(body["id"] == t->delivery_id);
+  CHECK(body["timestamp"].is_number_integer());
+  CHECK(body.size() == 4);
   auto logged = w.entries(sub.id);
   REQUIRE(logged.size() == 1);
   CHECK(logged[0].test);

@@ -3,6 +3,7 @@
 // body, and a second delivery of the same event acknowledged without processing — recorded only
 // once the credential verified.
 #include "tessera/webhook/receiver.hpp"
+#include "tessera/webhook/json_event_id.hpp"
 
 #include <chrono>
 #include <map>

@@ -56,6 +56,7 @@
 #include <tessera/credentials.hpp>
 #include <tessera/http.hpp>
 #include <tessera/jwt.hpp>
+#include <tessera/webhook/json_event_id.hpp>
 #include <tessera/webhook/receiver.hpp>
 
 #include <algorithm>

@@ -63,8 +63,23 @@ struct delivery_entry {
   bool test = false;  // a test event sent on request
 
   // The entry as JSON: ids, type, attempt, http_status, error (name or null), attempted_at and
-  // next_attempt_at (Unix seconds or null), latency_ms, state, test.
-  nlohmann::json to_json() const;
+  // next_attempt_at (Unix seconds or null), latency_ms, state, test. Json is nlohmann::json: a
+  // caller includes <nlohmann/json.hpp>, which this header does not need.
+  template <class Json = nlohmann::json>
+  Json to_json() const {
+    Json j = {{"subscription_id", subscription_id},
+              {"delivery_id", delivery_id},
+              {"event_type", event_type},
+              {"attempt", attempt},
+              {"http_status", http_status},
+              {"attempted_at", core::unix_seconds(attempted_at)},
+              {"latency_ms", latency.count()},
+              {"state", std::string(name(state))},
+              {"test", test}};
+    j["error"] = error == errc::none_ ? Json(nullptr) : Json(std::string(core::name(error)));
+    j["next_attempt_at"] = next_attempt_at ? Json(core::unix_seconds(*next_attempt_at)) : Json(nullptr);
+    return j;
+  }
 };
 
 // Where delivery entries are kept for listing.

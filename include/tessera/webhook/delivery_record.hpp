@@ -46,12 +46,21 @@ struct delivery_record {
   std::optional<std::chrono::system_clock::time_point> next_attempt_at;  // set when a retry is scheduled
 
   // The record as JSON: {"event_id","attempt","http_status","attempted_at","outcome","next_attempt_at"},
-  // times in Unix seconds, next_attempt_at null when no retry is due.
-  nlohmann::json to_json() const;
+  // times in Unix seconds, next_attempt_at null when no retry is due. Json is nlohmann::json: a
+  // caller includes <nlohmann/json.hpp>, which this header does not need.
+  template <class Json = nlohmann::json>
+  Json to_json() const {
+    auto secs = [](std::chrono::system_clock::time_point t) {
+      return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+    };
+    Json j = {{"event_id", event_id},
+              {"attempt", attempt},
+              {"http_status", http_status},
+              {"attempted_at", secs(attempted_at)},
+              {"outcome", std::string(name(outcome))}};
+    j["next_attempt_at"] = next_attempt_at ? Json(secs(*next_attempt_at)) : Json(nullptr);
+    return j;
+  }
 };
 
 }  // namespace tessera::webhook
-
-#if !defined(TESSERA_SEPARATE_COMPILATION)
-#include "tessera/webhook/impl/delivery_record.ipp"
-#endif

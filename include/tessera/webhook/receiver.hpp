@@ -175,29 +175,6 @@ struct header_event_id {
 };
 static_assert(event_id_source<header_event_id>);
 
-// The event id from a member of the JSON body: "id", or a dotted path of object members such as
-// "data.event_id". The value is a string, or an integer (taken as its decimal text). Each object
-// on the path must hold its member exactly once (a body whose parsers could disagree on the id is
-// refused); the body is at most max_body_bytes and nested at most config::max_json_depth deep.
-struct json_event_id {
-  std::string path = "id";                     // member names separated by '.'
-  std::size_t max_body_bytes = 1024 * 1024;    // a larger body is input_too_large
-
-  // The id read from the body (see the struct's comment; failures per event_id_source).
-  result<std::string> event_id(const header_lookup&, core::bytes_view body) const noexcept {
-    try {
-      return read(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-  }
-
- private:
-  // Reads the id at `path` from a JSON body.
-  result<std::string> read(std::string_view body) const;
-};
-static_assert(event_id_source<json_event_id>);
-
 // A replay store that can also forget a key, so an event whose processing failed can be
 // processed when the platform delivers it again.
 // Rules: those of core::replay_store; forget(key) is noexcept and removes key (a missing key is
@@ -338,7 +315,3 @@ template <class A, class I, class St, class C>
 receiver(A, I, St&&, receiver_options, C&&) -> receiver<A, I, St, C>;
 
 }  // namespace tessera::webhook
-
-#if !defined(TESSERA_SEPARATE_COMPILATION)
-#include "tessera/webhook/impl/receiver.ipp"
-#endif

@@ -119,8 +119,24 @@ struct subscription {
                        [&](const std::string& t) { return t == "*" || t == type; });
   }
 
-  // The subscription for an API answer: every field but the sealed secret (never shown).
-  nlohmann::json to_json() const;
+  // The subscription for an API answer: every field but the sealed secret (never shown). Json is
+  // nlohmann::json: a caller includes <nlohmann/json.hpp>, which this header does not need.
+  template <class Json = nlohmann::json>
+  Json to_json() const {
+    Json j = {{"id", id},
+              {"tenant", tenant},
+              {"url", url},
+              {"event_types", event_types},
+              {"scheme", std::string(name(scheme.kind))},
+              {"active", active},
+              {"created_at", core::unix_seconds(created_at)}};
+    if (scheme.kind != scheme_kind::standard_webhooks) {
+      j["signature_header"] = scheme.signature_header;
+      j["id_header"] = scheme.id_header;
+    }
+    if (!active) j["deactivation_reason"] = deactivation_reason;
+    return j;
+  }
 };
 
 // Where subscriptions are kept.

@@ -1,18 +1,25 @@
 #pragma once
-// The bodies of webhook/delivery.hpp that build JSON (see TESSERA_DECL in config.hpp).
+// The bodies of webhook/delivery.hpp (see TESSERA_DECL in config.hpp).
 
-#include <nlohmann/json.hpp>
+#include <charconv>
 
+#include "tessera/detail/json_text.hpp"
 #include "tessera/webhook/delivery.hpp"
 
 namespace tessera::webhook::detail {
 
 TESSERA_DECL std::string test_event_body(std::string_view id, std::int64_t timestamp, std::string_view subscription_id) {
-  const nlohmann::json body = {{"type", test_event_type},
-                               {"id", std::string(id)},
-                               {"timestamp", timestamp},
-                               {"data", {{"subscription_id", std::string(subscription_id)}, {"message", "test event"}}}};
-  return body.dump();
+  std::string body = "{\"type\":\"";
+  tessera::detail::append_json_text(body, test_event_type);
+  body += "\",\"id\":\"";
+  tessera::detail::append_json_text(body, id);
+  body += "\",\"timestamp\":";
+  char digits[24];
+  body.append(digits, std::to_chars(digits, digits + sizeof digits, timestamp).ptr);
+  body += ",\"data\":{\"subscription_id\":\"";
+  tessera::detail::append_json_text(body, subscription_id);
+  body += "\",\"message\":\"test event\"}}";
+  return body;
 }
 
 }  // namespace tessera::webhook::detail

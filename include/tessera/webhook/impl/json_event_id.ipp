@@ -1,9 +1,9 @@
 #pragma once
-// The bodies of webhook/receiver.hpp that read JSON with simdjson (see TESSERA_DECL in config.hpp).
+// The body of webhook/json_event_id.hpp, which reads JSON with simdjson (see TESSERA_DECL in config.hpp).
 
 #include <simdjson.h>
 
-#include "tessera/webhook/receiver.hpp"
+#include "tessera/webhook/json_event_id.hpp"
 
 namespace tessera::webhook {
 
