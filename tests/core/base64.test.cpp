@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <openssl/evp.h>
+
 #include "support/catch.hpp"
 
 using namespace tessera;
@@ -177,6 +179,15 @@ TEST_CASE("base64 round-trips every length and large inputs", "[core][base64]") 
   }
   const auto big_u = core::base64url_encode(data);
   const auto big_p = core::base64_encode(data);
+  // The encoder (AVX2 blocks where the CPU has them) against OpenSSL's EVP_EncodeBlock.
+  for (std::size_t n : {std::size_t{0}, std::size_t{27}, std::size_t{28}, std::size_t{51}, std::size_t{52},
+                        std::size_t{200}, data.size()}) {
+    std::string expected(4 * ((n + 2) / 3) + 1, '\0');
+    expected.resize(static_cast<std::size_t>(
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()), data.data(), static_cast<int>(n))));
+    CAPTURE(n);
+    CHECK(core::base64_encode(core::bytes_view(data.data(), n)) == expected);
+  }
   CHECK(core::base64url_decode(big_u).value() == data);
   CHECK(core::base64_decode(big_p).value() == data);
   core::bytes out(data.size());
