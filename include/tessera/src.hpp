@@ -59,6 +59,7 @@
 #include "tessera/jwt/impl/revocation.ipp"
 #include "tessera/jwt/impl/verified_token.ipp"
 #include "tessera/request_signing/detail/impl/message_components.ipp"
+#include "tessera/request_signing/detail/impl/single_signature.ipp"
 #include "tessera/request_signing/impl/canonical_request.ipp"
 #include "tessera/request_signing/impl/client_registry.ipp"
 #include "tessera/request_signing/impl/client_timestamp.ipp"

@@ -964,6 +964,90 @@ TEST_CASE("tampering, missing components and reordered parameters are refused", 
   CHECK(w.error_of(r, policy) == errc::invalid_signature_length);
 }
 
+TEST_CASE("a signature in serialized form and the same signature written otherwise verify alike", "[request_signing][http_message_signatures]") {
+  // The verifier reads a signature in serialized form in place (detail/single_signature.hpp) and
+  // any other text with the RFC 8941 parser; both must reach the same answer.
+  for (auto alg : {algorithm::hmac_sha256, algorithm::ed25519}) {
+    CAPTURE(httpsig::name(alg));
+    partner_world w(alg);
+    auto policy = order_policy();
+    policy.require_nonce = false;
+    auto o = order_options();
+    o.add_nonce = false;
+    o.expires_in = seconds{300};
+    o.tag = "orders";
+    const request good = w.sign_order(order(), o);
+    const std::string input(*good.header("Signature-Input"));
+    const std::string sig(*good.header("Signature"));
+    httpsig::detail::single_signature one;
+    REQUIRE(httpsig::detail::read_single_signature(input, sig, policy.max_field_bytes, policy.max_components, one));
+    REQUIRE(request_signing::detail::read_single_digest(*good.header("Content-Digest")));
+    auto expected = w.server(policy).verify(good);
+    REQUIRE(expected);
+
+    // The same signature in texts the parser reads to the same signature base.
+    auto replace = [](std::string s, std::string_view from, std::string_view to) {
+      const auto at = s.find(from);
+      REQUIRE(at != std::string::npos);
+      return s.replace(at, from.size(), to);
+    };
+    const std::string created = ";created=" + std::to_string(t_b2);
+    for (const std::string& variant :
+         {replace(input, R"(" ")", R"("  ")"), replace(input, "(", "( "), replace(input, created, ";created=0" + created.substr(9)),
+          input + R"(;keyid="partner-42")", "  " + input, input + ", other=(\"@method\");keyid=\"nobody\""}) {
+      CAPTURE(variant);
+      request r = good;
+      r.set_header("Signature-Input", variant);
+      if (variant.find("other=") != std::string::npos) r.set_header("Signature", sig + ", other=:AAAA:");
+      CHECK_FALSE(httpsig::detail::read_single_signature(*r.header("Signature-Input"), *r.header("Signature"),
+                                                         policy.max_field_bytes, policy.max_components, one));
+      auto v = w.server(policy).verify(r);
+      REQUIRE(v);
+      CHECK(v->label() == expected->label());
+      CHECK(v->keyid() == expected->keyid());
+      CHECK(v->owner() == expected->owner());
+      CHECK(v->key_id() == expected->key_id());
+      CHECK(v->alg() == expected->alg());
+      CHECK(v->components() == expected->components());
+      CHECK(v->created() == expected->created());
+      CHECK(v->expires() == expected->expires());
+      CHECK(v->tag() == expected->tag());
+      CHECK(v->nonce().empty());
+    }
+
+    // Each refusal is the same either way: the serialized text, then with a doubled space.
+    auto both = [&](request r, httpsig::verifier_options p) {
+      const errc quick = w.error_of(r, p);
+      r.set_header("Signature-Input", replace(std::string(*r.header("Signature-Input")), R"(" ")", R"("  ")"));
+      CHECK(w.error_of(r, p) == quick);
+      return quick;
+    };
+    request r = good;
+    r.set_header("Signature", "sig1=:" + core::base64_encode(core::bytes(alg == algorithm::ed25519 ? 64 : 32, 7)) + ":");
+    CHECK(both(r, policy) == errc::bad_signature);
+    CHECK(both(good, [&] {
+            auto p = policy;
+            p.tag = "refunds";
+            return p;
+          }()) == errc::httpsig_wrong_tag);
+    CHECK(both(good, [&] {
+            auto p = policy;
+            p.required_components.emplace_back("content-type");
+            return p;
+          }()) == errc::httpsig_component_not_covered);
+    r = good;
+    r.set_body(std::string(1024, 'y'));
+    CHECK(both(r, policy) == errc::content_digest_mismatch);
+    r = good;
+    r.set_path("/api/v1/refunds");
+    CHECK(both(r, policy) == errc::bad_signature);
+    auto lenient = policy;
+    lenient.max_age = seconds{3600};
+    w.clock.advance(seconds{300 + 60});
+    CHECK(both(good, lenient) == errc::httpsig_expired);
+  }
+}
+
 TEST_CASE("each malformed signature field has its own cause", "[request_signing][http_message_signatures]") {
   partner_world w;
   const request good = w.sign_order();

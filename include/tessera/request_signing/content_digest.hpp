@@ -58,6 +58,27 @@ namespace detail {
 constexpr crypto::hash_alg hash_of(content_digest_alg a) noexcept {
   return a == content_digest_alg::sha256 ? crypto::hash_alg::sha256 : crypto::hash_alg::sha512;
 }
+
+// A Content-Digest value holding one member of an algorithm tessera checks, as RFC 8941
+// serializes it: its algorithm and the base64 text between the colons.
+struct single_digest {
+  content_digest_alg alg;
+  std::string_view base64;
+};
+
+// The one member of a Content-Digest value in serialized form (`sha-256=:<base64>:`), read in
+// place; nullopt for any other shape (several members, whitespace, parameters, another key),
+// which the RFC 8941 parser then reads.
+constexpr std::optional<single_digest> read_single_digest(std::string_view field) noexcept {
+  const auto eq = field.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  const auto alg = content_digest_alg_named(field.substr(0, eq));
+  const std::string_view value = field.substr(eq + 1);
+  if (!alg || value.size() < 2 || value.front() != ':' || value.back() != ':') return std::nullopt;
+  const std::string_view text = value.substr(1, value.size() - 2);
+  if (text.find(':') != std::string_view::npos) return std::nullopt;
+  return single_digest{*alg, text};
+}
 }  // namespace detail
 
 // Appends the Content-Digest field value of the content, one member per algorithm in the order

@@ -71,6 +71,7 @@
 #include "tessera/detail/mutable_holder.hpp"
 #include "tessera/request_signing/client_registry.hpp"
 #include "tessera/request_signing/content_digest.hpp"
+#include "tessera/request_signing/detail/single_signature.hpp"
 #include "tessera/request_signing/message_components.hpp"
 #include "tessera/request_signing/message_signature_keys.hpp"
 #include "tessera/request_signing/profile.hpp"
@@ -78,12 +79,6 @@
 #include "tessera/request_signing/structured_field.hpp"
 
 namespace tessera::request_signing::httpsig {
-
-// Largest signature accepted, in bytes (RSA-8192).
-inline constexpr std::size_t max_signature_bytes = 1024;
-
-// Longest nonce accepted, in characters.
-inline constexpr std::size_t max_nonce_bytes = 256;
 
 // The policy of a verifier (RFC 9421 §3.2.1: what the application requires).
 struct verifier_options {
@@ -127,15 +122,6 @@ struct verified_signature_access;
 
 // The per-thread buffer a signature base is built in, so a warm thread does not allocate for it.
 TESSERA_DECL std::string& base_buffer() noexcept;
-
-// The parameters of one signature, typed (§2.3).
-struct signature_params {
-  std::optional<std::int64_t> created, expires;
-  const std::string* nonce = nullptr;
-  const std::string* alg = nullptr;
-  const std::string* keyid = nullptr;
-  const std::string* tag = nullptr;
-};
 
 // Reads the parameters: only the six of §2.3, each of its type. httpsig_bad_signature_parameter
 // otherwise.
@@ -235,9 +221,81 @@ class verified_signature {
 namespace detail {
 struct verified_signature_access {
   static verified_signature make() { return verified_signature(); }
-  // Fills v; the covered components are moved out of il (already checked by the signature base).
+  // Fills v with what was verified.
   static verified_signature& fill(verified_signature& v, std::string_view label, const signature_params& p,
-                                  std::string_view owner, std::string_view key_id, algorithm alg, sf::inner_list& il);
+                                  std::string_view owner, std::string_view key_id, algorithm alg,
+                                  std::vector<component> components);
+};
+
+// The covered components of a signature parsed by the RFC 8941 parser, as verifier::check() reads them.
+struct parsed_components {
+  sf::inner_list& il;
+  // True when the signature covers c (the same identifier, parameters in any order).
+  bool covers(const component& c) const noexcept {
+    return std::any_of(il.items.begin(), il.items.end(), [&](const sf::item& it) { return same_identifier(c.item(), it); });
+  }
+  // True when the signature covers the Content-Digest field (with any parameters).
+  bool covers_content_digest() const noexcept {
+    return std::any_of(il.items.begin(), il.items.end(), [](const sf::item& it) {
+      const auto* n = std::get_if<std::string>(&it.value);
+      return n && *n == "content-digest";
+    });
+  }
+  // Appends the signature base.
+  template <message_view M>
+  result<void> append_base(std::string& out, const M& msg, const context& ctx) const noexcept {
+    return append_signature_base(out, msg, il, ctx);
+  }
+  // The components, moved out of the list (already checked by the signature base).
+  std::vector<component> take() const {
+    std::vector<component> out;
+    out.reserve(il.items.size());
+    for (auto& it : il.items) out.push_back(*component::from_item(std::move(it)));
+    return out;
+  }
+};
+
+// The covered components of a signature read in place (single_signature.hpp): names without
+// parameters, already checked, and the Inner List in serialized form.
+struct single_components {
+  const single_signature& s;
+  bool covers(const component& c) const noexcept {
+    if (!c.params().empty()) return false;
+    for (std::size_t i = 0; i < s.count; ++i)
+      if (s.names[i] == c.name()) return true;
+    return false;
+  }
+  bool covers_content_digest() const noexcept {
+    for (std::size_t i = 0; i < s.count; ++i)
+      if (s.names[i] == "content-digest") return true;
+    return false;
+  }
+  // Appends the signature base as append_signature_base() writes it; the last line copies the
+  // Inner List.
+  template <message_view M>
+  result<void> append_base(std::string& out, const M& msg, const context& ctx) const noexcept {
+    try {
+      static const sf::parameters none;
+      for (std::size_t i = 0; i < s.count; ++i) {
+        out += '"';
+        out += s.names[i];
+        out += "\": ";
+        if (auto r = append_value(out, msg, {}, s.names[i], none, s.kinds[i], ctx); !r) return r;
+        out += '\n';
+      }
+      out += "\"@signature-params\": ";
+      out += s.inner_list;
+      return core::ok();
+    } catch (...) {
+      return unexpected{errc::internal_error};
+    }
+  }
+  std::vector<component> take() const {
+    std::vector<component> out;
+    out.reserve(s.count);
+    for (std::size_t i = 0; i < s.count; ++i) out.emplace_back(s.names[i]);
+    return out;
+  }
 };
 }  // namespace detail
 
@@ -292,6 +350,25 @@ class verifier {
     const auto input_text = detail::raw_field(msg, {}, "signature-input", input_buf);
     const auto sig_text = detail::raw_field(msg, {}, "signature", sig_buf);
     if (!input_text || !sig_text) return unexpected{errc::missing_signature};
+
+    // One signature in serialized form is read in place (detail/single_signature.hpp); every
+    // other shape, and a signature this reading leaves undecided, goes through the RFC 8941
+    // parser below, which then gives the same answer the quick reading would have.
+    {
+      detail::single_signature one;
+      if (options_.max_signatures != 0 &&
+          detail::read_single_signature(*input_text, *sig_text, options_.max_field_bytes, options_.max_components, one) &&
+          one.params.keyid &&
+          (options_.labels.empty() ||
+           std::find(options_.labels.begin(), options_.labels.end(), one.label) != options_.labels.end())) {
+        if (auto found = find_key(*one.params.keyid)) {
+          if (!*found) return unexpected{found->error()};
+          return check(msg, one.label, detail::single_components{one}, one.params,
+                       core::bytes_view(one.signature.data(), one.signature_size), **found);
+        }
+      }
+    }
+
     detail::signature_fields fields;
     if (auto r = detail::read_signature_fields(*input_text, *sig_text, options_, fields); !r) return unexpected{r.error()};
     sf::dictionary* inputs = &fields.inputs;
@@ -304,19 +381,13 @@ class verifier {
       const std::string* keyid = detail::string_param(il.params, "keyid");
       if (!keyid) return std::nullopt;
       any_keyid = true;
-      auto found = registry_.find(*keyid);
-      if (!found) {
-        if (detail::not_found(found.error())) return std::nullopt;
-        return unexpected{found.error()};
-      }
-      if (!*found) return std::nullopt;
-      if constexpr (by_client) {
-        const auto& keys = (*found)->keys;
-        if (std::none_of(keys.begin(), keys.end(), [](const client_key& k) { return algorithm_of(k.algorithm).has_value(); }))
-          return std::nullopt;  // no key of this client verifies RFC 9421 signatures
-      }
+      auto found = find_key(*keyid);
+      if (!found) return std::nullopt;
+      if (!*found) return unexpected{found->error()};
       const auto& sig = std::get<sf::byte_sequence>(std::get<sf::item>(*sigs->find(label)).value).value;
-      return check(msg, label, il, sig, *found);
+      auto p = detail::read_params(il.params);
+      if (!p) return unexpected{p.error()};
+      return check(msg, label, detail::parsed_components{il}, *p, sig, **found);
     };
     if (options_.labels.empty()) {
       for (std::size_t i = 0; i < inputs->size(); ++i)
@@ -333,16 +404,32 @@ class verifier {
     return unexpected{any_keyid ? errc::httpsig_unknown_key : errc::httpsig_missing_parameter};
   }
 
-  // Verifies the chosen signature (steps 3 to 7).
-  template <message_view M>
-  result<verified_signature> check(const M& msg, std::string_view label, sf::inner_list& il, const core::bytes& sig,
-                                   const handle& keys) const {
-    auto p = detail::read_params(il.params);
-    if (!p) return unexpected{p.error()};
+  // The keys registered under a keyid; nullopt when there are none that verify RFC 9421
+  // signatures (the signature is then untrusted and decides nothing), an error when the registry
+  // cannot answer.
+  std::optional<result<handle>> find_key(std::string_view keyid) const noexcept {
+    auto found = registry_.find(keyid);
+    if (!found) {
+      if (detail::not_found(found.error())) return std::nullopt;
+      return result<handle>(unexpected{found.error()});
+    }
+    if (!*found) return std::nullopt;
+    if constexpr (by_client) {
+      const auto& keys = (*found)->keys;
+      if (std::none_of(keys.begin(), keys.end(), [](const client_key& k) { return algorithm_of(k.algorithm).has_value(); }))
+        return std::nullopt;  // no key of this client verifies RFC 9421 signatures
+    }
+    return found;
+  }
 
+  // Verifies the chosen signature (steps 3 to 7): its covered components (detail::parsed_components
+  // or detail::single_components), its parameters and signature bytes, with the keys found.
+  template <message_view M, class Covered>
+  result<verified_signature> check(const M& msg, std::string_view label, const Covered& covered,
+                                   const detail::signature_params& p, core::bytes_view sig, const handle& keys) const {
     std::optional<algorithm> wanted;
-    if (p->alg) {
-      wanted = algorithm_named(*p->alg);
+    if (p.alg) {
+      wanted = algorithm_named(*p.alg);
       if (!wanted) return unexpected{errc::httpsig_alg_mismatch};
       bool fits = false;
       if constexpr (by_client) {
@@ -352,28 +439,25 @@ class verifier {
       }
       if (!fits) return unexpected{errc::httpsig_alg_mismatch};
     }
-    if (!options_.tag.empty() && (!p->tag || *p->tag != options_.tag)) return unexpected{errc::httpsig_wrong_tag};
-    for (const auto& req : options_.required_components) {
-      const bool covered = std::any_of(il.items.begin(), il.items.end(),
-                                       [&](const sf::item& it) { return detail::same_identifier(req.item(), it); });
-      if (!covered) return unexpected{errc::httpsig_component_not_covered};
-    }
-    if (options_.require_content_digest && has_content(msg) && !covers_content_digest(il))
+    if (!options_.tag.empty() && (!p.tag || *p.tag != options_.tag)) return unexpected{errc::httpsig_wrong_tag};
+    for (const auto& req : options_.required_components)
+      if (!covered.covers(req)) return unexpected{errc::httpsig_component_not_covered};
+    if (options_.require_content_digest && has_content(msg) && !covered.covers_content_digest())
       return unexpected{errc::httpsig_component_not_covered};
-    if ((options_.require_created && !p->created) || (options_.require_expires && !p->expires) ||
-        (options_.require_nonce && !p->nonce))
+    if ((options_.require_created && !p.created) || (options_.require_expires && !p.expires) ||
+        (options_.require_nonce && !p.nonce))
       return unexpected{errc::httpsig_missing_parameter};
     const auto now_tp = clock_.now();
     const std::int64_t now = core::unix_seconds(now_tp);
     const std::int64_t leeway = options_.leeway.count(), max_age = options_.max_age.count();
-    if (p->created) {
-      if (*p->created > now + leeway) return unexpected{errc::future_timestamp};
-      if (now - *p->created > max_age) return unexpected{errc::stale_timestamp};
+    if (p.created) {
+      if (*p.created > now + leeway) return unexpected{errc::future_timestamp};
+      if (now - *p.created > max_age) return unexpected{errc::stale_timestamp};
     }
-    if (p->expires && now >= *p->expires + leeway) return unexpected{errc::httpsig_expired};
+    if (p.expires && now >= *p.expires + leeway) return unexpected{errc::httpsig_expired};
 
     std::string& base = detail::base_buffer();
-    if (auto r = append_signature_base(base, msg, il, options_.message_context); !r) return unexpected{r.error()};
+    if (auto r = covered.append_base(base, msg, options_.message_context); !r) return unexpected{r.error()};
     if (base.size() > options_.max_base_bytes) return unexpected{errc::httpsig_input_too_large};
 
     algorithm used = algorithm::ed25519;
@@ -404,7 +488,7 @@ class verifier {
     }
 
     if (options_.check_content_digest) {
-      if (covers_content_digest(il)) {
+      if (covered.covers_content_digest()) {
         if constexpr (requires { core::bytes_view(msg.body()); }) {
           std::string buf;
           auto field = detail::raw_field(msg, {}, "content-digest", buf);
@@ -415,15 +499,15 @@ class verifier {
       }
     }
 
-    if (p->nonce) {
+    if (p.nonce) {
       // Remembered until no signature carrying it can be accepted any more.
       std::int64_t last = std::numeric_limits<std::int64_t>::max();
-      if (p->created) last = std::min(last, *p->created + max_age);
-      if (p->expires) last = std::min(last, *p->expires + leeway - 1);
+      if (p.created) last = std::min(last, *p.created + max_age);
+      if (p.expires) last = std::min(last, *p.expires + leeway - 1);
       std::chrono::seconds ttl = core::max_duration;
       if (last != std::numeric_limits<std::int64_t>::max())
         ttl = core::clamp_duration(std::chrono::seconds{std::max<std::int64_t>(last - now + 1, 1)});
-      auto key = request_signing::detail::make_replay_key('h', *p->keyid, *p->nonce);
+      auto key = request_signing::detail::make_replay_key('h', *p.keyid, *p.nonce);
       if (!key) return unexpected{key.error()};
       auto first = store_.get().remember(key->view(), now_tp, ttl);
       if (!first) return unexpected{first.error()};
@@ -434,17 +518,10 @@ class verifier {
     if constexpr (by_client) owner = keys->id;
     else owner = keys->owner();
     auto v = detail::verified_signature_access::make();
-    detail::verified_signature_access::fill(v, label, *p, owner, key_id, used, il);
+    detail::verified_signature_access::fill(v, label, p, owner, key_id, used, covered.take());
     return v;
   }
 
-  // True when the signature covers the Content-Digest field (with any parameters).
-  static bool covers_content_digest(const sf::inner_list& il) noexcept {
-    return std::any_of(il.items.begin(), il.items.end(), [](const sf::item& it) {
-      const auto* n = std::get_if<std::string>(&it.value);
-      return n && *n == "content-digest";
-    });
-  }
   // True when the message has content: a body() that is not empty.
   template <message_view M>
   static bool has_content(const M& msg) noexcept {

@@ -332,11 +332,10 @@ TESSERA_DECL std::optional<field_type> type_of(std::string_view name, const cont
 
 // Appends the value of a header field component (§2.1, §2.1.1-§2.1.3).
 template <message_view M>
-result<void> append_field_value(std::string& out, const M& m, std::span<const field_line> over, const sf::item& id,
-                                const context& ctx) {
-  const std::string& name = std::get<std::string>(id.value);
+result<void> append_field_value(std::string& out, const M& m, std::span<const field_line> over, std::string_view name,
+                                const sf::parameters& params, const context& ctx) {
   bool bad = false;
-  if (flag_set(id.params, "bs")) {
+  if (flag_set(params, "bs")) {
     std::string line;
     std::size_t n = 0;
     for_each_line(m, over, name, [&](std::string_view v) {
@@ -349,8 +348,8 @@ result<void> append_field_value(std::string& out, const M& m, std::span<const fi
     if (bad) return unexpected{errc::httpsig_malformed_component};
     return core::ok();
   }
-  const std::string* key = string_param(id.params, "key");
-  const bool strict = flag_set(id.params, "sf");
+  const std::string* key = string_param(params, "key");
+  const bool strict = flag_set(params, "sf");
   std::string combined;
   std::string& value = key || strict ? combined : out;
   std::size_t n = 0;
@@ -397,11 +396,12 @@ result<void> append_field_value(std::string& out, const M& m, std::span<const fi
   return core::ok();
 }
 
-// Appends the value of a checked component identifier (§2.1, §2.2).
+// Appends the value of a checked component identifier (§2.1, §2.2): its name, its parameters
+// and what check_identifier() found it names.
 template <message_view M>
-result<void> append_value(std::string& out, const M& m, std::span<const field_line> over, const sf::item& id,
-                          derived d, const context& ctx) {
-  if (d == derived::none) return append_field_value(out, m, over, id, ctx);
+result<void> append_value(std::string& out, const M& m, std::span<const field_line> over, std::string_view name,
+                          const sf::parameters& params, derived d, const context& ctx) {
+  if (d == derived::none) return append_field_value(out, m, over, name, params, ctx);
   const std::size_t start = out.size();
   const auto path = path_of(m);
   const auto query = query_of(m);
@@ -457,7 +457,7 @@ result<void> append_value(std::string& out, const M& m, std::span<const field_li
       break;
     case derived::query_param:
       if (!query) return unexpected{errc::httpsig_missing_component};
-      if (auto r = append_query_param(out, *query, *string_param(id.params, "name")); !r) return r;
+      if (auto r = append_query_param(out, *query, *string_param(params, "name")); !r) return r;
       break;
     case derived::status: {
       const auto s = status_of(m);
@@ -487,7 +487,7 @@ result<void> append_component_value(std::string& out, const M& msg, const compon
   const std::size_t size = out.size();
   try {
     auto d = detail::check_identifier(c.item());
-    auto r = d ? detail::append_value(out, msg, over, c.item(), *d, ctx) : result<void>(unexpected{d.error()});
+    auto r = d ? detail::append_value(out, msg, over, c.name(), c.params(), *d, ctx) : result<void>(unexpected{d.error()});
     if (!r) out.resize(size);
     return r;
   } catch (...) {
@@ -547,7 +547,9 @@ result<void> append_signature_base(std::string& out, const M& msg, const sf::inn
         return fail(errc::httpsig_malformed_signature_input);
       if (i < ids.size()) ids[i] = {at, out.size() - at};
       out += ": ";
-      if (auto r = detail::append_value(out, msg, over, items[i], *d, ctx); !r) return fail(r.error());
+      if (auto r = detail::append_value(out, msg, over, std::get<std::string>(items[i].value), items[i].params, *d, ctx);
+          !r)
+        return fail(r.error());
       out += '\n';
     }
     out += "\"@signature-params\": ";

@@ -20,16 +20,26 @@ enum class derived { none, method, target_uri, authority, scheme, request_target
 
 // The derived component a name starting with '@' denotes, or derived::none for an unknown one.
 constexpr derived derived_named(std::string_view n) noexcept {
-  if (n == "@method") return derived::method;
-  if (n == "@target-uri") return derived::target_uri;
-  if (n == "@authority") return derived::authority;
-  if (n == "@scheme") return derived::scheme;
-  if (n == "@request-target") return derived::request_target;
-  if (n == "@path") return derived::path;
-  if (n == "@query") return derived::query;
-  if (n == "@query-param") return derived::query_param;
-  if (n == "@status") return derived::status;
-  return derived::none;
+  switch (n.size()) {  // one comparison or three, not nine
+    case 5:
+      return n == "@path" ? derived::path : derived::none;
+    case 6:
+      return n == "@query" ? derived::query : derived::none;
+    case 7:
+      if (n == "@method") return derived::method;
+      if (n == "@scheme") return derived::scheme;
+      return n == "@status" ? derived::status : derived::none;
+    case 10:
+      return n == "@authority" ? derived::authority : derived::none;
+    case 11:
+      return n == "@target-uri" ? derived::target_uri : derived::none;
+    case 12:
+      return n == "@query-param" ? derived::query_param : derived::none;
+    case 15:
+      return n == "@request-target" ? derived::request_target : derived::none;
+    default:
+      return derived::none;
+  }
 }
 
 // True for a lowercase field name: 1*tchar (RFC 9110 §5.1) without upper-case letters.

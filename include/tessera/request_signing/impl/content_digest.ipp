@@ -57,6 +57,18 @@ TESSERA_DECL result<content_digest_alg> check_content_digest(std::optional<std::
                                                              const content_digest_options& options) noexcept {
   if (!field) return unexpected{errc::content_digest_missing};
   if (field->size() > options.max_field_bytes) return unexpected{errc::content_digest_malformed};
+  // The usual field, one digest as a signer writes it, is checked without the parser; it reads
+  // it the same way.
+  if (const auto one = options.max_members != 0 ? detail::read_single_digest(*field) : std::nullopt) {
+    std::array<std::uint8_t, 64> claimed;
+    const auto n = core::base64_decode_into(one->base64, claimed);
+    if (n && *n == crypto::digest_size(detail::hash_of(one->alg))) {
+      auto d = crypto::digest(detail::hash_of(one->alg), content);
+      if (!d) return unexpected{d.error()};
+      if (!core::ct_equal(d->view(), core::bytes_view(claimed.data(), *n))) return unexpected{errc::content_digest_mismatch};
+      return one->alg;
+    }
+  }
   sf::parse_options po;
   po.max_input_bytes = options.max_field_bytes;
   po.max_members = options.max_members;

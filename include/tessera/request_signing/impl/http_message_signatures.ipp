@@ -7,15 +7,14 @@ namespace tessera::request_signing::httpsig::detail {
 
 TESSERA_DECL auto verified_signature_access::fill(verified_signature& v, std::string_view label,
                                                   const signature_params& p, std::string_view owner,
-                                                  std::string_view key_id, algorithm alg, sf::inner_list& il)
-    -> verified_signature& {
+                                                  std::string_view key_id, algorithm alg,
+                                                  std::vector<component> components) -> verified_signature& {
   v.label_ = std::string(label);
   v.keyid_ = *p.keyid;
   v.owner_ = std::string(owner);
   v.key_id_ = std::string(key_id);
   v.alg_ = alg;
-  v.components_.reserve(il.items.size());
-  for (auto& it : il.items) v.components_.push_back(*component::from_item(std::move(it)));
+  v.components_ = std::move(components);
   v.created_ = p.created;
   v.expires_ = p.expires;
   if (p.nonce) v.nonce_ = *p.nonce;
@@ -47,13 +46,13 @@ TESSERA_DECL result<signature_params> read_params(const sf::parameters& ps) noex
     if (!s) return unexpected{errc::httpsig_bad_signature_parameter};
     if (key == "nonce") {
       if (s->empty() || s->size() > max_nonce_bytes) return unexpected{errc::httpsig_bad_signature_parameter};
-      out.nonce = s;
+      out.nonce = *s;
     } else if (key == "alg") {
-      out.alg = s;
+      out.alg = *s;
     } else if (key == "keyid") {
-      out.keyid = s;
+      out.keyid = *s;
     } else if (key == "tag") {
-      out.tag = s;
+      out.tag = *s;
     } else {
       return unexpected{errc::httpsig_bad_signature_parameter};
     }
