@@ -32,11 +32,20 @@ TRANSCRIPTS = []
 SECRET_FORMS = []
 
 
+def redact(text):
+    """The text with every registered secret form replaced by the secret's name, so that a failure
+    message (which may quote a command line or an output) never shows a secret."""
+    for name, form in SECRET_FORMS:
+        text = text.replace(form, "<" + name + ">")
+    return text
+
+
 def check(cond, what):
-    """Counts one check; records a failure with its description."""
+    """Counts one check; records a failure with its description, secrets redacted."""
     global CHECKS
     CHECKS += 1
     if not cond:
+        what = redact(what)
         FAILURES.append(what)
         print("FAIL: " + what, flush=True)
     return cond

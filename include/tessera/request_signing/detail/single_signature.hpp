@@ -4,7 +4,7 @@
 // without building value trees. Anything else (several signatures, extra whitespace, component
 // parameters, an unknown or repeated parameter, escapes in a String, a parameter of the wrong
 // type) is left to the RFC 8941 parser, which also gives every malformed field its errc. What
-// this reader accepts, the parser reads the same way: fuzz/httpsig_single_signature.cpp holds
+// this reader accepts, the parser reads the same way: fuzz/httpsig_single_signature_diff.fuzz.cpp holds
 // the two to that.
 
 #include <array>
