@@ -1,6 +1,8 @@
 // Tests for tessera/webhook/delivery_record.hpp.
 #include "tessera/webhook/delivery_record.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 
 #include "support/catch.hpp"

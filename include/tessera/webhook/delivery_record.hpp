@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "tessera/config.hpp"
+#include "tessera/core/clock.hpp"
 
 namespace tessera::webhook {
 
@@ -50,15 +51,12 @@ struct delivery_record {
   // caller includes <nlohmann/json.hpp>, which this header does not need.
   template <class Json = nlohmann::json>
   Json to_json() const {
-    auto secs = [](std::chrono::system_clock::time_point t) {
-      return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-    };
     Json j = {{"event_id", event_id},
               {"attempt", attempt},
               {"http_status", http_status},
-              {"attempted_at", secs(attempted_at)},
+              {"attempted_at", core::unix_seconds(attempted_at)},
               {"outcome", std::string(name(outcome))}};
-    j["next_attempt_at"] = next_attempt_at ? Json(secs(*next_attempt_at)) : Json(nullptr);
+    j["next_attempt_at"] = next_attempt_at ? Json(core::unix_seconds(*next_attempt_at)) : Json(nullptr);
     return j;
   }
 };
