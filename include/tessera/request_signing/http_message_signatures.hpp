@@ -44,6 +44,9 @@
 //  5. the signature, with the key's one algorithm (bad_signature, invalid_signature_length);
 //  6. a covered Content-Digest checked against the content (content_digest_*);
 //  7. the nonce, when present, not seen before for this keyid (replayed; store_unavailable).
+// The usual message, one signature written as RFC 8941 serializes it (what signers send), is read
+// in place, without the parser's value trees (detail/single_signature.hpp); the answer is the
+// same either way.
 
 #include <algorithm>
 #include <chrono>
