@@ -1,6 +1,8 @@
 #pragma once
 // The bodies of request_signing/detail/single_signature.hpp (see TESSERA_DECL in config.hpp).
 
+#include <algorithm>
+
 #include "tessera/core/base64.hpp"
 #include "tessera/request_signing/detail/single_signature.hpp"
 
