@@ -11,8 +11,8 @@ namespace tessera::request_signing::httpsig::detail {
 namespace single {
 
 // The limits of sf::parse_options that the verifier leaves at their defaults.
-inline constexpr std::size_t max_key_length = 64;
-inline constexpr std::size_t max_string_length = 1024;
+inline constexpr std::size_t max_key_length = sf::parse_options{}.max_key_length;
+inline constexpr std::size_t max_string_length = sf::parse_options{}.max_string_length;
 
 constexpr bool key_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '*';
