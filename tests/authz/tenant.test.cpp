@@ -21,6 +21,31 @@ TEST_CASE("path parameters are captured", "[authz][tenant]") {
   CHECK(*w->get("orgId") == "org_1");
 }
 
+TEST_CASE("a pattern holds up to eight captures, and a copy of the captures reads the same", "[authz][tenant]") {
+  auto eight = authz::match_path("/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", "/1/2/3/4/5/6/7/8");
+  REQUIRE(eight);
+  CHECK(eight->size() == 8);
+  const std::string names = "abcdefgh";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    INFO(names[i]);
+    CHECK(eight->get(std::string_view(&names[i], 1)) == std::to_string(i + 1));
+  }
+  CHECK(authz::match_path("/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}", "/1/2/3/4/5/6/7/8/9").error() == errc::invalid_argument);
+
+  const authz::path_params copy = *eight;
+  CHECK(copy.size() == 8);
+  CHECK(copy.get("h") == "8");
+  authz::path_params assigned = *authz::match_path("/x/{y}", "/x/why");
+  CHECK(assigned.size() == 1);
+  assigned = copy;
+  CHECK(assigned.size() == 8);
+  CHECK(assigned.get("a") == "1");
+  CHECK_FALSE(assigned.get("y"));
+  const authz::path_params none;
+  CHECK(none.size() == 0);
+  CHECK_FALSE(none.get("a"));
+}
+
 TEST_CASE("paths that do not fit are refused", "[authz][tenant]") {
   for (auto path : {"/v2/orgs/org_1/stock", "/v2/orgs/org_1/stock/x/y", "/v2/orgs/org_1/stock/x/", "/v3/orgs/org_1/stock/x",
                     "v2/orgs/org_1/stock/x", "", "/v2/orgs/org%41/stock/x"}) {

@@ -2,7 +2,7 @@
 // Tenant binding: a path like /v2/orgs/{orgId}/stock must name the tenant the credential belongs to,
 // and must be in normal form, so that it names the same resource here and in any router behind.
 
-#include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -26,9 +26,33 @@ class path_params {
   // Number of captured parameters.
   std::size_t size() const noexcept { return n_; }
 
+  // No captures. The slots are left unwritten: only the first size() of them are ever read.
+  constexpr path_params() noexcept {}
+  // Copies the captures (only the slots in use).
+  constexpr path_params(const path_params& o) noexcept : n_(o.n_) {
+    for (std::size_t i = 0; i < n_; ++i) slots_[i] = o.slots_[i];
+  }
+  // Replaces the captures with a copy of another's (only the slots in use).
+  constexpr path_params& operator=(const path_params& o) noexcept {
+    n_ = o.n_;
+    for (std::size_t i = 0; i < n_; ++i) slots_[i] = o.slots_[i];
+    return *this;
+  }
+
+  // Most captures a pattern may hold.
+  static constexpr std::size_t capacity = 8;
+
  private:
   friend constexpr errc detail::match_path_into(std::string_view, std::string_view, path_params&) noexcept;
-  std::array<std::string_view, 8> names_{}, values_{};
+  // One capture: the name and the value, as pointers and sizes (a plain type, so that a
+  // path_params on the stack costs nothing to create).
+  struct slot {
+    const char* name;
+    std::size_t name_size;
+    const char* value;
+    std::size_t value_size;
+  };
+  slot slots_[capacity];
   std::size_t n_ = 0;
 };
 
@@ -68,11 +92,13 @@ constexpr bool normal_path(std::string_view path) noexcept {
 namespace detail {
 constexpr errc match_path_into(std::string_view pattern, std::string_view path, path_params& out) noexcept {
   std::size_t pi = 0, si = 0;
+  // The segment after position i (past one leading '/'), built from its pointer and size: a
+  // substr would be an out-of-line call whose checked result is then reloaded.
   auto next = [](std::string_view s, std::size_t& i) {
     if (i < s.size() && s[i] == '/') ++i;
     std::size_t j = i;
     while (j < s.size() && s[j] != '/') ++j;
-    auto seg = s.substr(i, j - i);
+    const std::string_view seg(s.data() + i, j - i);
     i = j;
     return seg;
   };
@@ -85,9 +111,8 @@ constexpr errc match_path_into(std::string_view pattern, std::string_view path, 
     auto s = next(path, si);
     if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
       if (s.empty() || s.find('%') != std::string_view::npos) return errc::forbidden;
-      if (out.n_ == out.names_.size()) return errc::invalid_argument;
-      out.names_[out.n_] = p.substr(1, p.size() - 2);
-      out.values_[out.n_++] = s;
+      if (out.n_ == path_params::capacity) return errc::invalid_argument;
+      out.slots_[out.n_++] = {p.data() + 1, p.size() - 2, s.data(), s.size()};
     } else if (p != s) {
       return errc::forbidden;
     }
