@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <type_traits>
@@ -406,5 +407,56 @@ TEST_CASE("a string list is allocated once, however many items it holds", "[jwt]
     REQUIRE(list);
     CHECK(list->size() == 9);
     CHECK(allocs == 1);
+  }
+}
+
+TEST_CASE("a token of the usual size is verified without an allocation", "[jwt][verified_token]") {
+#ifdef TESSERA_TEST_SANITIZED
+  TESSERA_SKIP("allocation counting needs the test's own operator new, which sanitizers replace");
+#endif
+  // The claims, the kid and typ and the claim table (here ~260 bytes) fit in the token's inline
+  // storage (detail::token_bytes::inline_capacity bytes).
+  jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::hs256)),
+                                               lax_builder().allow_missing_exp().build().value(), fixed_clock{});
+  const std::string token =
+      make_token(R"({"alg":"HS256","kid":"k-9","typ":"JWT"})",
+                 R"({"iss":"https://auth.example.com","sub":"client-7fb118fb","aud":"orders-api","org_id":"org_123",)"
+                 R"("scope":"orders:read orders:write","iat":1700000000,"jti":"4f1c2b7e-9a0d-4b8e-8f3a-1c2d3e4f5a6b"})",
+                 signer(jwt::alg::hs256));
+  REQUIRE(v.verify(token));  // the thread's parser state is made on its first token
+  allocs = 0;
+  alloc_counter::counting = true;
+  auto t = v.verify(token);
+  alloc_counter::counting = false;
+  REQUIRE(t);
+  CHECK(allocs == 0);
+  CHECK(*t->claim_string("org_id") == "org_123");
+}
+
+TEST_CASE("claims beyond the inline storage read alike in the token, its copies and its moves", "[jwt][verified_token]") {
+  for (std::size_t pad : {std::size_t{10}, jwt::detail::token_bytes::inline_capacity, std::size_t{3000}}) {
+    INFO(pad);
+    const std::string note(pad, 'n');
+    const std::string claims = R"({"sub":"s-1","note":")" + note + R"(","scope":"a b","x\/y":"esc"})";
+    auto t = verified(claims);
+    auto check = [&](const jwt::verified_token& x) {
+      CHECK(x.claims_text() == claims);
+      CHECK(x.subject() == "s-1");
+      CHECK(x.kid() == "k-9");
+      CHECK(*x.claim_string("note") == note);
+      CHECK(*x.claim_string("x/y") == "esc");
+      CHECK(*x.claim_strings("scope") == strs({"a", "b"}));
+    };
+    check(t);
+    const jwt::verified_token copy = t;
+    check(copy);
+    jwt::verified_token moved = std::move(t);
+    check(moved);
+    check(copy);
+    moved = copy;
+    check(moved);
+    std::optional<jwt::verified_token> held;
+    held.emplace(std::move(moved));
+    check(*held);
   }
 }

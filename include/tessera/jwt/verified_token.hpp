@@ -13,6 +13,7 @@
 #include "tessera/config.hpp"
 #include "tessera/core/result.hpp"
 #include "tessera/jwt/algorithm.hpp"
+#include "tessera/jwt/detail/token_bytes.hpp"
 
 namespace tessera::jwt {
 
@@ -76,7 +77,7 @@ class verified_token {
   // All claims as nlohmann::json (parsed on demand).
   nlohmann::json claims() const;
   // The verified claims JSON text, exactly as signed.
-  std::string_view claims_text() const noexcept { return std::string_view(data_).substr(0, payload_len_); }
+  std::string_view claims_text() const noexcept { return std::string_view(data_.data(), payload_len_); }
 
  private:
   friend struct detail::token_builder;
@@ -89,7 +90,7 @@ class verified_token {
   static constexpr std::size_t record_size = 16;
   verified_token() = default;
 
-  std::string_view slice(span s) const noexcept { return std::string_view(data_).substr(s.off, s.len); }
+  std::string_view slice(span s) const noexcept { return std::string_view(data_.data() + s.off, s.len); }
 
   // Inline byte comparison: claim names are short, and a library memcmp call costs more than them.
   static bool same_bytes(const char* a, const char* b, std::size_t n) noexcept;
@@ -186,7 +187,9 @@ class verified_token {
 
   // The claims JSON text, then the header's kid and typ and any string the text holds escaped
   // (unescaped), then the claim table. Strings written without escapes are read from the text.
-  std::string data_;
+  // Inline up to detail::token_bytes::inline_capacity bytes: a token of the usual size is
+  // verified without an allocation.
+  detail::token_bytes data_;
   std::uint32_t payload_len_ = 0;
   std::uint32_t table_off_ = 0;
   jwt::alg alg_ = jwt::alg::hs256;

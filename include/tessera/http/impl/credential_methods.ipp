@@ -15,7 +15,7 @@ TESSERA_DECL result<std::vector<std::string>> optional_list(const jwt::verified_
 TESSERA_DECL result<principal> token_principal(jwt::verified_token&& t, const claim_names& names,
                                                credential_kind kind) {
   // Built in place and returned by name: the principal is never moved. Default-initialised, not
-  // value-initialised: principal{} would first zero all of its 850 bytes.
+  // value-initialised: principal{} would first zero all of it (over a kilobyte).
   result<principal> out(core::from_call, [] {
     principal p;
     return p;

@@ -216,32 +216,40 @@ struct token_builder::impl {
   }
 
   static result<verified_token> build_impl(jwt::alg a, const header_fields& h, std::string_view payload_b64, reader r) {
-    thread_state* st = state();
-    if (!st) return unexpected{errc::internal_error};
-    char* const text = st->payload_buf;
-    auto n = core::base64url_decode_into(
-        payload_b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text), thread_state::cap));
-    if (!n) return unexpected{errc::token_malformed};
-    static_assert(simdjson::SIMDJSON_PADDING >= flat_json::padding);
-    std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
-    verified_token t;
-    t.alg_ = a;
-    // The fast walk reads strings straight from the text, so it takes only text with no escape.
-    std::size_t flat_count = 0;
-    const bool fast = r == reader::any && fast_walk(text, *n, st, t, flat_count);
-    if (!fast) {
-      t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
-      t.present_ = 0;
-      simdjson::dom::element root;
-      simdjson::dom::object obj;
-      if (st->claims_parser.parse(text, *n, false).get(root) != simdjson::SUCCESS ||
-          root.get_object().get(obj) != simdjson::SUCCESS)
-        return unexpected{errc::token_malformed};
-      if (auto w = walk(obj, st, t); !w) return unexpected{w.error()};
-    }
-    const std::span<const item> items = fast ? std::span<const item>(st->flat.data(), flat_count) : std::span<const item>(st->items);
-    if (auto e = emit(t, std::string_view(text, *n), h, items, fast); !e) return unexpected{e.error()};
-    return t;
+    // Built in the result itself and returned by name (one return statement): the token's inline
+    // bytes are never copied to another place.
+    result<verified_token> out(core::from_call, [] { return verified_token(); });
+    const errc e = [&] {
+      thread_state* st = state();
+      if (!st) return errc::internal_error;
+      char* const text = st->payload_buf;
+      auto n = core::base64url_decode_into(
+          payload_b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text), thread_state::cap));
+      if (!n) return errc::token_malformed;
+      static_assert(simdjson::SIMDJSON_PADDING >= flat_json::padding);
+      std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
+      verified_token& t = *out;
+      t.alg_ = a;
+      // The fast walk reads strings straight from the text, so it takes only text with no escape.
+      std::size_t flat_count = 0;
+      const bool fast = r == reader::any && fast_walk(text, *n, st, t, flat_count);
+      if (!fast) {
+        t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
+        t.present_ = 0;
+        simdjson::dom::element root;
+        simdjson::dom::object obj;
+        if (st->claims_parser.parse(text, *n, false).get(root) != simdjson::SUCCESS ||
+            root.get_object().get(obj) != simdjson::SUCCESS)
+          return errc::token_malformed;
+        if (auto w = walk(obj, st, t); !w) return w.error();
+      }
+      const std::span<const item> items =
+          fast ? std::span<const item>(st->flat.data(), flat_count) : std::span<const item>(st->items);
+      if (auto w = emit(t, std::string_view(text, *n), h, items, fast); !w) return w.error();
+      return errc::none_;
+    }();
+    if (e != errc::none_) out = unexpected{e};
+    return out;
   }
 
   // Writes the token's storage from the scratch list: the claims text, the strings that are not
@@ -256,8 +264,7 @@ struct token_builder::impl {
     }
     if (records * verified_token::record_size + extra > max_table_size) return unexpected{errc::token_malformed};
     const std::size_t table_off = claims.size() + extra;
-    t.data_.resize(table_off + records * verified_token::record_size);
-    char* const base = t.data_.data();
+    char* const base = t.data_.allocate(table_off + records * verified_token::record_size);  // every byte written below
     if (!claims.empty()) std::memcpy(base, claims.data(), claims.size());
     t.payload_len_ = static_cast<std::uint32_t>(claims.size());
     t.table_off_ = static_cast<std::uint32_t>(table_off);
