@@ -1,7 +1,8 @@
 #pragma once
 // tessera::jwt::verifier — checks a compact JWS token: size and shape, then the signature with
 // the key its key set holds for it, then the rules, then revocation. noexcept, no exceptions,
-// no per-call key parsing or algorithm fetch, and one allocation (the verified token's storage).
+// no per-call key parsing or algorithm fetch, and no allocation for a token whose claims fit in
+// the verified token's inline storage (one beyond it).
 
 #include <array>
 #include <chrono>
@@ -59,46 +60,60 @@ class verifier {
 
  private:
   result<verified_token> run(std::string_view token, std::optional<std::chrono::seconds> grace) const noexcept {
+    // 1-2. Shape and signature; then 3. the claims, read only from a token whose signature holds.
+    // The token is built in the result that run returns by name, its one return statement, so
+    // its inline bytes are never copied (a refusal replaces the token with its errc).
+    detail::segments seg;
+    detail::header_fields h;
+    const errc signed_ok = check_signed(token, seg, h);
+    result<verified_token> t = signed_ok == errc::none_ ? detail::token_builder::build(h.algorithm, h, seg.payload)
+                                                        : result<verified_token>(unexpected{signed_ok});
+    if (t) {
+      // 3. The rules. 4. Revocation, after the signature.
+      if (auto r = apply_rules(*t, grace); !r) {
+        t = unexpected{r.error()};
+      } else if constexpr (!std::is_same_v<std::remove_cvref_t<R>, no_revocation>) {
+        token_facts facts{t->jwt_id(), t->subject(), principal_of(*t), t->kid(), t->issued_at(), t->expires_at()};
+        if (auto rv = revocation_.check(facts); !rv) t = unexpected{rv.error()};
+      }
+    }
+    return t;
+  }
+
+  // Size and shape, the header, the key and the signature: errc::none_ when the token is signed
+  // by a key of the set for its algorithm, with its segments and header written to seg and h.
+  errc check_signed(std::string_view token, detail::segments& seg, detail::header_fields& h) const noexcept {
     // 1. Size and shape, before anything is decoded.
-    if (token.size() > rules_.max_token_size()) return unexpected{errc::token_too_large};
-    auto seg = detail::split(token);
-    if (!seg) return unexpected{seg.error()};
+    if (token.size() > rules_.max_token_size()) return errc::token_too_large;
+    auto split = detail::split(token);
+    if (!split) return split.error();
+    seg = *split;
     // The signature is decoded up front: strict base64url is part of the token's shape.
     std::array<std::uint8_t, 1024> sig;  // written by the decoder before any read
-    auto sig_len = core::base64url_decode_into(seg->signature, sig);
+    auto sig_len = core::base64url_decode_into(seg.signature, sig);
     if (!sig_len) {
-      const bool too_long = sig_len.error() == errc::buffer_too_small && seg->signature.find('.') == std::string_view::npos;
-      return unexpected{too_long ? errc::invalid_signature_length : errc::token_malformed};  // a 4th segment is malformed
+      const bool too_long = sig_len.error() == errc::buffer_too_small && seg.signature.find('.') == std::string_view::npos;
+      return too_long ? errc::invalid_signature_length : errc::token_malformed;  // a 4th segment is malformed
     }
 
     // 2. Header, key lookup, algorithm binding, signature.
-    auto h = detail::parse_header(seg->header, rules_.understood_crit());
-    if (!h) return unexpected{h.error()};
+    auto header = detail::parse_header(seg.header, rules_.understood_crit());
+    if (!header) return header.error();
+    h = *header;
     auto check = [&](const verification_key& k) noexcept -> result<void> {
-      if (k.algorithm() != h->algorithm) return unexpected{errc::algorithm_not_allowed};
-      return k.verify(seg->signing_input, core::bytes_view(sig.data(), *sig_len));
+      if (k.algorithm() != h.algorithm) return unexpected{errc::algorithm_not_allowed};
+      return k.verify(seg.signing_input, core::bytes_view(sig.data(), *sig_len));
     };
     if constexpr (key_visitor<std::remove_cvref_t<K>>) {
       result<void> v = unexpected{errc::key_not_found};
-      keys_.visit(h->kid, [&](const verification_key& k) noexcept { v = check(k); });
-      if (!v) return unexpected{v.error()};
+      keys_.visit(h.kid, [&](const verification_key& k) noexcept { v = check(k); });
+      if (!v) return v.error();
     } else {
-      auto key = keys_.find(h->kid);
-      if (!key) return unexpected{errc::key_not_found};
-      if (auto v = check(*key); !v) return unexpected{v.error()};
+      auto key = keys_.find(h.kid);
+      if (!key) return errc::key_not_found;
+      if (auto v = check(*key); !v) return v.error();
     }
-
-    // 3. Claims (only now is anything in them trusted), then the rules.
-    auto t = detail::token_builder::build(h->algorithm, *h, seg->payload);
-    if (!t) return unexpected{t.error()};
-    if (auto r = apply_rules(*t, grace); !r) return unexpected{r.error()};
-
-    // 4. Revocation, after the signature.
-    if constexpr (!std::is_same_v<std::remove_cvref_t<R>, no_revocation>) {
-      token_facts facts{t->jwt_id(), t->subject(), principal_of(*t), t->kid(), t->issued_at(), t->expires_at()};
-      if (auto r = revocation_.check(facts); !r) return unexpected{r.error()};
-    }
-    return t;
+    return errc::none_;
   }
 
   std::string_view principal_of(const verified_token& t) const noexcept {
