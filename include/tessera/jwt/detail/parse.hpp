@@ -127,8 +127,8 @@ result<header_fields> parse_header(std::string_view b64, std::span<const std::st
 // Builds verified_token objects; the only code allowed to construct one.
 //
 // A walk over the claims checks everything and records each claim in the thread's scratch list;
-// the token's storage is then allocated once at exactly the size it needs and filled from the
-// list. Two walks produce the same list:
+// the token's storage (inline up to token_bytes::inline_capacity bytes, else one allocation of
+// exactly the size it needs) is then filled from the list. Two walks produce the same list:
 // - the fast walk reads, with the flat_json scanner, the common case: a flat object of at most
 //   32 members and 64 values, in ASCII text with no escape, with string, integer (up to 18
 //   digits), boolean, null and array-of-strings values. Its strings are views into the claims
