@@ -29,9 +29,7 @@ class path_params {
   // No captures. The slots are left unwritten: only the first size() of them are ever read.
   constexpr path_params() noexcept {}
   // Copies the captures (only the slots in use).
-  constexpr path_params(const path_params& o) noexcept : n_(o.n_) {
-    for (std::size_t i = 0; i < n_; ++i) slots_[i] = o.slots_[i];
-  }
+  constexpr path_params(const path_params& o) noexcept { *this = o; }
   // Replaces the captures with a copy of another's (only the slots in use).
   constexpr path_params& operator=(const path_params& o) noexcept {
     n_ = o.n_;

@@ -3,6 +3,7 @@
 #include "tessera/jwt/detail/token_bytes.hpp"
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,16 +13,14 @@
 using tessera::jwt::detail::token_bytes;
 
 namespace {
-// Fills a buffer with n bytes of a pattern that differs per seed.
-void fill(token_bytes& b, std::size_t n, char seed) {
-  char* p = b.allocate(n);
-  for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<char>(seed + static_cast<char>(i % 23));
-}
+// n bytes of a pattern that differs per seed.
 std::string pattern(std::size_t n, char seed) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + static_cast<char>(i % 23));
   return s;
 }
+// Fills a buffer with pattern(n, seed).
+void fill(token_bytes& b, std::size_t n, char seed) { std::memcpy(b.allocate(n), pattern(n, seed).data(), n); }
 std::string_view bytes(const token_bytes& b) { return {b.data(), b.size()}; }
 // True when the bytes live inside the object itself.
 bool held_inline(const token_bytes& b) {
