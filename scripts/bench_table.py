@@ -77,13 +77,13 @@ AREAS = ["verify/", "jws/", "peer/", "reject/", "issue/", "api_key/", "webhook/"
 
 # Order within an area (a run with random interleaving lists benchmarks in random order).
 ALGS = ["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "ES512", "EdDSA"]
-ORDER = ([f"verify/{a}" for a in ALGS] + ["verify/HS256/kid_key_set", "verify/HS256/remote_jwks", "jws/verify/HS256",
+ORDER = ([f"verify/{a}" for a in ALGS] + ["verify/HS256/kid_key_set", "verify/HS256/remote_jwks", "verify/HS256/nested_claims", "jws/verify/HS256",
          "peer/libjwt/HS256", "peer/libjwt/RS256", "reject/malformed",
          "reject/bad_signature/HS256", "issue/HS256", "issue/RS256", "api_key/verify", "webhook/verify/1KiB",
          "webhook/verify/1MiB", "request_signature/verify/RS256", "request_signature/verify_canonical/RS256",
          "request_signature/verify_rfc9421/ed25519", "request_signature/verify_rfc9421/hmac-sha256",
          "authenticate/bearer/HS256", "authenticate/api_key"]
-         + [f"floor/{a}" for a in ALGS] + ["floor/api_key", "floor/webhook/1KiB", "floor/webhook/1MiB",
+         + [f"floor/{a}" for a in ALGS] + ["floor/HS256/nested_claims", "floor/api_key", "floor/webhook/1KiB", "floor/webhook/1MiB",
          "floor/request_signature/RS256", "floor/request_signature_canonical/RS256",
          "floor/request_signature_rfc9421/ed25519", "floor/request_signature_rfc9421/hmac-sha256",
          "floor/sign/RS256"])

@@ -364,7 +364,9 @@ TEST_CASE("the flat-claims reader and the DOM reader build the same token", "[jw
                            R"({"aud":["a","b"],"scope":"r w","n":-1,"t":true,"f":false,"z":null})", R"({"aud":[]})",
                            R"({"iss":1})", R"({"sub":null})", R"({"jti":["j"]})", R"({"aud":[1]})", R"({"aud":true})",
                            R"({"exp":1790000000,"nbf":1790000123,"iat":2000000000})", R"({"exp":9999999999})", R"({"exp":-1})", R"({"exp":1.5})", R"({"nbf":"1"})", R"({"iat":253402300800})", R"({"exp":253402300799})",
-                           R"({"i\u0073s":"escaped name"})", R"({"iss":"a\/b"})", R"({"a":1,"b":2,"a":3})", R"({"a":{"b":1},"c":"d"})"})
+                           R"({"i\u0073s":"escaped name"})", R"({"iss":"a\/b"})", R"({"a":1,"b":2,"a":3})", R"({"a":{"b":1},"c":"d"})",
+                           R"({"aud":{"a":1}})", R"({"sub":[1]})", R"({"exp":{}})", R"({"iss":["a"]})", "{\"iss\":\"Jos\xc3\xa9\"}",
+                           R"({"realm_access":{"roles":["admin"]},"a":{"b":1},"a":2})", "{\"a\":{\"b\":\"\xed\xa0\x80\"}}"})
     texts.emplace_back(more);
   for (const auto& text : texts) check_readers_agree(text);
 }
@@ -376,7 +378,9 @@ TEST_CASE("the two claims readers agree on random claims of every type", "[jwt][
   const std::vector<std::string> values = {
       R"("s")", R"("")", R"("a\u0062")", "0", "-1", "7", "1790000000", "253402300799", "253402300800", "-0", "1.5", "1e3",
       "123456789012345678", "1234567890123456789", "true", "false", "null", "[]", R"(["a"])", R"([ "a" , "b" ])", "[1]",
-      R"(["a",null])", "{}", R"({"k":"v"})"};
+      R"(["a",null])", "{}", R"({"k":"v"})", R"({"k":[1,{"b":null}],"e":"\u00e9\ud83d\ude00"})", "\"caf\xc3\xa9\"",
+      "\"\xc3\"", R"([1.5,"x"])", R"([[1],[2]])", R"({"x":{"y":[1e5,-0,true]}})", "[12345678901234567890]", "[1e400]",
+      R"({"k":"\ud800"})", R"({"k":})", "[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]"};
   const std::vector<std::string> spaces = {"", "", "", " ", "\n\t"};
   std::mt19937 rng(2411);
   for (int round = 0; round < 5000; ++round) {

@@ -26,6 +26,7 @@ struct flat_json_recorder {
       case fj::scalar::integer: v = x; break;
       case fj::scalar::boolean: v = x != 0; break;
       case fj::scalar::null: v = nullptr; break;
+      case fj::scalar::other: v = ojson::parse(text); break;  // the scanner checked it: parse must not throw
     }
     members.emplace_back(std::string(k), std::move(v));
     return true;

@@ -1,14 +1,17 @@
 #pragma once
 // tessera::jwt::detail::flat_json — a strict scanner for the common shape of JWT claims: one JSON object
-// whose members are strings, integers, booleans, nulls and arrays of strings, in ASCII text with
-// no escape. It accepts only text that is JSON (RFC 8259) and gives up on anything else, valid or
-// not, so that a full parser decides; it never reports an error of its own.
+// whose members are strings, short integers, booleans, nulls, arrays of strings, and nested
+// objects and arrays (checked and passed over, not read), in UTF-8 text with no escape outside
+// the nested values. It accepts only text that is JSON (RFC 8259) and gives up on anything else,
+// valid or not, so that a full parser decides; it never reports an error of its own.
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+
+#include "tessera/config.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -19,8 +22,14 @@ namespace tessera::jwt::detail::flat_json {
 // Bytes after the text that scan() reads: they must be readable, and the first must be zero.
 inline constexpr std::size_t padding = 16;
 
-// What a scalar member holds.
-enum class scalar : std::uint8_t { string, integer, boolean, null };
+// What a member holds: a scalar, or (other) a nested object or an array that is not all strings.
+enum class scalar : std::uint8_t { string, integer, boolean, null, other };
+
+// Containers nested inside a member's value that the scanner checks. Deeper ones go to the full
+// parser, whose limit, config::max_json_depth, counts the claims object, each container and a
+// scalar in the deepest one: the scanner's deepest text stays within it.
+inline constexpr std::size_t max_nesting =
+    config::max_json_depth >= 14 ? 12 : config::max_json_depth >= 2 ? config::max_json_depth - 2 : 0;
 
 // The first byte at or after p that a string cannot simply contain: '"' (its end), or a backslash,
 // control or non-ASCII byte (on which the scanner gives up). One byte at a time: the reference
@@ -47,6 +56,47 @@ inline const char* string_stop(const char* p) noexcept {
 #else
   return string_stop_bytewise(p);
 #endif
+}
+
+// The length of the well-formed UTF-8 sequence at p, whose first byte is at least 0x80 (Unicode
+// §3.9, Table 3-7: no overlong form, no surrogate, nothing above U+10FFFF), or 0 when none starts
+// there. It reads at most four bytes.
+inline std::size_t utf8_length(const char* p) noexcept {
+  const auto b = [p](int i) { return static_cast<unsigned char>(p[i]); };
+  const auto cont = [&b](int i) { return (b(i) & 0xc0) == 0x80; };
+  const unsigned char c = b(0);
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
+  std::size_t len = 0;
+  if (c == 0xe0) len = 3, lo = 0xa0;
+  else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) len = 3;
+  else if (c == 0xed) len = 3, hi = 0x9f;
+  else if (c == 0xf0) len = 4, lo = 0x90;
+  else if (c >= 0xf1 && c <= 0xf3) len = 4;
+  else if (c == 0xf4) len = 4, hi = 0x8f;
+  else return 0;
+  if (b(1) < lo || b(1) > hi || !cont(2) || (len == 4 && !cont(3))) return 0;
+  return len;
+}
+
+// Given p at a string's first stop that is not its closing quote, the closing quote when what
+// stopped it, and every stop after it, is well-formed UTF-8; nullptr on an escape, a control
+// byte, ill-formed UTF-8 or the end of the text.
+inline const char* plain_string_rest(const char* p) noexcept {
+  for (;;) {
+    if (static_cast<unsigned char>(*p) < 0x80) return nullptr;  // '\\', a control byte or the zero after the text
+    const std::size_t len = utf8_length(p);
+    if (len == 0) return nullptr;
+    p = string_stop(p + len);
+    if (*p == '"') return p;
+  }
+}
+
+// The closing quote of the string whose text starts at s, when it has no escape and is
+// well-formed UTF-8; else nullptr.
+inline const char* plain_string_end(const char* s) noexcept {
+  const char* p = string_stop(s);
+  return *p == '"' ? p : plain_string_rest(p);
 }
 
 // True for '0'..'9'.
@@ -101,14 +151,163 @@ inline bool read_integer(const char*& p, std::int64_t& out) noexcept {
   return true;
 }
 
+// The value of a hexadecimal digit, or -1.
+inline int hex_value(char c) noexcept {
+  if (is_digit(c)) return c - '0';
+  const char l = static_cast<char>(c | 0x20);
+  return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
+// The code unit of the escape at p (a backslash, 'u' and four hexadecimal digits), or -1 when p
+// holds no such escape.
+inline long u_escape(const char* p) noexcept {
+  if (p[0] != '\\' || p[1] != 'u') return -1;
+  long u = 0;
+  for (int i = 2; i < 6; ++i) {
+    const int h = hex_value(p[i]);
+    if (h < 0) return -1;
+    u = u * 16 + h;
+  }
+  return u;
+}
+
+// Moves p, at a string's opening quote, past its closing quote: any string of JSON, with escapes
+// (an escaped surrogate only in a high-low pair) and well-formed UTF-8. False when there is none.
+inline bool skip_string(const char*& p) noexcept {
+  const char* q = p + 1;
+  for (;;) {
+    q = string_stop(q);
+    const auto c = static_cast<unsigned char>(*q);
+    if (c == '"') break;
+    if (c >= 0x80) {
+      const std::size_t len = utf8_length(q);
+      if (len == 0) return false;
+      q += len;
+    } else if (c != '\\') {
+      return false;  // a control byte, or the zero after the text
+    } else if (q[1] == 'u') {
+      const long u = u_escape(q);
+      if (u < 0 || (u >= 0xdc00 && u <= 0xdfff)) return false;
+      if (u >= 0xd800 && u <= 0xdbff) {
+        const long low = u_escape(q + 6);
+        if (low < 0xdc00 || low > 0xdfff) return false;
+        q += 6;
+      }
+      q += 6;
+    } else {
+      switch (q[1]) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': q += 2; break;
+        default: return false;
+      }
+    }
+  }
+  p = q + 1;
+  return true;
+}
+
+// Moves p past a number, -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, of at most 18 integer
+// digits, 18 fraction digits and 2 exponent digits, so that every reader holds its value in range.
+// False for anything else (the caller refuses whatever byte follows a number that cannot).
+inline bool skip_number(const char*& p) noexcept {
+  const char* q = p + (*p == '-' ? 1 : 0);
+  const auto digits = [&q](std::size_t most) {
+    const char* const first = q;
+    while (is_digit(*q)) ++q;
+    return q != first && static_cast<std::size_t>(q - first) <= most;
+  };
+  if (*q == '0') {
+    ++q;
+  } else if (!digits(18)) {
+    return false;
+  }
+  if (*q == '.') {
+    ++q;
+    if (!digits(18)) return false;
+  }
+  if (*q == 'e' || *q == 'E') {
+    ++q;
+    if (*q == '+' || *q == '-') ++q;
+    if (!digits(2)) return false;
+  }
+  p = q;
+  return true;
+}
+
+// Moves p past a literal, string or number at p.
+inline bool skip_scalar(const char*& p) noexcept {
+  switch (*p) {
+    case '"': return skip_string(p);
+    case 't': return std::memcmp(p, "true", 4) == 0 ? (p += 4, true) : false;
+    case 'f': return std::memcmp(p, "false", 5) == 0 ? (p += 5, true) : false;
+    case 'n': return std::memcmp(p, "null", 4) == 0 ? (p += 4, true) : false;
+    default: return (*p == '-' || is_digit(*p)) && skip_number(p);
+  }
+}
+
+// Moves p past a member name and its colon, and the whitespace after each.
+inline bool skip_name(const char*& p) noexcept {
+  if (*p != '"' || !skip_string(p)) return false;
+  p = skip_whitespace(p);
+  if (*p != ':') return false;
+  p = skip_whitespace(p + 1);
+  return true;
+}
+
+// Moves p, at a '{' or '[', past the whole object or array: every value in it checked as JSON
+// reads it, with no limit on members but at most max_nesting containers deep. Iterative: a bit
+// per open container says whether it is an object.
+inline bool skip_container(const char*& p) noexcept {
+  static_assert(max_nesting < 64);
+  std::uint64_t objects = 0;  // bit d: the container open at depth d is an object
+  std::size_t depth = 0;
+  const char* q = p;
+  for (;;) {
+    // q is at a value.
+    if (*q == '{' || *q == '[') {
+      if (depth == max_nesting) return false;
+      const bool object = *q == '{';
+      objects = (objects << 1) | (object ? 1u : 0u);
+      ++depth;
+      q = skip_whitespace(q + 1);
+      if (*q != (object ? '}' : ']')) {
+        if (object && !skip_name(q)) return false;
+        continue;
+      }
+    } else if (!skip_scalar(q)) {
+      return false;
+    } else {
+      q = skip_whitespace(q);
+    }
+    // q is after a value, or at the end of a container just opened empty.
+    for (;;) {
+      const bool object = (objects & 1) != 0;
+      if (*q == ',') {
+        q = skip_whitespace(q + 1);
+        if (object && !skip_name(q)) return false;
+        break;  // to the next value
+      }
+      if (*q != (object ? '}' : ']')) return false;
+      objects >>= 1;
+      if (--depth == 0) {
+        p = q + 1;
+        return true;
+      }
+      q = skip_whitespace(q + 1);
+    }
+  }
+}
+
 // Scans text[0..n), which must be followed by `padding` readable bytes, the first of them zero.
 // For each member in order it calls the visitor:
 // - v.member(name, kind, text, number) for a scalar: a string's text (between its quotes), an
 //   integer's value, a boolean as 0 or 1;
-// - v.array(name), then v.element(text) for each string, then v.end_array(), for an array.
+// - v.array(name), then v.element(text) for each string, then v.end_array(), for an array that is
+//   empty or starts with a string (the scanner gives up on such an array that holds anything else);
+// - v.member(name, scalar::other, text, 0) for an object, or an array that starts with anything
+//   but a string: its whole text, checked as JSON.
 // Each returns false to stop the scan. scan() is true when the whole text was one such object
 // and no call returned false; on false, the text may still be JSON the scanner does not take.
-// Names and strings are views into the text; they may hold any printable ASCII but '"' and '\\'.
+// Names and strings are views into the text: UTF-8 with no escape, no '"' and no control byte.
 template <class Visitor>
 bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
   const char* p = skip_whitespace(text);
@@ -118,8 +317,8 @@ bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
     for (;;) {
       if (*p != '"') return false;
       const char* const name = p + 1;
-      p = string_stop(name);
-      if (*p != '"') return false;
+      p = plain_string_end(name);
+      if (!p) return false;
       const std::string_view key(name, static_cast<std::size_t>(p - name));
       p = skip_whitespace(p + 1);
       if (*p != ':') return false;
@@ -127,9 +326,8 @@ bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
       switch (*p) {
         case '"': {
           const char* const s = p + 1;
-          p = string_stop(s);
-          if (*p != '"' || !v.member(key, scalar::string, std::string_view(s, static_cast<std::size_t>(p - s)), 0))
-            return false;
+          p = plain_string_end(s);
+          if (!p || !v.member(key, scalar::string, std::string_view(s, static_cast<std::size_t>(p - s)), 0)) return false;
           ++p;
           break;
         }
@@ -145,15 +343,30 @@ bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
           if (std::memcmp(p, "null", 4) != 0 || !v.member(key, scalar::null, std::string_view{}, 0)) return false;
           p += 4;
           break;
+        case '{': {
+          const char* const start = p;
+          if (!skip_container(p) ||
+              !v.member(key, scalar::other, std::string_view(start, static_cast<std::size_t>(p - start)), 0))
+            return false;
+          break;
+        }
         case '[': {
-          if (!v.array(key)) return false;
+          const char* const start = p;
           p = skip_whitespace(p + 1);
+          if (*p != ']' && *p != '"') {  // not a list of strings: checked and passed over
+            p = start;
+            if (!skip_container(p) ||
+                !v.member(key, scalar::other, std::string_view(start, static_cast<std::size_t>(p - start)), 0))
+              return false;
+            break;
+          }
+          if (!v.array(key)) return false;
           if (*p != ']') {
             for (;;) {
-              if (*p != '"') return false;  // only strings: anything else goes to the full parser
+              if (*p != '"') return false;  // a list that starts with a string and holds more: the full parser's
               const char* const s = p + 1;
-              p = string_stop(s);
-              if (*p != '"' || !v.element(std::string_view(s, static_cast<std::size_t>(p - s)))) return false;
+              p = plain_string_end(s);
+              if (!p || !v.element(std::string_view(s, static_cast<std::size_t>(p - s)))) return false;
               p = skip_whitespace(p + 1);
               if (*p == ']') break;
               if (*p != ',') return false;
@@ -164,7 +377,7 @@ bool scan(const char* text, std::size_t n, Visitor& v) noexcept {
           if (!v.end_array()) return false;
           break;
         }
-        default: {  // an integer, or something the scanner does not take (an object, a fraction...)
+        default: {  // an integer, or something the scanner does not take (a fraction, a long integer...)
           std::int64_t x;
           if (!read_integer(p, x) || !v.member(key, scalar::integer, std::string_view{}, x)) return false;
         }

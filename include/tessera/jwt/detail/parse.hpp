@@ -129,10 +129,11 @@ result<header_fields> parse_header(std::string_view b64, std::span<const std::st
 // A walk over the claims checks everything and records each claim in the thread's scratch list;
 // the token's storage (inline up to token_bytes::inline_capacity bytes, else one allocation of
 // exactly the size it needs) is then filled from the list. Two walks produce the same list:
-// - the fast walk reads, with the flat_json scanner, the common case: a flat object of at most
-//   32 members and 64 values, in ASCII text with no escape, with string, integer (up to 18
-//   digits), boolean, null and array-of-strings values. Its strings are views into the claims
-//   text itself, which the token keeps, so they are not copied. On anything else, valid or not,
+// - the fast walk reads, with the flat_json scanner, the common case: an object of at most 32
+//   members and 64 values, in UTF-8 text with no escape outside nested values, with string,
+//   integer (up to 18 digits), boolean, null and array-of-strings values, and nested objects
+//   and arrays (checked as JSON, kept as text only). Its strings are views into the claims text
+//   itself, which the token keeps, so they are not copied. On anything else, valid or not,
 //   it gives up and leaves the decision to the DOM walk;
 // - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
 // So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the

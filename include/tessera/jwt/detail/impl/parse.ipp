@@ -354,7 +354,7 @@ struct token_builder::impl {
           return add(k, s, 0, kind::string, is_string_claim(fp) ? string_slot(fp) : table);
         case flat_json::scalar::boolean:
           return !is_date(fp) && !is_string_claim(fp) && add(k, std::string_view{}, x, kind::boolean, table);
-        default:  // null
+        default:  // null, or a nested object or array (its text is not kept: claim_json reads it)
           return !is_date(fp) && !is_string_claim(fp) && add(k, std::string_view{}, 0, kind::other, table);
       }
     }
