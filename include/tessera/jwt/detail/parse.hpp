@@ -1,8 +1,8 @@
 #pragma once
 // JWT parsing machinery: compact-form splitting, strict header parsing, and building a
-// verified_token's claim table from untrusted JSON (per-thread buffers, so the steady state
-// allocates only the token's own storage). The JSON readers are used only in the bodies, in
-// impl/parse.ipp.
+// verified_token's claim table from untrusted JSON with simdjson (per-thread parsers and
+// padded buffers, so the steady state allocates only the token's own storage). simdjson is used
+// only in the bodies, in impl/parse.ipp.
 
 #include <algorithm>
 #include <array>
@@ -107,7 +107,7 @@ inline bool is_registered_header(std::string_view n) noexcept {
   return false;
 }
 
-// What the verifier needs from a header. Views point into the thread's last decoded header.
+// What the verifier needs from a header. Views point into the thread's header parser.
 struct header_fields {
   jwt::alg algorithm = jwt::alg::hs256;
   std::optional<std::string_view> kid;
@@ -120,8 +120,7 @@ struct header_fields {
 // "kid"/"typ"/"cty", a "crit" whose every name is understood and present, and a boolean "b64"
 // that may be false only for a raw JWS (Unencoded) when "b64" is understood and listed in crit
 // (RFC 7797 §6); a JWT's claims are always base64url. jwk, jku, x5u and x5c are ignored: the key
-// always comes from the verifier's key set. The common header is read in place by the flat_json
-// scanner; any other text by the strict reader of detail/strict_json.hpp, which gives the error.
+// always comes from the verifier's key set.
 template <bool Unencoded = false>
 result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept;
 
@@ -134,17 +133,16 @@ result<header_fields> parse_header(std::string_view b64, std::span<const std::st
 //   members and 64 values, in UTF-8 text with no escape outside nested values, with string,
 //   integer (up to 18 digits), boolean, null and array-of-strings values, and nested objects
 //   and arrays (checked as JSON, kept as text only). Its strings are views into the claims text
-//   itself, which the token keeps, so they are not copied. On anything else, valid or not, it
-//   gives up and leaves the decision to the full walk;
-// - the full walk reads any JSON, with the strict reader of detail/strict_json.hpp, and gives the
-//   error.
-// So the fast walk only ever accepts text the full walk accepts too, with the same result (the
+//   itself, which the token keeps, so they are not copied. On anything else, valid or not,
+//   it gives up and leaves the decision to the DOM walk;
+// - the DOM walk reads any JSON, with a fully validating simdjson DOM parse, and gives the error.
+// So the fast walk only ever accepts text the DOM walk accepts too, with the same result (the
 // tests check both on the same texts).
 struct token_builder {
   // Largest claim table accepted; a signed token whose claims would need more is token_malformed.
   static constexpr std::size_t max_table_size = 64 * 1024;
-  // Which walks build may use: `any` tries the fast walk first; `full` is for tests.
-  enum class reader { any, full };
+  // Which walks build may use: `any` tries the fast walk first; `dom` is for tests.
+  enum class reader { any, dom };
 
   // Decodes and parses the claims, checks the registered claims' types, and builds the token.
   static result<verified_token> build(jwt::alg a, const header_fields& h, std::string_view payload_b64,

@@ -1,11 +1,11 @@
 #pragma once
-// The bodies of jwt/jws.hpp: the JSON serialization's reader (detail/strict_json.hpp) and the
-// signer (see TESSERA_DECL in config.hpp).
+// The bodies of jwt/jws.hpp: the JSON serialization's reader (simdjson) and the signer (see
+// TESSERA_DECL in config.hpp).
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "tessera/detail/json_text.hpp"
-#include "tessera/jwt/detail/strict_json.hpp"
 #include "tessera/jwt/jws.hpp"
 
 namespace tessera::jwt {
@@ -13,23 +13,34 @@ namespace tessera::jwt {
 namespace detail {
 
 // A JSON member as a string view; nullopt when it is absent, an error when it is not a string.
-inline result<std::optional<std::string_view>> string_member(const strict_value& o, std::string_view name) noexcept {
-  const auto it = o.find(name);
-  if (it == o.end()) return std::optional<std::string_view>{};
-  if (!it->is_string()) return unexpected{errc::token_malformed};
-  return std::optional<std::string_view>{std::string_view(it->get_ref<const std::string&>())};
+inline result<std::optional<std::string_view>> string_member(simdjson::dom::object o, std::string_view name) noexcept {
+  simdjson::dom::element e;
+  if (o.at_key(name).get(e) != simdjson::SUCCESS) return std::optional<std::string_view>{};
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+  return std::optional<std::string_view>{s};
+}
+
+// True when a JSON object has no member name twice.
+inline bool unique_members(simdjson::dom::object o) noexcept {
+  name_set<max_header_members> names;
+  for (auto f : o) {
+    if (names.full() || !names.insert(f.key, name_fingerprint(f.key))) return false;
+  }
+  return true;
 }
 
 // True when every signature's protected header gives "b64" the same value (absent: true); a
 // header that cannot be read counts as true here and is refused when its signature is tried.
-inline bool same_b64(const strict_value& sigs, std::size_t max_signatures) {
+inline bool same_b64(simdjson::dom::array sigs, std::size_t max_signatures) {
   std::optional<bool> seen;
   std::size_t i = 0;
-  for (const auto& s : sigs) {
+  for (auto s : sigs) {
     if (i++ == max_signatures) break;
+    std::string_view prot;
     bool b64 = true;
-    if (const auto prot = s.is_object() ? s.find("protected") : s.end(); prot != s.end() && prot->is_string()) {
-      if (auto decoded = core::base64url_decode(prot->get_ref<const std::string&>())) {
+    if (s.at_key("protected").get_string().get(prot) == simdjson::SUCCESS) {
+      if (auto decoded = core::base64url_decode(prot)) {
         auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
         if (j.is_object()) {
           auto it = j.find("b64");
@@ -45,7 +56,7 @@ inline bool same_b64(const strict_value& sigs, std::size_t max_signatures) {
 
 // Reads one signature entry: its members, its protected header (strictly), its unprotected
 // header's alg and kid (disjoint from the protected one's members), and its signature.
-inline jws_json_entry read_jws_entry(const strict_value& sig_obj, std::span<const std::string> understood_crit) {
+inline jws_json_entry read_jws_entry(simdjson::dom::object sig_obj, std::span<const std::string> understood_crit) {
   jws_json_entry out;
   auto fail = [&](errc e) {
     jws_json_entry f;
@@ -56,10 +67,11 @@ inline jws_json_entry read_jws_entry(const strict_value& sig_obj, std::span<cons
     auto prot = string_member(sig_obj, "protected");
     auto signature = string_member(sig_obj, "signature");
     if (!prot || !signature || !*signature) return fail(errc::token_malformed);
-    const strict_value* unprotected = nullptr;
-    if (const auto it = sig_obj.find("header"); it != sig_obj.end()) {
-      if (!it->is_object()) return fail(errc::token_malformed);
-      unprotected = &*it;
+    simdjson::dom::object unprotected;
+    bool has_unprotected = false;
+    if (simdjson::dom::element e; sig_obj.at_key("header").get(e) == simdjson::SUCCESS) {
+      if (e.get_object().get(unprotected) != simdjson::SUCCESS || !unique_members(unprotected)) return fail(errc::token_malformed);
+      has_unprotected = true;
     }
     std::array<std::uint8_t, 1024> sig;
     auto sig_len = core::base64url_decode_into(**signature, sig);
@@ -76,29 +88,29 @@ inline jws_json_entry read_jws_entry(const strict_value& sig_obj, std::span<cons
       out.typ.assign(h->typ);
       out.cty.assign(h->cty);
       out.encoded = h->b64;
-      if (unprotected) {
+      if (has_unprotected) {
         // Disjoint member names (RFC 7515 §7.2.1): decode the protected header's names again.
         auto decoded = core::base64url_decode(**prot);
         if (!decoded) return fail(errc::token_malformed);
         auto j = nlohmann::json::parse(decoded->begin(), decoded->end(), nullptr, false);
         if (!j.is_object()) return fail(errc::token_malformed);
-        for (const auto& [name, value] : unprotected->get_ref<const strict_value::object_t&>())
-          if (j.contains(name)) return fail(errc::token_malformed);
+        for (auto f : unprotected)
+          if (j.contains(std::string(f.key))) return fail(errc::token_malformed);
       }
     }
-    if (unprotected) {
-      for (const auto& [name, value] : unprotected->get_ref<const strict_value::object_t&>()) {
-        if (name == "crit" || name == "b64") return fail(errc::token_malformed);  // must be protected
-        if (name == "alg") {
-          if (!value.is_string()) return fail(errc::token_malformed);
-          auto a = alg_from_name(value.get_ref<const std::string&>());
+    if (has_unprotected) {
+      for (auto f : unprotected) {
+        std::string_view v;
+        if (f.key == "crit" || f.key == "b64") return fail(errc::token_malformed);  // must be protected
+        if (f.key == "alg") {
+          if (f.value.get_string().get(v) != simdjson::SUCCESS) return fail(errc::token_malformed);
+          auto a = alg_from_name(v);
           if (!a) return fail(errc::algorithm_not_allowed);
           out.algorithm = *a;
           have_alg = true;
-        } else if (name == "kid") {
-          if (!value.is_string() || value.get_ref<const std::string&>().size() > max_kid_length)
-            return fail(errc::token_malformed);
-          out.kid.emplace(value.get_ref<const std::string&>());
+        } else if (f.key == "kid") {
+          if (f.value.get_string().get(v) != simdjson::SUCCESS || v.size() > max_kid_length) return fail(errc::token_malformed);
+          out.kid.emplace(v);
         }
       }
     }
@@ -114,25 +126,32 @@ inline jws_json_entry read_jws_entry(const strict_value& sig_obj, std::span<cons
 TESSERA_DECL result<jws_json_doc> read_jws_json(std::string_view json, bool detached, std::size_t max_signatures,
                                                 std::span<const std::string> understood_crit) noexcept {
   try {
-    // No member name twice in any object (RFC 7515 §7.2.1 lets a reader refuse them).
-    const auto root = read_strict_json(json, config::max_json_depth, config::max_json_depth);
-    if (!root || !root->is_object()) return unexpected{errc::token_malformed};
-    const strict_value& top = *root;
+    simdjson::dom::parser parser;
+    if (parser.allocate(json.size() + 1, config::max_json_depth) != simdjson::SUCCESS) return unexpected{errc::internal_error};
+    const simdjson::padded_string padded(json);
+    simdjson::dom::element root;
+    simdjson::dom::object top;
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.get_object().get(top) != simdjson::SUCCESS ||
+        !unique_members(top))
+      return unexpected{errc::token_malformed};
     auto payload = string_member(top, "payload");
     if (!payload) return unexpected{payload.error()};
     if (detached == payload->has_value()) return unexpected{errc::token_malformed};
     jws_json_doc doc;
     if (*payload) doc.payload.emplace(**payload);
-    if (const auto sigs = top.find("signatures"); sigs != top.end()) {
+    simdjson::dom::element sigs_el;
+    if (top.at_key("signatures").get(sigs_el) == simdjson::SUCCESS) {
       // General: no flattened members beside "signatures".
       for (std::string_view m : {"protected", "header", "signature"})
-        if (top.contains(m)) return unexpected{errc::token_malformed};
-      if (!sigs->is_array() || sigs->empty()) return unexpected{errc::token_malformed};
-      if (!same_b64(*sigs, max_signatures)) return unexpected{errc::token_malformed};
-      for (const auto& s : *sigs) {
+        if (simdjson::dom::element e; top.at_key(m).get(e) == simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      simdjson::dom::array sigs;
+      if (sigs_el.get_array().get(sigs) != simdjson::SUCCESS || sigs.size() == 0) return unexpected{errc::token_malformed};
+      if (!same_b64(sigs, max_signatures)) return unexpected{errc::token_malformed};
+      for (auto s : sigs) {
         if (doc.entries.size() == max_signatures) break;
-        if (s.is_object()) {
-          doc.entries.push_back(read_jws_entry(s, understood_crit));
+        simdjson::dom::object o;
+        if (s.get_object().get(o) == simdjson::SUCCESS && unique_members(o)) {
+          doc.entries.push_back(read_jws_entry(o, understood_crit));
         } else {
           doc.entries.emplace_back().error = errc::token_malformed;
         }

@@ -1,23 +1,20 @@
 #pragma once
-// The bodies of jwt/detail/parse.hpp (see TESSERA_DECL in config.hpp): the flat_json scanner for
-// the common header and claims, and the strict nlohmann reader (detail/strict_json.hpp) for any
-// other text.
+// The bodies of jwt/detail/parse.hpp, which read JSON with simdjson (see TESSERA_DECL in
+// config.hpp).
 
-#include <cstring>
+#include <simdjson.h>
 
 #include "tessera/jwt/detail/parse.hpp"
-#include "tessera/jwt/detail/strict_json.hpp"
 
 namespace tessera::jwt::detail {
 
-// Per-thread decode buffers (padded for the scanner), what the full reader last read, and scratch.
+// Per-thread decode buffers (padded for simdjson) and parsers sized for the largest token.
 struct thread_state {
   static constexpr std::size_t cap = config::max_token_size;
-  char header_buf[cap + flat_json::padding];
-  char payload_buf[cap + flat_json::padding];
-  // The last header and claims the full reader read on this thread: header_fields and the claims
-  // walk's list hold views of their strings.
-  strict_value header_doc, claims_doc;
+  char header_buf[cap + simdjson::SIMDJSON_PADDING];
+  char payload_buf[cap + simdjson::SIMDJSON_PADDING];
+  simdjson::dom::parser header_parser{cap};
+  simdjson::dom::parser claims_parser{cap};
   name_set<max_claim_members> seen;
   // What the claims walk found, for the pass that writes the token (see token_builder).
   struct claim_item {
@@ -25,12 +22,12 @@ struct thread_state {
     // Built in place by emplace_back: a temporary's copy would reload what was just stored.
     claim_item(std::string_view n, std::string_view t, std::int64_t x, std::uint8_t k, std::uint8_t s) noexcept
         : name(n), text(t), number(x), kind(k), slot(s) {}
-    std::string_view name, text;  // text: a string value (views into the claims text or claims_doc)
+    std::string_view name, text;  // text: a string value (views into the claims text or a parser)
     std::int64_t number = 0;      // an integer or boolean value
     std::uint8_t kind = 0;        // verified_token::value_kind of a table entry
     std::uint8_t slot = 0;        // 0: a table entry; else which registered member (token_builder::slot)
   };
-  std::vector<claim_item> items;  // the full walk's list
+  std::vector<claim_item> items;  // the DOM walk's list
   // The fast walk's list: a fixed array, so that its length stays in a register.
   static constexpr std::size_t max_flat_items = 64;
   std::array<claim_item, max_flat_items> flat;
@@ -55,6 +52,7 @@ struct thread_state {
   };
   static constexpr std::size_t memo_sets = 64;  // a power of two
   std::array<header_memo_set, memo_sets> memo;
+  bool ready = false;
 };
 
 inline thread_state* state() noexcept {
@@ -63,58 +61,30 @@ inline thread_state* state() noexcept {
   thread_local thread_state* fast = nullptr;
   if (fast) [[likely]] return fast;
   thread_local thread_state st;
+  if (!st.ready) {
+    if (st.header_parser.allocate(thread_state::cap, config::max_json_depth) != simdjson::SUCCESS ||
+        st.claims_parser.allocate(thread_state::cap, config::max_json_depth) != simdjson::SUCCESS)
+      return nullptr;
+    std::memset(st.header_buf, 0, sizeof st.header_buf);
+    std::memset(st.payload_buf, 0, sizeof st.payload_buf);
+    st.ready = true;
+  }
   fast = &st;
   return fast;
 }
 
-// Decodes a base64url segment into a thread buffer followed by the scanner's zero padding; its
-// decoded length.
-inline result<std::size_t> decode_segment(std::string_view b64, char* buf) noexcept {
+// Decodes a base64url segment into a padded buffer and parses it as a JSON object.
+inline result<simdjson::dom::object> decode_object(std::string_view b64, char* buf, simdjson::dom::parser& parser) noexcept {
   auto n = core::base64url_decode_into(
       b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(buf), thread_state::cap));
   if (!n) return unexpected{errc::token_malformed};
-  std::memset(buf + *n, 0, flat_json::padding);
-  return *n;
+  std::memset(buf + *n, 0, simdjson::SIMDJSON_PADDING);
+  simdjson::dom::element root;
+  if (parser.parse(buf, *n, false).get(root) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+  return obj;
 }
-
-// The scanner's visitor for the common header: "alg", "kid", "typ" and "cty" strings beside
-// members of any other name and value. It stops, for the full reader to decide, at "crit" or
-// "b64", a repeated name, too many members, and one of its four names with another type or an
-// over-long kid. Its strings are views into the decoded header.
-struct header_reader {
-  header_fields& h;
-  name_set<max_header_members> names;
-  bool have_alg = false, alg_known = false;
-
-  explicit header_reader(header_fields& fields) noexcept : h(fields) {}
-
-  bool member(std::string_view k, flat_json::scalar type, std::string_view s, std::int64_t) noexcept {
-    if (names.full()) return false;
-    const std::uint64_t fp = name_fingerprint(k);
-    if (!names.insert(k, fp)) return false;
-    const bool str = type == flat_json::scalar::string;
-    if (fp == literal_fingerprint("alg") && k == "alg") {
-      if (!str) return false;
-      have_alg = true;
-      if (auto id = alg_from_name(s)) {
-        h.algorithm = *id;
-        alg_known = true;
-      }
-      return true;
-    }
-    if (fp == literal_fingerprint("kid") && k == "kid") {
-      if (!str || s.size() > max_kid_length) return false;
-      h.kid = s;
-      return true;
-    }
-    if (fp == literal_fingerprint("typ") && k == "typ") return str && (h.typ = s, true);
-    if (fp == literal_fingerprint("cty") && k == "cty") return str && (h.cty = s, true);
-    return k != "crit" && k != "b64";
-  }
-  bool array(std::string_view k) noexcept { return member(k, flat_json::scalar::other, {}, 0); }
-  bool element(std::string_view) noexcept { return true; }
-  bool end_array() noexcept { return true; }
-};
 
 template <bool Unencoded>
 TESSERA_DECL result<header_fields> parse_header(std::string_view b64, std::span<const std::string> understood_crit) noexcept {
@@ -135,71 +105,54 @@ TESSERA_DECL result<header_fields> parse_header(std::string_view b64, std::span<
     });
   }
   auto& m = set.way[set.victim];
-  auto n = decode_segment(b64, st->header_buf);
-  if (!n) return unexpected{n.error()};
+  auto obj = decode_object(b64, st->header_buf, st->header_parser);
+  if (!obj) return unexpected{obj.error()};
   header_fields h;
   bool have_alg = false, alg_known = false;
   name_set<max_header_members> names;
-  const strict_value* crit = nullptr;
-  if (header_reader r(h); flat_json::scan(st->header_buf, *n, r)) {
-    have_alg = r.have_alg, alg_known = r.alg_known;
-  } else {
-    // Anything else goes to the full reader, which gives the error. Its strings stay in
-    // st->header_doc until the next header this thread reads. Text that cannot be an object is
-    // refused first: the full reader's errors are built as exceptions, allocations included.
-    if (*flat_json::skip_whitespace(st->header_buf) != '{') return unexpected{errc::token_malformed};
-    h = header_fields{};
-    std::optional<strict_value> doc;
-    try {
-      doc = read_strict_json(std::string_view(st->header_buf, *n), config::max_json_depth, 1);
-    } catch (...) {
-      return unexpected{errc::internal_error};
-    }
-    if (!doc || !doc->is_object()) return unexpected{errc::token_malformed};
-    st->header_doc = std::move(*doc);
-    for (const auto& member : st->header_doc.get_ref<const strict_value::object_t&>()) {
-      const std::string_view k = member.first;
-      const strict_value& v = member.second;
-      if (names.full()) return unexpected{errc::token_malformed};
-      const std::uint64_t fp = name_fingerprint(k);
-      if (!names.insert(k, fp)) return unexpected{errc::token_malformed};  // (the reader refuses repeats already)
-      const std::string* str = v.is_string() ? &v.get_ref<const std::string&>() : nullptr;
-      if (fp == literal_fingerprint("alg") && k == "alg") {
-        if (!str) return unexpected{errc::token_malformed};
-        have_alg = true;
-        if (auto id = alg_from_name(*str)) {
-          h.algorithm = *id;
-          alg_known = true;
-        }
-      } else if (fp == literal_fingerprint("kid") && k == "kid") {
-        if (!str || str->size() > max_kid_length) return unexpected{errc::token_malformed};
-        h.kid = std::string_view(*str);
-      } else if (fp == literal_fingerprint("typ") && k == "typ") {
-        if (!str) return unexpected{errc::token_malformed};
-        h.typ = *str;
-      } else if (fp == literal_fingerprint("crit") && k == "crit") {
-        if (!v.is_array()) return unexpected{errc::token_malformed};
-        crit = &v;
-      } else if (fp == literal_fingerprint("cty") && k == "cty") {
-        if (!str) return unexpected{errc::token_malformed};
-        h.cty = *str;
-      } else if (fp == literal_fingerprint("b64") && k == "b64") {
-        if (!v.is_boolean()) return unexpected{errc::token_malformed};
-        h.b64 = v.get<bool>();
-        if (!h.b64 && (!Unencoded || std::find(understood_crit.begin(), understood_crit.end(), "b64") == understood_crit.end()))
-          return unexpected{errc::unsupported_critical_header};  // RFC 7797 payloads only for a caller that opts in
+  simdjson::dom::array crit;
+  bool have_crit = false;
+  for (auto field : *obj) {
+    std::string_view k = field.key;
+    if (names.full()) return unexpected{errc::token_malformed};
+    const std::uint64_t fp = name_fingerprint(k);
+    if (!names.insert(k, fp)) return unexpected{errc::token_malformed};  // duplicate member
+    simdjson::dom::element v = field.value;
+    if (fp == literal_fingerprint("alg") && k == "alg") {
+      std::string_view a;
+      if (v.get_string().get(a) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      have_alg = true;
+      if (auto id = alg_from_name(a)) {
+        h.algorithm = *id;
+        alg_known = true;
       }
+    } else if (fp == literal_fingerprint("kid") && k == "kid") {
+      std::string_view kid;
+      if (v.get_string().get(kid) != simdjson::SUCCESS || kid.size() > max_kid_length)
+        return unexpected{errc::token_malformed};
+      h.kid = kid;
+    } else if (fp == literal_fingerprint("typ") && k == "typ") {
+      if (v.get_string().get(h.typ) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+    } else if (fp == literal_fingerprint("crit") && k == "crit") {
+      if (v.get_array().get(crit) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      have_crit = true;
+    } else if (fp == literal_fingerprint("cty") && k == "cty") {
+      if (v.get_string().get(h.cty) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+    } else if (fp == literal_fingerprint("b64") && k == "b64") {
+      if (v.get_bool().get(h.b64) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+      if (!h.b64 && (!Unencoded || std::find(understood_crit.begin(), understood_crit.end(), "b64") == understood_crit.end()))
+        return unexpected{errc::unsupported_critical_header};  // RFC 7797 payloads only for a caller that opts in
     }
   }
   if (!have_alg) return unexpected{errc::token_malformed};
   if (!alg_known) return unexpected{errc::algorithm_not_allowed};
-  if (crit) {
-    if (crit->empty()) return unexpected{errc::token_malformed};
+  if (have_crit) {
+    if (crit.size() == 0) return unexpected{errc::token_malformed};
     bool b64_critical = false;
-    for (const auto& e : *crit) {
-      if (!e.is_string()) return unexpected{errc::token_malformed};
-      const std::string_view n = e.get_ref<const std::string&>();
-      if (n.empty() || is_registered_header(n)) return unexpected{errc::token_malformed};
+    for (auto e : crit) {
+      std::string_view n;
+      if (e.get_string().get(n) != simdjson::SUCCESS || n.empty() || is_registered_header(n))
+        return unexpected{errc::token_malformed};
       if (!names.contains(n, name_fingerprint(n))) return unexpected{errc::token_malformed};
       bool understood = false;
       for (auto& u : understood_crit) understood = understood || u == n;
@@ -237,20 +190,15 @@ struct token_builder::impl {
   using reader = token_builder::reader;
   static constexpr std::size_t max_table_size = token_builder::max_table_size;
 
-  // The value of a JSON integer within int64 (nlohmann reads every non-negative one as unsigned).
-  static std::optional<std::int64_t> int64_of(const strict_value& v) noexcept {
-    if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
-    if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX))
-      return static_cast<std::int64_t>(v.get<std::uint64_t>());
-    return std::nullopt;
+  // A registered NumericDate: a JSON integer in [0, max_numeric_date].
+  static result<std::int64_t> numeric_date(simdjson::dom::element v) noexcept {
+    std::int64_t x;
+    if (v.type() != simdjson::dom::element_type::INT64 || v.get_int64().get(x) != simdjson::SUCCESS)
+      return unexpected{errc::invalid_claim};
+    if (x < 0 || x > max_numeric_date) return unexpected{errc::invalid_claim};
+    return x;
   }
 
-  // A registered NumericDate: a JSON integer in [0, max_numeric_date].
-  static result<std::int64_t> numeric_date(const strict_value& v) noexcept {
-    const auto x = int64_of(v);
-    if (!x || *x < 0 || *x > max_numeric_date) return unexpected{errc::invalid_claim};
-    return *x;
-  }
 
   // Registered string claims kept in typed members rather than in the table.
   enum slot : std::uint8_t { table = 0, iss, sub, jti, aud };
@@ -260,7 +208,7 @@ struct token_builder::impl {
                                  f_aud = literal_fingerprint("aud");
   // Most scratch-list entries (claims plus array elements) before the table is too large anyway.
   static constexpr std::size_t max_items = max_table_size / verified_token::record_size;
-  // Most members the fast walk reads; larger objects go to the full walk.
+  // Most members the fast walk reads; larger objects go to the DOM walk.
   static constexpr std::size_t max_flat_members = 32;
 
   static slot string_slot(std::uint64_t fp) noexcept {
@@ -275,8 +223,11 @@ struct token_builder::impl {
       thread_state* st = state();
       if (!st) return errc::internal_error;
       char* const text = st->payload_buf;
-      auto n = decode_segment(payload_b64, text);
-      if (!n) return n.error();
+      auto n = core::base64url_decode_into(
+          payload_b64, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text), thread_state::cap));
+      if (!n) return errc::token_malformed;
+      static_assert(simdjson::SIMDJSON_PADDING >= flat_json::padding);
+      std::memset(text + *n, 0, simdjson::SIMDJSON_PADDING);
       verified_token& t = *out;
       t.alg_ = a;
       // The fast walk reads strings straight from the text, so it takes only text with no escape.
@@ -285,10 +236,12 @@ struct token_builder::impl {
       if (!fast) {
         t.exp_ = t.nbf_ = t.iat_ = std::nullopt;
         t.present_ = 0;
-        auto doc = read_strict_json(std::string_view(text, *n), config::max_json_depth, 1);
-        if (!doc || !doc->is_object()) return errc::token_malformed;
-        st->claims_doc = std::move(*doc);
-        if (auto w = walk(st->claims_doc, st, t); !w) return w.error();
+        simdjson::dom::element root;
+        simdjson::dom::object obj;
+        if (st->claims_parser.parse(text, *n, false).get(root) != simdjson::SUCCESS ||
+            root.get_object().get(obj) != simdjson::SUCCESS)
+          return errc::token_malformed;
+        if (auto w = walk(obj, st, t); !w) return w.error();
       }
       const std::span<const item> items =
           fast ? std::span<const item>(st->flat.data(), flat_count) : std::span<const item>(st->items);
@@ -300,7 +253,7 @@ struct token_builder::impl {
   }
 
   // Writes the token's storage from the scratch list: the claims text, the strings that are not
-  // in it (the header's kid and typ and, unless in_text, every string of the list: the full walk's
+  // in it (the header's kid and typ and, unless in_text, every string of the list: the DOM walk's
   // views point into its parser, the fast walk's into the claims text), then the table.
   static result<void> emit(verified_token& t, std::string_view claims, const header_fields& h, std::span<const item> items,
                            bool in_text) {
@@ -352,7 +305,7 @@ struct token_builder::impl {
   }
 
   // The fast walk's visitor of flat_json::scan: records each member in st->flat, and stops the
-  // scan (false) wherever the full walk must decide: a duplicate name, a registered claim of the
+  // scan (false) wherever the DOM walk must decide: a duplicate name, a registered claim of the
   // wrong type or range, too many members or values, a name longer than a record holds.
   struct flat_reader {
     item* const items;
@@ -421,7 +374,7 @@ struct token_builder::impl {
   };
 
   // The fast walk (see above): true when it read the whole claims object into st->flat (its first
-  // items_out entries); false to hand over to the full walk, which then starts again from scratch.
+  // items_out entries); false to hand over to the DOM walk, which then starts again from scratch.
   static bool fast_walk(const char* text, std::size_t n, thread_state* st, verified_token& t, std::size_t& items_out) noexcept {
     flat_reader r(st->flat.data(), t);
     if (!flat_json::scan(text, n, r)) return false;
@@ -429,10 +382,10 @@ struct token_builder::impl {
     return true;
   }
 
-  // The full walk: checks every claim and records it in st->items. exp, nbf and iat go straight to
+  // The DOM walk: checks every claim and records it in st->items. exp, nbf and iat go straight to
   // typed members; iss, sub, jti and a string aud are recorded for typed members; an aud list and
   // every other claim become table entries.
-  static result<void> walk(const strict_value& obj, thread_state* st, verified_token& t) {
+  static result<void> walk(simdjson::dom::object obj, thread_state* st, verified_token& t) {
     auto& items = st->items;
     items.clear();
     auto entry = [&](kind k, std::string_view name, std::string_view text, std::int64_t number) -> result<void> {
@@ -441,12 +394,13 @@ struct token_builder::impl {
       return core::ok();
     };
     st->seen.clear();
-    for (const auto& [key, v] : obj.get_ref<const strict_value::object_t&>()) {
-      const std::string_view k = key;
+    for (auto field : obj) {
+      std::string_view k = field.key;
       if (st->seen.full() || k.size() > 0xffff) return unexpected{errc::token_malformed};
       // Registered names are three bytes long, so their fingerprint identifies them exactly.
       const std::uint64_t fp = name_fingerprint(k);
-      if (!st->seen.insert(k, fp)) return unexpected{errc::token_malformed};  // (the reader refuses repeats already)
+      if (!st->seen.insert(k, fp)) return unexpected{errc::token_malformed};  // duplicate
+      simdjson::dom::element v = field.value;
       const bool is_str = fp == f_iss || fp == f_sub || fp == f_jti;
       const bool is_aud = fp == f_aud;
       if (fp == f_exp || fp == f_nbf || fp == f_iat) {
@@ -456,32 +410,55 @@ struct token_builder::impl {
         continue;
       }
       result<void> added = core::ok();
-      if (v.is_string()) {
-        const std::string_view s = v.get_ref<const std::string&>();
-        if (is_str || is_aud) items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), string_slot(fp));
-        else added = entry(kind::string, k, s, 0);
-      } else if (const auto x = int64_of(v)) {
-        if (is_str || is_aud) return unexpected{errc::invalid_claim};
-        added = entry(kind::integer, k, {}, *x);
-      } else if (v.is_boolean()) {
-        if (is_str || is_aud) return unexpected{errc::invalid_claim};
-        added = entry(kind::boolean, k, {}, v.get<bool>() ? 1 : 0);
-      } else if (v.is_array()) {
-        if (is_str) return unexpected{errc::invalid_claim};
-        const bool all_strings = std::all_of(v.begin(), v.end(), [](const strict_value& e) { return e.is_string(); });
-        if (!all_strings) {
-          if (is_aud) return unexpected{errc::invalid_claim};
-          added = entry(kind::other, k, {}, 0);
-        } else {
-          if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
-          if (v.empty()) added = entry(kind::empty_list, k, {}, 0);
-          for (const auto& e : v) {
-            if (auto r = entry(kind::string_element, k, e.get_ref<const std::string&>(), 0); !r) return r;
-          }
+      switch (v.type()) {
+        case simdjson::dom::element_type::STRING: {
+          std::string_view s;
+          if (v.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+          if (is_str || is_aud) items.emplace_back(k, s, 0, static_cast<std::uint8_t>(kind::string), string_slot(fp));
+          else added = entry(kind::string, k, s, 0);
+          break;
         }
-      } else {  // an integer beyond int64, a fraction, an object or null
-        if (is_str || is_aud) return unexpected{errc::invalid_claim};
-        added = entry(kind::other, k, {}, 0);
+        case simdjson::dom::element_type::INT64: {
+          if (is_str || is_aud) return unexpected{errc::invalid_claim};
+          std::int64_t x = 0;
+          if (v.get_int64().get(x) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+          added = entry(kind::integer, k, {}, x);
+          break;
+        }
+        case simdjson::dom::element_type::BOOL: {
+          if (is_str || is_aud) return unexpected{errc::invalid_claim};
+          bool b = false;
+          if (v.get_bool().get(b) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+          added = entry(kind::boolean, k, {}, b ? 1 : 0);
+          break;
+        }
+        case simdjson::dom::element_type::ARRAY: {
+          if (is_str) return unexpected{errc::invalid_claim};
+          simdjson::dom::array arr;
+          if (v.get_array().get(arr) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+          bool all_strings = true;
+          for (auto e : arr) all_strings = all_strings && e.type() == simdjson::dom::element_type::STRING;
+          if (!all_strings) {
+            if (is_aud) return unexpected{errc::invalid_claim};
+            added = entry(kind::other, k, {}, 0);
+            break;
+          }
+          if (is_aud) t.present_ |= verified_token::has_aud | verified_token::aud_is_list;
+          if (arr.size() == 0) {
+            added = entry(kind::empty_list, k, {}, 0);
+            break;
+          }
+          for (auto e : arr) {
+            std::string_view s;
+            if (e.get_string().get(s) != simdjson::SUCCESS) return unexpected{errc::token_malformed};
+            if (auto r = entry(kind::string_element, k, s, 0); !r) return r;
+          }
+          break;
+        }
+        default:  // UINT64 beyond int64, DOUBLE, OBJECT, NULL
+          if (is_str || is_aud) return unexpected{errc::invalid_claim};
+          added = entry(kind::other, k, {}, 0);
+          break;
       }
       if (!added) return added;
     }
