@@ -249,6 +249,17 @@ TEST_CASE("jws: JSON serialization shapes", "[jwt][jws]") {
   // Deep nesting stays bounded.
   std::string deep = R"({"payload":"eA","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
   CHECK(v.verify_json(deep).error() == errc::token_malformed);
+  // No member name twice in the header object; no byte-order mark, NUL byte, or number beyond
+  // 64-bit integers or a double's range anywhere. An unknown member of any other shape is
+  // passed over.
+  const std::string text = flat.dump();
+  const std::string open = text.substr(0, text.size() - 1);
+  CHECK(v.verify_json(open + R"(,"x":{"a":[1,{"b":null}]}})"));
+  CHECK(v.verify_json(open + R"(,"header":{"x":1,"x":1}})").error() == errc::token_malformed);
+  CHECK(v.verify_json(open + R"(,"x":18446744073709551616})").error() == errc::token_malformed);
+  CHECK(v.verify_json(open + R"(,"x":[1e400]})").error() == errc::token_malformed);
+  CHECK(v.verify_json("\xEF\xBB\xBF" + text).error() == errc::token_malformed);
+  CHECK(v.verify_json(text + std::string(1, '\0')).error() == errc::token_malformed);
 }
 
 TEST_CASE("jws: the signer refuses to let extra header members override what it writes", "[jwt][jws]") {

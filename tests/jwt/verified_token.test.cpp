@@ -437,6 +437,28 @@ TEST_CASE("a token of the usual size is verified without an allocation", "[jwt][
   CHECK(*t->claim_string("org_id") == "org_123");
 }
 
+TEST_CASE("a header that is not a JSON object is refused without an allocation", "[jwt][verified_token]") {
+#ifdef TESSERA_TEST_SANITIZED
+  TESSERA_SKIP("allocation counting needs the test's own operator new, which sanitizers replace");
+#endif
+  // Such headers reach no key and no signature check: they must cost as little as any other
+  // malformed token.
+  jwt::verifier<jwt::single_key, fixed_clock> v(jwt::single_key(verifier_key(jwt::alg::hs256)),
+                                               lax_builder().allow_missing_exp().build().value(), fixed_clock{});
+  const std::string claims = core::base64url_encode(std::string(R"({"sub":"s"})"));
+  for (const char* header : {"not json", " [1]", "\"x\"", "null", "\t"}) {
+    CAPTURE(header);
+    const std::string token = core::base64url_encode(std::string(header)) + "." + claims + ".AAAA";
+    REQUIRE(v.verify(token).error() == errc::token_malformed);
+    allocs = 0;
+    alloc_counter::counting = true;
+    auto r = v.verify(token);
+    alloc_counter::counting = false;
+    CHECK(r.error() == errc::token_malformed);
+    CHECK(allocs == 0);
+  }
+}
+
 TEST_CASE("claims beyond the inline storage read alike in the token, its copies and its moves", "[jwt][verified_token]") {
   for (std::size_t pad : {std::size_t{10}, jwt::detail::token_bytes::inline_capacity, std::size_t{3000}}) {
     INFO(pad);

@@ -396,6 +396,37 @@ TEST_CASE("duplicate names in the header or the claims are refused", "[jwt][atta
   refused(v, make_token(R"({"alg":"HS256","typ":"JWT","typ":"JWT"})", valid_claims(), s), errc::token_malformed);
 }
 
+TEST_CASE("headers of every shape: nested members, UTF-8, escapes, wrong types", "[jwt][attack][header]") {
+  using namespace std::string_literals;
+  auto v = verifier_for(jwt::alg::hs256);
+  const auto s = signer(jwt::alg::hs256);
+  for (const std::string& header :
+       {R"({"alg":"HS256","typ":"JWT","ext":{"a":[1,{"b":null}]},"x5c":["MIIB"]})"s, "{\"alg\":\"HS256\",\"typ\":\"JWT\xc3\xa9\"}"s,
+        R"({"alg":"HS256","ext":{"a":1,"a":2}})"s, R"({"alg":"HS256","typ":"J\u0057T","ext":[1.5,-0,1e5]})"s}) {
+    CAPTURE(header);
+    auto t = v.verify(make_token(header, valid_claims(), s));
+    REQUIRE(t);
+    CHECK(t->type() == nlohmann::json::parse(header).value("typ", ""));
+  }
+  // A kid written plainly or escaped finds the same key.
+  jwt::kid_key_set set;
+  set.put(verifier_key(jwt::alg::hs256, "k/1"));
+  jwt::verifier<jwt::kid_key_set&, fixed_clock> by_kid(set, lax_rules(), fixed_clock{});
+  for (const char* header : {R"({"alg":"HS256","kid":"k/1"})", R"({"alg":"HS256","kid":"k\/1"})", R"({"kid":"k\u002f1","alg":"HS256"})"}) {
+    CAPTURE(header);
+    auto t = by_kid.verify(make_token(header, valid_claims(), s));
+    REQUIRE(t);
+    CHECK(t->kid() == "k/1");
+  }
+  // A registered member of the wrong type; text that is not JSON, or JSON a strict reader refuses.
+  for (const std::string& header :
+       {R"({"alg":"HS256","kid":5})"s, R"({"alg":"HS256","typ":["JWT"]})"s, R"({"alg":["HS256"]})"s, R"({"alg":"H\u0053256","kid":5})"s,
+        R"({"alg":"HS256","cty":{}})"s, "\xEF\xBB\xBF{\"alg\":\"HS256\"}"s, "{\"alg\":\"HS256\"}\0"s, R"({"alg":"HS256","x":18446744073709551616})"s}) {
+    CAPTURE(header);
+    refused(v, make_token(header, valid_claims(), s), errc::token_malformed);
+  }
+}
+
 TEST_CASE("NumericDates must be non-negative JSON integers", "[jwt][attack][numeric-date]") {
   auto v = jwt::verifier<jwt::single_key, fixed_clock>(jwt::single_key(verifier_key(jwt::alg::hs256)),
                                                        lax_builder().allow_missing_exp().build().value(), fixed_clock{});
