@@ -12,6 +12,8 @@
 #include <string_view>
 
 #include "tessera/config.hpp"
+#include "tessera/core/hex.hpp"
+#include "tessera/detail/json_text.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -58,25 +60,12 @@ inline const char* string_stop(const char* p) noexcept {
 #endif
 }
 
-// The length of the well-formed UTF-8 sequence at p, whose first byte is at least 0x80 (Unicode
-// §3.9, Table 3-7: no overlong form, no surrogate, nothing above U+10FFFF), or 0 when none starts
-// there. It reads at most four bytes.
+// The length of the well-formed UTF-8 sequence at p, whose first byte is at least 0x80, or 0
+// when none starts there (tessera::detail::utf8_sequence: Unicode §3.9, Table 3-7). The zero
+// after the text ends any sequence, so at most four bytes are read.
 inline std::size_t utf8_length(const char* p) noexcept {
-  const auto b = [p](int i) { return static_cast<unsigned char>(p[i]); };
-  const auto cont = [&b](int i) { return (b(i) & 0xc0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
-  std::size_t len = 0;
-  if (c == 0xe0) len = 3, lo = 0xa0;
-  else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) len = 3;
-  else if (c == 0xed) len = 3, hi = 0x9f;
-  else if (c == 0xf0) len = 4, lo = 0x90;
-  else if (c >= 0xf1 && c <= 0xf3) len = 4;
-  else if (c == 0xf4) len = 4, hi = 0x8f;
-  else return 0;
-  if (b(1) < lo || b(1) > hi || !cont(2) || (len == 4 && !cont(3))) return 0;
-  return len;
+  std::size_t ill_formed = 0;
+  return tessera::detail::utf8_sequence(reinterpret_cast<const unsigned char*>(p), 4, ill_formed);
 }
 
 // Given p at a string's first stop that is not its closing quote, the closing quote when what
@@ -151,20 +140,13 @@ inline bool read_integer(const char*& p, std::int64_t& out) noexcept {
   return true;
 }
 
-// The value of a hexadecimal digit, or -1.
-inline int hex_value(char c) noexcept {
-  if (is_digit(c)) return c - '0';
-  const char l = static_cast<char>(c | 0x20);
-  return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-}
-
 // The code unit of the escape at p (a backslash, 'u' and four hexadecimal digits), or -1 when p
 // holds no such escape.
 inline long u_escape(const char* p) noexcept {
   if (p[0] != '\\' || p[1] != 'u') return -1;
   long u = 0;
   for (int i = 2; i < 6; ++i) {
-    const int h = hex_value(p[i]);
+    const int h = core::detail_hex::table[static_cast<unsigned char>(p[i])];
     if (h < 0) return -1;
     u = u * 16 + h;
   }
